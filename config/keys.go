@@ -1,0 +1,85 @@
+package config
+
+// Action names a thing the user can do with a key. The names are what the
+// [keys] table of the config file uses; the inbox builds its key map from
+// DefaultKeys() with the user's overrides applied.
+type Action string
+
+// Scope says where an action's keys are live. Two actions may share a key
+// only when their scopes differ.
+type Scope string
+
+const (
+	ScopeInbox Scope = "inbox" // the list and detail panes
+	ScopeForm  Scope = "form"  // the justification form (a text input has focus)
+)
+
+const (
+	ActionUp         Action = "up"
+	ActionDown       Action = "down"
+	ActionPageUp     Action = "pageUp"
+	ActionPageDown   Action = "pageDown"
+	ActionTop        Action = "top"
+	ActionBottom     Action = "bottom"
+	ActionOpen       Action = "open"       // show the detail on narrow terminals
+	ActionBack       Action = "back"       // leave detail / clear filter
+	ActionFilter     Action = "filter"     // start typing a filter
+	ActionSort       Action = "sort"       // cycle sort order
+	ActionMark       Action = "mark"       // toggle mark on the selected row
+	ActionMarkAll    Action = "markAll"    // mark every shown row
+	ActionClearMarks Action = "clearMarks" // unmark everything
+	ActionApprove    Action = "approve"
+	ActionDeny       Action = "deny"
+	ActionUndo       Action = "undo" // cancel decisions during the undo window
+	ActionRefresh    Action = "refresh"
+	ActionDetailUp   Action = "detailUp"   // scroll the detail pane
+	ActionDetailDown Action = "detailDown" // scroll the detail pane
+	ActionCopyID     Action = "copyID"     // copy the approval id (OSC 52)
+	ActionHelp       Action = "help"
+	ActionQuit       Action = "quit"
+
+	ActionSubmit       Action = "submit"       // send the form
+	ActionCancel       Action = "cancel"       // close the form; never approves
+	ActionNextTemplate Action = "nextTemplate" // fill the next justification template
+)
+
+// KeyDef is an action's default keys (Bubble Tea v2 key strings: "space",
+// "enter", "esc", "ctrl+c", "A" for shift+a) and the scope it lives in.
+type KeyDef struct {
+	Action Action
+	Scope  Scope
+	Keys   []string
+	Help   string // short help text, e.g. "approve"
+}
+
+// DefaultKeys returns every action, in help order, with its default keys.
+// It returns a fresh slice each call: callers may modify it.
+func DefaultKeys() []KeyDef {
+	return []KeyDef{
+		{ActionUp, ScopeInbox, []string{"up", "k"}, "up"},
+		{ActionDown, ScopeInbox, []string{"down", "j"}, "down"},
+		{ActionPageUp, ScopeInbox, []string{"pgup", "ctrl+b"}, "page up"},
+		{ActionPageDown, ScopeInbox, []string{"pgdown", "ctrl+f"}, "page down"},
+		{ActionTop, ScopeInbox, []string{"home", "g"}, "first"},
+		{ActionBottom, ScopeInbox, []string{"end", "G"}, "last"},
+		{ActionOpen, ScopeInbox, []string{"enter"}, "details"},
+		{ActionBack, ScopeInbox, []string{"esc"}, "back"},
+		{ActionFilter, ScopeInbox, []string{"/"}, "filter"},
+		{ActionSort, ScopeInbox, []string{"s"}, "sort"},
+		{ActionMark, ScopeInbox, []string{"space"}, "mark"},
+		{ActionMarkAll, ScopeInbox, []string{"A"}, "mark all shown"},
+		{ActionClearMarks, ScopeInbox, []string{"X"}, "clear marks"},
+		{ActionApprove, ScopeInbox, []string{"a"}, "approve"},
+		{ActionDeny, ScopeInbox, []string{"d"}, "deny"},
+		{ActionUndo, ScopeInbox, []string{"u"}, "undo"},
+		{ActionRefresh, ScopeInbox, []string{"r"}, "refresh"},
+		{ActionDetailUp, ScopeInbox, []string{"K"}, "scroll detail up"},
+		{ActionDetailDown, ScopeInbox, []string{"J"}, "scroll detail down"},
+		{ActionCopyID, ScopeInbox, []string{"y"}, "copy id"},
+		{ActionHelp, ScopeInbox, []string{"?"}, "help"},
+		{ActionQuit, ScopeInbox, []string{"q", "ctrl+c"}, "quit"},
+		{ActionSubmit, ScopeForm, []string{"enter"}, "submit"},
+		{ActionCancel, ScopeForm, []string{"esc"}, "cancel"},
+		{ActionNextTemplate, ScopeForm, []string{"tab"}, "next template"},
+	}
+}

@@ -160,6 +160,10 @@ type Approval struct {
 	// (see DeadlineEstimated). Zero when unknown.
 	Deadline          time.Time
 	DeadlineEstimated bool
+
+	// Problem says, in one line, why some details are missing (for example
+	// the approval's stages could not be read: 403). Empty when complete.
+	Problem string
 }
 
 // MyStage returns the stage waiting for the caller's decision, its 0-based
@@ -237,3 +241,13 @@ type SourceError struct {
 
 func (e SourceError) Error() string { return string(e.Source) + ": " + e.Err.Error() }
 func (e SourceError) Unwrap() error { return e.Err }
+
+// Journal records decisions around the PATCH itself. The client calls
+// Attempt right before each PATCH is sent (a non-nil error stops that PATCH
+// from being sent and fails the decision), and Outcome exactly once per
+// DecisionRequest when its result is final. A crash between the two is
+// visible as an attempt without an outcome.
+type Journal interface {
+	Attempt(req DecisionRequest, attempt int) error
+	Outcome(res DecisionResult)
+}

@@ -1,0 +1,213 @@
+package graph
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+)
+
+// Options configures a Client. Only GraphURL and Credential are required.
+type Options struct {
+	GraphURL          string                   // Graph root without version, e.g. "https://graph.microsoft.com" or "http://127.0.0.1:8080"
+	Credential        azcore.TokenCredential   // token source (StaticToken for the simulator / --auth token)
+	Scopes            []string                 // default: GraphURL + "/.default"
+	Transport         policy.Transporter       // optional, tests
+	RequestTimeout    time.Duration            // deadline per HTTP try (default 30s)
+	MaxRetries        int                      // default 4; negative means no retries
+	MaxRetryDelay     time.Duration            // default 60s; a Retry-After above it surfaces as ErrThrottled
+	RetryDelay        time.Duration            // first backoff when the service gives no Retry-After (default 800ms)
+	DecideConcurrency int                      // max PATCHes in flight across all Decide calls (default 16)
+	StageTimeouts     map[Source]time.Duration // for deadline estimates (default: accessPackage 14 days, group 24h)
+	Journal           Journal                  // optional decision journal (Attempt before each PATCH, Outcome once)
+	Now               func() time.Time
+	Logf              func(format string, args ...any) // optional redacted request log (never tokens)
+}
+
+// Client talks to Microsoft Graph v1.0 for one signed-in approver. All
+// methods are safe for concurrent use.
+type Client struct {
+	base           string   // Graph root + "/v1.0"
+	origin         *url.URL // scheme and host every request must go to
+	pl             runtime.Pipeline
+	retry          policy.RetryOptions
+	requestTimeout time.Duration
+	callTimeout    time.Duration
+	stageTimeouts  map[Source]time.Duration
+	journal        Journal
+	now            func() time.Time
+	logf           func(format string, args ...any)
+	sem            chan struct{} // Decide concurrency
+
+	requests      atomic.Int64
+	emPlainExpand atomic.Bool // the service refused the nested $expand once
+	meMu          sync.Mutex
+	me            *wireUser
+
+	mu         sync.Mutex
+	cache      map[Ref]cacheEntry
+	refreshing int            // Refresh calls in flight
+	epoch      uint64         // bumped by Forget
+	forgot     map[Ref]uint64 // epoch of each Forget made while a refresh ran
+}
+
+// Default stage timeouts: entitlement management policies default to 14
+// days; PIM approvals expire after 24 hours.
+var defaultStageTimeouts = map[Source]time.Duration{
+	SourceAccessPackage: 14 * 24 * time.Hour,
+	SourceGroup:         24 * time.Hour,
+}
+
+// New checks opts and builds a client. Plain http:// is refused unless the
+// host is loopback: a bearer token must never cross a network in clear.
+func New(opts Options) (*Client, error) {
+	origin, base, err := parseGraphURL(opts.GraphURL)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Credential == nil {
+		return nil, errors.New("graph: no credential")
+	}
+	o := withDefaults(opts, origin)
+	c := &Client{
+		base:           base,
+		origin:         origin,
+		requestTimeout: o.RequestTimeout,
+		stageTimeouts:  o.StageTimeouts,
+		journal:        o.Journal,
+		now:            o.Now,
+		logf:           o.Logf,
+		sem:            make(chan struct{}, o.DecideConcurrency),
+		cache:          map[Ref]cacheEntry{},
+		forgot:         map[Ref]uint64{},
+	}
+	c.retry = policy.RetryOptions{
+		MaxRetries:    int32(o.MaxRetries),
+		TryTimeout:    o.RequestTimeout,
+		RetryDelay:    o.RetryDelay,
+		MaxRetryDelay: o.MaxRetryDelay,
+	}
+	tries := time.Duration(max(o.MaxRetries, 0) + 1)
+	c.callTimeout = tries*o.RequestTimeout + (tries-1)*o.MaxRetryDelay
+	c.pl = c.newPipeline(o, origin.Scheme == "http")
+	return c, nil
+}
+
+// parseGraphURL validates the Graph root and returns its origin and the
+// v1.0 base URL. A trailing "/v1.0" is accepted and dropped.
+func parseGraphURL(raw string) (*url.URL, string, error) {
+	if raw == "" {
+		return nil, "", errors.New("graph: no Graph URL")
+	}
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil {
+		return nil, "", fmt.Errorf("graph: bad Graph URL: %w", err)
+	}
+	if u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, "", fmt.Errorf("graph: bad Graph URL %q: want scheme://host[:port] with no query", raw)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, "", fmt.Errorf("graph: refusing plain http:// to %s: tokens may only be sent in clear to a loopback address", u.Host)
+		}
+	default:
+		return nil, "", fmt.Errorf("graph: bad Graph URL %q: scheme must be https", raw)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/v1.0")
+	origin := &url.URL{Scheme: u.Scheme, Host: u.Host}
+	return origin, u.Scheme + "://" + u.Host + u.Path + "/v1.0", nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func withDefaults(o Options, origin *url.URL) Options {
+	if len(o.Scopes) == 0 {
+		o.Scopes = []string{origin.String() + "/.default"}
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 30 * time.Second
+	}
+	if o.MaxRetries == 0 {
+		o.MaxRetries = 4
+	}
+	if o.MaxRetries < 0 {
+		o.MaxRetries = -1
+	}
+	if o.MaxRetryDelay <= 0 {
+		o.MaxRetryDelay = 60 * time.Second
+	}
+	if o.RetryDelay <= 0 {
+		o.RetryDelay = 800 * time.Millisecond
+	}
+	if o.DecideConcurrency <= 0 {
+		o.DecideConcurrency = 16
+	}
+	timeouts := make(map[Source]time.Duration, len(defaultStageTimeouts))
+	for s, d := range defaultStageTimeouts {
+		timeouts[s] = d
+	}
+	for s, d := range o.StageTimeouts {
+		timeouts[s] = d
+	}
+	o.StageTimeouts = timeouts
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Transport == nil {
+		o.Transport = newTransport()
+	}
+	return o
+}
+
+// newTransport is a client-private HTTP transport (no shared global pool)
+// that keeps enough idle connections for DecideConcurrency PATCHes.
+func newTransport() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 100
+	t.MaxIdleConnsPerHost = 64
+	t.ForceAttemptHTTP2 = true
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	return &http.Client{Transport: t}
+}
+
+// Requests is the number of HTTP requests sent so far; every try counts,
+// and a $batch counts once.
+func (c *Client) Requests() int64 { return c.requests.Load() }
+
+// Forget drops what the client remembers about an approval, so the next
+// Refresh reads it again. A Ref without a Source forgets the id in both.
+func (c *Client) Forget(ref Ref) {
+	refs := []Ref{ref}
+	if ref.Source == "" {
+		refs = []Ref{{Source: SourceAccessPackage, ID: ref.ID}, {Source: SourceGroup, ID: ref.ID}}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.epoch++
+	for _, r := range refs {
+		delete(c.cache, r)
+		if c.refreshing > 0 {
+			// A refresh in flight may hold details read before this
+			// Forget; it must not put them back.
+			c.forgot[r] = c.epoch
+		}
+	}
+}

@@ -1,0 +1,204 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// fromAssignmentRequest normalizes an entitlement management request. The
+// approval id is the request id (graph-contract.md §1.4).
+func fromAssignmentRequest(w wireAssignmentRequest) Approval {
+	a := Approval{
+		Ref:           Ref{Source: SourceAccessPackage, ID: w.ID},
+		RequestID:     w.ID,
+		Kind:          KindAccessPackage,
+		RequestType:   w.RequestType,
+		RequestState:  w.State,
+		Justification: w.Justification,
+		Created:       w.Created.Time,
+		Schedule:      fromSchedule(w.Schedule),
+	}
+	if w.Requestor != nil {
+		a.Requestor = fromSubject(*w.Requestor)
+	}
+	a.Target = a.Requestor
+	if w.Assignment != nil && w.Assignment.Target != nil {
+		a.Target = fromSubject(*w.Assignment.Target)
+	}
+	if p := w.AccessPackage; p != nil {
+		a.Resource = Resource{ID: p.ID, DisplayName: p.DisplayName, Description: p.Description}
+		if p.Catalog != nil {
+			a.Resource.CatalogID = p.Catalog.ID
+			a.Resource.CatalogName = p.Catalog.DisplayName
+		}
+	}
+	for _, ans := range w.Answers {
+		a.Answers = append(a.Answers, fromAnswer(ans))
+	}
+	return a
+}
+
+// fromGroupRequest normalizes a PIM for Groups request. Its approval is
+// named by approvalId when the service gives one, else by the request id.
+func fromGroupRequest(w wireGroupRequest) Approval {
+	a := Approval{
+		Ref:           Ref{Source: SourceGroup, ID: firstNonEmpty(w.ApprovalID, w.ID)},
+		RequestID:     w.ID,
+		Kind:          groupKind(w.AccessID),
+		RequestType:   w.Action,
+		RequestState:  w.Status,
+		Justification: w.Justification,
+		Created:       w.Created.Time,
+		Schedule:      fromSchedule(w.ScheduleInfo),
+		Resource:      Resource{ID: w.GroupID},
+		Target:        Subject{ID: w.PrincipalID},
+	}
+	if w.TicketInfo != nil {
+		a.TicketNumber = w.TicketInfo.TicketNumber
+	}
+	if p := w.Principal; p != nil {
+		a.Target = Subject{
+			ID:            firstNonEmpty(p.ID, w.PrincipalID),
+			DisplayName:   p.DisplayName,
+			Email:         p.Mail,
+			PrincipalName: p.UserPrincipalName,
+		}
+	}
+	if g := w.Group; g != nil {
+		a.Resource = Resource{
+			ID:          firstNonEmpty(g.ID, w.GroupID),
+			DisplayName: g.DisplayName,
+			Description: g.Description,
+			Email:       g.Mail,
+		}
+	}
+	a.Requestor = a.Target
+	if w.CreatedBy != nil && w.CreatedBy.User != nil && w.CreatedBy.User.ID != "" &&
+		!strings.EqualFold(w.CreatedBy.User.ID, a.Target.ID) {
+		a.Requestor = Subject{ID: w.CreatedBy.User.ID, DisplayName: w.CreatedBy.User.DisplayName}
+	}
+	return a
+}
+
+func groupKind(accessID string) Kind {
+	switch {
+	case strings.EqualFold(accessID, "member"):
+		return KindGroupMember
+	case strings.EqualFold(accessID, "owner"):
+		return KindGroupOwner
+	}
+	return KindGroup
+}
+
+func fromSubject(w wireSubject) Subject {
+	return Subject{
+		ID:            firstNonEmpty(w.ObjectID, w.ID),
+		DisplayName:   w.DisplayName,
+		Email:         w.Email,
+		PrincipalName: w.PrincipalName,
+	}
+}
+
+func fromSchedule(w *wireSchedule) Schedule {
+	if w == nil {
+		return Schedule{}
+	}
+	s := Schedule{Start: w.Start.Time}
+	if e := w.Expiration; e != nil {
+		s.ExpirationType = e.Type
+		s.End = e.End.Time
+		s.Duration = e.Duration
+	}
+	return s
+}
+
+// fromAnswer prefers the question's text when the service returned it,
+// and the display value over the raw value.
+func fromAnswer(w wireAnswer) Answer {
+	a := Answer{Value: w.DisplayValue}
+	if w.AnsweredQuestion != nil {
+		a.Question = w.AnsweredQuestion.Text
+	}
+	if a.Value == "" {
+		a.Value = rawText(w.Value)
+	}
+	return a
+}
+
+// rawText renders a JSON value as text: a string as itself, null as "",
+// anything else as compact JSON.
+func rawText(b json.RawMessage) string {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		return s
+	}
+	var out bytes.Buffer
+	if json.Compact(&out, b) == nil {
+		return out.String()
+	}
+	return ""
+}
+
+func fromStage(w wireStage) Stage {
+	return Stage{
+		ID:            w.ID,
+		DisplayName:   w.DisplayName,
+		AssignedToMe:  w.AssignedToMe,
+		Status:        StageStatus(canonical(w.Status, string(StageInProgress), string(StageInitializing), string(StageCompleted), string(StageExpired))),
+		Result:        ReviewResult(canonical(w.ReviewResult, string(NotReviewed), string(Approved), string(Denied))),
+		ReviewedBy:    Identity{ID: w.ReviewedBy.ID, DisplayName: w.ReviewedBy.DisplayName},
+		ReviewedAt:    w.ReviewedAt.Time,
+		Justification: w.Justification,
+	}
+}
+
+func fromStages(ws []wireStage) []Stage {
+	out := make([]Stage, 0, len(ws))
+	for _, w := range ws {
+		out = append(out, fromStage(w))
+	}
+	return out
+}
+
+// canonical returns the documented spelling of v when it matches one of
+// known case-insensitively (the docs mix casing), else v unchanged.
+func canonical(v string, known ...string) string {
+	for _, k := range known {
+		if strings.EqualFold(v, k) {
+			return k
+		}
+	}
+	return v
+}
+
+// estimateDeadline sets the deadline of the stage in progress: it started
+// when the request was created (first stage) or when the previous stage
+// was reviewed, and runs for the source's stage timeout. Graph does not
+// expose the policy to approvers, so this is an estimate.
+func estimateDeadline(a *Approval, timeout time.Duration) {
+	a.Deadline, a.DeadlineEstimated = time.Time{}, false
+	i := -1
+	for j, s := range a.Stages {
+		if s.Status == StageInProgress {
+			i = j
+			break
+		}
+	}
+	if i < 0 || timeout <= 0 {
+		return
+	}
+	start := a.Created
+	if i > 0 && !a.Stages[i-1].ReviewedAt.IsZero() {
+		start = a.Stages[i-1].ReviewedAt
+	}
+	if start.IsZero() {
+		return
+	}
+	a.Deadline, a.DeadlineEstimated = start.Add(timeout), true
+}

@@ -1,0 +1,279 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
+)
+
+// The azcore pipeline, in order: client-request-id (once per call) → retry
+// (Retry-After, TryTimeout) → bearer token (CAE) → fractional Retry-After
+// fix → count and log each try → transport.
+func (c *Client) newPipeline(o Options, allowHTTP bool) runtime.Pipeline {
+	bearer := runtime.NewBearerTokenPolicy(o.Credential, o.Scopes,
+		&policy.BearerTokenOptions{InsecureAllowCredentialWithHTTP: allowHTTP})
+	return runtime.NewPipeline("approvals", "v1", runtime.PipelineOptions{
+		PerCall:  []policy.Policy{policyFunc(clientRequestID)},
+		PerRetry: []policy.Policy{bearer, policyFunc(fractionalRetryAfter), policyFunc(c.countAndLog)},
+	}, &policy.ClientOptions{
+		Retry:     c.retry,
+		Transport: o.Transport,
+	})
+}
+
+type policyFunc func(*policy.Request) (*http.Response, error)
+
+func (f policyFunc) Do(r *policy.Request) (*http.Response, error) { return f(r) }
+
+// clientRequestID tags every call with a new client-request-id (kept across
+// its retries) so a call can be found in Graph's logs.
+func clientRequestID(r *policy.Request) (*http.Response, error) {
+	if r.Raw().Header.Get("client-request-id") == "" {
+		id, err := runtime.NewUUID()
+		if err != nil {
+			return nil, err
+		}
+		r.Raw().Header.Set("client-request-id", id)
+	}
+	return r.Next()
+}
+
+// fractionalRetryAfter restates a fractional Retry-After ("2.128", as Graph
+// sends) as Retry-After-Ms, which azcore's retry policy reads first; azcore
+// itself only parses whole seconds and would fall back to its own backoff.
+func fractionalRetryAfter(r *policy.Request) (*http.Response, error) {
+	resp, err := r.Next()
+	if err != nil || resp == nil {
+		return resp, err
+	}
+	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
+	if v == "" || resp.Header.Get("Retry-After-Ms") != "" {
+		return resp, nil
+	}
+	if _, err := strconv.Atoi(v); err == nil {
+		return resp, nil
+	}
+	if d := parseRetryAfter(v, time.Now()); d > 0 {
+		resp.Header.Set("Retry-After-Ms", strconv.FormatInt(d.Milliseconds(), 10))
+	}
+	return resp, nil
+}
+
+// tryCounter counts the tries that reached the transport during one
+// operation; counters nest (a Refresh counts the tries of all its calls).
+type tryCounter struct {
+	n      atomic.Int64
+	parent *tryCounter
+}
+
+type tryCounterKey struct{}
+
+func withCounter(ctx context.Context) (context.Context, *tryCounter) {
+	parent, _ := ctx.Value(tryCounterKey{}).(*tryCounter)
+	t := &tryCounter{parent: parent}
+	return context.WithValue(ctx, tryCounterKey{}, t), t
+}
+
+func (t *tryCounter) add() {
+	for ; t != nil; t = t.parent {
+		t.n.Add(1)
+	}
+}
+
+func (t *tryCounter) Load() int64 { return t.n.Load() }
+
+// countAndLog sits next to the transport, so it sees every try, including
+// the bearer policy's CAE re-send; it logs no headers, no bodies and no
+// query values.
+func (c *Client) countAndLog(r *policy.Request) (*http.Response, error) {
+	c.requests.Add(1)
+	if t, ok := r.Raw().Context().Value(tryCounterKey{}).(*tryCounter); ok {
+		t.add()
+	}
+	start := time.Now()
+	resp, err := r.Next()
+	if c.logf != nil {
+		took := time.Since(start).Round(time.Millisecond)
+		what := redactedPath(r.Raw().URL)
+		if err != nil {
+			c.logf("graph: %s %s -> error: %v (%s)", r.Raw().Method, what, innerError(err), took)
+		} else {
+			c.logf("graph: %s %s -> %d request-id=%s (%s)", r.Raw().Method, what, resp.StatusCode,
+				oneLine(resp.Header.Get("request-id"), 80), took)
+		}
+	}
+	return resp, err
+}
+
+// redactedPath is the URL path with query values removed: the keys say
+// what was asked, the values (filters, skip tokens) stay out of logs.
+func redactedPath(u *url.URL) string {
+	p := u.EscapedPath()
+	if u.RawQuery == "" {
+		return p
+	}
+	var keys []string
+	for k := range u.Query() {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return p + "?" + strings.Join(keys, "&")
+}
+
+// innerError drops the *url.Error wrapper, whose text repeats the full URL.
+func innerError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// transportError is a failure with no HTTP response: DNS, refused, reset,
+// timeout. For a PATCH it means "outcome unknown".
+type transportError struct {
+	method, path string
+	err          error
+	// delivered is false when the request surely never reached the
+	// server: no try got to the transport (no token, say) or the last
+	// try could not even connect.
+	delivered bool
+}
+
+func (e *transportError) Error() string {
+	return fmt.Sprintf("graph: %s %s: %v", e.method, e.path, e.err)
+}
+func (e *transportError) Unwrap() error { return e.err }
+
+// reply is a finished HTTP exchange: status, headers and the whole body.
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+	sentID string // the client-request-id we sent
+}
+
+// errorFor returns the *Error for a non-2xx reply, nil otherwise.
+func (r reply) errorFor() error {
+	if r.status >= 200 && r.status < 300 {
+		return nil
+	}
+	e := newError(r.status, r.header, r.body)
+	e.ClientRequestID = firstNonEmpty(e.ClientRequestID, r.sentID)
+	return e
+}
+
+// send makes one call through the pipeline with a deadline on the whole
+// call. body, when not nil, is sent as JSON. A PATCH is retried only on
+// 429 (never applied); anything else is left to the caller, who must find
+// out whether it landed.
+func (c *Client) send(ctx context.Context, method, rawURL string, body any) (reply, error) {
+	if err := c.checkOrigin(rawURL); err != nil {
+		return reply{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.callTimeout)
+	defer cancel()
+	ctx, tries := withCounter(ctx)
+	if method == http.MethodPatch {
+		ctx = policy.WithRetryOptions(ctx, c.patchRetry())
+	}
+	req, err := runtime.NewRequest(ctx, method, rawURL)
+	if err != nil {
+		return reply{}, fmt.Errorf("graph: %s: %w", method, err)
+	}
+	req.Raw().Header.Set("Accept", "application/json")
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return reply{}, err
+		}
+		if err := req.SetBody(streaming.NopCloser(bytes.NewReader(b)), "application/json"); err != nil {
+			return reply{}, err
+		}
+	}
+	resp, err := c.pl.Do(req)
+	if err == nil {
+		_, err = runtime.Payload(resp)
+	}
+	if err != nil {
+		return reply{}, &transportError{
+			method:    method,
+			path:      redactedPath(req.Raw().URL),
+			err:       innerError(err),
+			delivered: tries.Load() > 0 && !dialFailed(err),
+		}
+	}
+	payload, _ := runtime.Payload(resp)
+	return reply{status: resp.StatusCode, header: resp.Header, body: payload, sentID: req.Raw().Header.Get("client-request-id")}, nil
+}
+
+// dialFailed reports a failure to connect at all (refused, no route, DNS):
+// nothing was sent.
+func dialFailed(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+// patchRetry allows the pipeline to retry a PATCH only after a 429, which
+// Graph rejects before doing anything. 5xx, timeouts and resets are
+// ambiguous and handled by Decide.
+func (c *Client) patchRetry() policy.RetryOptions {
+	o := c.retry
+	o.ShouldRetry = func(resp *http.Response, err error) bool {
+		return err == nil && resp != nil && resp.StatusCode == http.StatusTooManyRequests
+	}
+	return o
+}
+
+// checkOrigin refuses to send the token anywhere but the Graph root, even
+// when a server's @odata.nextLink points elsewhere.
+func (c *Client) checkOrigin(rawURL string) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return fmt.Errorf("graph: bad URL: %w", err)
+	}
+	if !strings.EqualFold(u.Scheme, c.origin.Scheme) || !strings.EqualFold(u.Host, c.origin.Host) {
+		return fmt.Errorf("graph: refusing to follow a link to %s://%s: not the Graph root %s", u.Scheme, u.Host, c.origin)
+	}
+	return nil
+}
+
+// getJSON GETs rawURL and decodes a 2xx body into v; other statuses come
+// back as *Error.
+func (c *Client) getJSON(ctx context.Context, rawURL string, v any) error {
+	r, err := c.send(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return err
+	}
+	if err := r.errorFor(); err != nil {
+		return err
+	}
+	return decodeBody(r.body, v)
+}
+
+// decodeBody is json.Unmarshal with an error that says what was wrong
+// without echoing the body.
+func decodeBody(b []byte, v any) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("graph: unreadable response body (%d bytes): %w", len(b), err)
+	}
+	return nil
+}

@@ -3,7 +3,6 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -84,6 +83,15 @@ func (f *fakeGraph) dispatch(w http.ResponseWriter, r *http.Request) {
 	key := r.Method + " " + r.URL.Path
 	f.mu.Lock()
 	h, ok := f.handlers[key]
+	if !ok {
+		// "METHOD /prefix/*" handles everything under the prefix.
+		best := ""
+		for k := range f.handlers {
+			if p, found := strings.CutSuffix(k, "*"); found && strings.HasPrefix(key, p) && len(p) > len(best) {
+				best, h, ok = p, f.handlers[k], true
+			}
+		}
+	}
 	f.hits[key]++
 	f.mu.Unlock()
 	if !ok {
@@ -229,5 +237,3 @@ func mustContainNoToken(t *testing.T, where, s string) {
 		t.Fatalf("%s contains the token: %q", where, s)
 	}
 }
-
-var _ = fmt.Sprintf

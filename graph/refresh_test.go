@@ -363,7 +363,9 @@ func TestRefreshPerSourceErrors(t *testing.T) {
 	if err != nil || len(snap.Approvals) != 3 || len(snap.Errors) != 1 || snap.Errors[0].Source != SourceGroup {
 		t.Fatalf("%v, %+v", err, snap)
 	}
-	fi.handle(emListKey, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 401, graphErr("InvalidAuthenticationToken", "expired")) })
+	fi.handle(emListKey, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 401, graphErr("InvalidAuthenticationToken", "expired"))
+	})
 	snap, err = testClient(t, fi.fakeGraph).Refresh(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "no approvals") || len(snap.Errors) != 2 {
 		t.Fatalf("%v, %+v", err, snap)

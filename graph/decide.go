@@ -157,7 +157,7 @@ func (c *Client) settle(ctx context.Context, res DecisionResult, ref Ref, r repl
 		res.Outcome = applied(res.Request.Decision)
 	case r.status == http.StatusConflict:
 		// Someone decided first, or an earlier attempt of ours landed.
-		st, rerr := c.stage(c.verifyContext(ctx), ref, res.Request.StageID)
+		st, rerr := c.readStage(ctx, ref, res.Request.StageID)
 		if rerr == nil && st.Decided() {
 			return c.byReviewer(res, st, me)
 		}
@@ -173,7 +173,7 @@ func (c *Client) settle(ctx context.Context, res DecisionResult, ref Ref, r repl
 // resolveAmbiguous re-reads the stage after a PATCH whose fate is unknown.
 // It reports whether to send the PATCH again.
 func (c *Client) resolveAmbiguous(ctx context.Context, res DecisionResult, ref Ref, me wireUser, cause error) (DecisionResult, bool) {
-	st, err := c.stage(c.verifyContext(ctx), ref, res.Request.StageID)
+	st, err := c.readStage(ctx, ref, res.Request.StageID)
 	switch {
 	case err != nil:
 		res.Outcome, res.Err = OutcomeUnknown, &unknownOutcomeError{cause: fmt.Errorf("%w; re-reading the stage failed too: %v", cause, err)}
@@ -208,13 +208,18 @@ func (c *Client) byReviewer(res DecisionResult, st Stage, me wireUser) DecisionR
 // verifyContext is for reads that find out what a PATCH did: they run even
 // when the caller's context has just been cancelled, for a bounded time,
 // because an unknown outcome is worse than a late answer.
-func (c *Client) verifyContext(ctx context.Context) context.Context {
+func (c *Client) verifyContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	if ctx.Err() == nil {
-		return ctx
+		return ctx, func() {}
 	}
-	vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.requestTimeout)
-	context.AfterFunc(vctx, cancel) // released when it expires
-	return vctx
+	return context.WithTimeout(context.WithoutCancel(ctx), c.requestTimeout)
+}
+
+// readStage reads the stage to learn what a PATCH did.
+func (c *Client) readStage(ctx context.Context, ref Ref, stageID string) (Stage, error) {
+	vctx, cancel := c.verifyContext(ctx)
+	defer cancel()
+	return c.stage(vctx, ref, stageID)
 }
 
 func applied(d Decision) Outcome {

@@ -415,3 +415,28 @@ func TestDecideManyKeepsOrderAndLimitsConcurrency(t *testing.T) {
 		t.Fatalf("peak PATCHes in flight = %d, want at most 3 (and some concurrency)", p)
 	}
 }
+
+// Cancelling while the PATCH is in flight makes it ambiguous; the client
+// still finds out (with a fresh, bounded read) instead of guessing.
+func TestDecideCancelledMidPatchStillFindsOut(t *testing.T) {
+	st := undecided()
+	st.onPatch = func(int) string {
+		st.result, st.status = "Approved", "Completed"
+		st.applied++
+		st.reviewer = map[string]any{"id": meID, "displayName": "Megan Bowen"}
+		st.mu.Unlock()
+		time.Sleep(200 * time.Millisecond) // the caller gives up meanwhile
+		st.mu.Lock()
+		return "204"
+	}
+	c := testClient(t, newStageServer(t, st))
+	if _, err := c.Me(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	res := c.Decide(ctx, DecisionRequest{Ref: testRef, StageID: testStage, Decision: Approve})
+	if res.Outcome != OutcomeApproved || res.Attempts != 1 || st.applied != 1 {
+		t.Fatalf("%+v", res)
+	}
+}

@@ -19,12 +19,12 @@ import (
 
 // simEnv is a simulator on loopback plus clients for its people.
 type simEnv struct {
-	t   *testing.T
+	t   testing.TB
 	sim *sim.Server
 	srv *httptest.Server
 }
 
-func newSimEnv(t *testing.T, opts sim.Options) *simEnv {
+func newSimEnv(t testing.TB, opts sim.Options) *simEnv {
 	t.Helper()
 	s := sim.New(opts)
 	srv := httptest.NewServer(s)
@@ -58,7 +58,7 @@ func (e *simEnv) demo() (sim.User, *graph.Client) {
 	return u, e.client(u.UserPrincipalName)
 }
 
-func refresh(t *testing.T, c *graph.Client) *graph.Snapshot {
+func refresh(t testing.TB, c *graph.Client) *graph.Snapshot {
 	t.Helper()
 	snap, err := c.Refresh(t.Context())
 	if err != nil {

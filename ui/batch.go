@@ -1,0 +1,267 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"approvals/config"
+	"approvals/graph"
+	"approvals/ui/sanitize"
+)
+
+// A batch is one submitted form: the same decision and justification for
+// one or more approvals. It waits out the undo window (nothing is sent),
+// then goes out as one Cmd per item, and reports every outcome.
+type batch struct {
+	id            int
+	decision      graph.Decision
+	justification string
+	items         []*item
+	deadline      time.Time // end of the undo window
+	done          int
+	results       []graph.DecisionResult
+}
+
+// queue starts a batch: into the undo window, or straight out when there is
+// no window.
+func (m *Model) queue(d graph.Decision, text string, targets []*item) tea.Cmd {
+	m.batchSeq++
+	b := &batch{id: m.batchSeq, decision: d, justification: text, items: targets}
+	for _, it := range targets {
+		it.state, it.decision = stateQueued, d
+		m.inbox.setMark(it, false)
+		if text != "" {
+			m.drafts[it.a.Ref] = text // kept until the decision is applied
+		}
+		it.touch()
+	}
+	m.clearNotice()
+	if m.opts.UndoWindow <= 0 {
+		return m.send(b)
+	}
+	b.deadline = m.clock().Add(m.opts.UndoWindow)
+	m.pending = b
+	return undoTick(b.id, m.opts.UndoWindow)
+}
+
+// undoTick wakes the model when the countdown's shown second changes.
+func undoTick(id int, left time.Duration) tea.Cmd {
+	wait := left % time.Second
+	if wait <= 0 {
+		wait = time.Second
+	}
+	return tea.Tick(wait, func(time.Time) tea.Msg { return undoTickedMsg{batch: id} })
+}
+
+// onUndoTick sends the pending batch when its window is over.
+func (m *Model) onUndoTick(msg undoTickedMsg) tea.Cmd {
+	b := m.pending
+	if b == nil || b.id != msg.batch {
+		return nil // undone, or already sent
+	}
+	left := b.deadline.Sub(m.clock())
+	if left > 0 {
+		return undoTick(b.id, left)
+	}
+	m.pending = nil
+	return m.send(b)
+}
+
+// undo cancels the pending batch: nothing was sent, the text is kept.
+func (m *Model) undo() {
+	b := m.pending
+	if b == nil {
+		m.notice("Nothing to undo.", noticeInfo)
+		return
+	}
+	m.pending = nil
+	for _, it := range b.items {
+		it.state = stateIdle
+		it.touch()
+	}
+	m.notice("Undone: nothing was sent. Your justification is kept.", noticeInfo)
+}
+
+// send fires one Cmd per decision. The client limits how many PATCHes are
+// in flight; each Cmd reports back with decisionSentMsg.
+func (m *Model) send(b *batch) tea.Cmd {
+	m.sending[b.id] = b
+	backend, ctx := m.opts.Backend, m.ctx
+	cmds := make([]tea.Cmd, 0, len(b.items))
+	for _, it := range b.items {
+		it.state = stateSending
+		it.touch()
+		req := graph.DecisionRequest{Ref: it.a.Ref, StageID: it.stage.ID, Decision: b.decision, Justification: b.justification}
+		cmds = append(cmds, decideCmd(ctx, backend, b.id, req))
+	}
+	return tea.Batch(cmds...)
+}
+
+// decideCmd sends one decision and forgets the approval's cached details
+// when they are now stale.
+func decideCmd(ctx context.Context, backend Backend, id int, req graph.DecisionRequest) tea.Cmd {
+	return func() tea.Msg {
+		res := backend.Decide(ctx, req)
+		if res.Outcome != graph.OutcomeCancelled {
+			backend.Forget(req.Ref)
+		}
+		return decisionSentMsg{batch: id, result: res}
+	}
+}
+
+// leaves reports whether an outcome takes the approval off my list.
+func leaves(o graph.Outcome) bool {
+	return o.Applied() || o == graph.OutcomeAlreadyDecided || o == graph.OutcomeGone
+}
+
+// onDecisionSent records one outcome; when the batch is complete it
+// reports, drops what left the list and refreshes.
+func (m *Model) onDecisionSent(msg decisionSentMsg) tea.Cmd {
+	b := m.sending[msg.batch]
+	if b == nil {
+		return nil
+	}
+	res := msg.result
+	b.results = append(b.results, res)
+	b.done++
+	if it := m.inbox.items[res.Request.Ref]; it != nil {
+		it.state, it.result = stateDone, res
+		it.touch()
+		if leaves(res.Outcome) {
+			delete(m.drafts, it.a.Ref)
+			m.decided[it.a.Ref] = res.Request.StageID
+		}
+	}
+	if b.done < len(b.items) {
+		return nil
+	}
+	delete(m.sending, b.id)
+	var gone []graph.Ref
+	for _, r := range b.results {
+		if leaves(r.Outcome) {
+			gone = append(gone, r.Request.Ref)
+		}
+	}
+	m.inbox.remove(gone)
+	m.summary(b)
+	return m.refreshNow()
+}
+
+// summary reports a finished batch in one line.
+func (m *Model) summary(b *batch) {
+	if len(b.results) == 1 {
+		r := b.results[0]
+		subject := r.Request.Ref.ID
+		if len(b.items) == 1 {
+			subject = b.items[0].title()
+		}
+		m.notice(outcomeSentence(r)+" — "+subject, outcomeLevel(r.Outcome))
+		return
+	}
+	counts := map[graph.Outcome]int{}
+	var firstFailure string
+	level := noticeOk
+	for _, r := range b.results {
+		counts[r.Outcome]++
+		if !leaves(r.Outcome) {
+			level = noticeBad
+			if firstFailure == "" && r.Err != nil {
+				firstFailure = errText(r.Err)
+			}
+		}
+	}
+	var parts []string
+	for _, o := range []graph.Outcome{graph.OutcomeApproved, graph.OutcomeDenied, graph.OutcomeAlreadyDecided,
+		graph.OutcomeGone, graph.OutcomeFailed, graph.OutcomeUnknown, graph.OutcomeCancelled} {
+		if n := counts[o]; n > 0 {
+			parts = append(parts, strconv.Itoa(n)+" "+outcomeWord(o))
+		}
+	}
+	line := "Done: " + strings.Join(parts, " · ")
+	if firstFailure != "" {
+		line += " — " + firstFailure + "; texts kept, see the rows"
+	}
+	m.notice(line, level)
+}
+
+// outcomeWord names an outcome in a count: "2 approved".
+func outcomeWord(o graph.Outcome) string {
+	switch o {
+	case graph.OutcomeAlreadyDecided:
+		return "already decided by someone else"
+	case graph.OutcomeGone:
+		return "gone"
+	case graph.OutcomeCancelled:
+		return "not sent"
+	case graph.OutcomeUnknown:
+		return "unknown (check before retrying)"
+	}
+	return sanitize.Line(string(o))
+}
+
+func outcomeLevel(o graph.Outcome) noticeLevel {
+	switch {
+	case o.Applied():
+		return noticeOk
+	case o == graph.OutcomeAlreadyDecided || o == graph.OutcomeGone:
+		return noticeWarn
+	}
+	return noticeBad
+}
+
+// outcomeSentence says what happened to one decision.
+func outcomeSentence(r graph.DecisionResult) string {
+	switch r.Outcome {
+	case graph.OutcomeApproved:
+		return "Approved"
+	case graph.OutcomeDenied:
+		return "Denied"
+	case graph.OutcomeAlreadyDecided:
+		s := "Already decided"
+		if who := sanitize.Line(r.DecidedBy.DisplayName); who != "" {
+			s += " by " + who
+		} else if id := sanitize.Line(r.DecidedBy.ID); id != "" {
+			s += " by " + id
+		}
+		if r.DecidedAs != "" {
+			s += " (" + strings.ToLower(resultWord(r.DecidedAs)) + ")"
+		}
+		return s
+	case graph.OutcomeGone:
+		return "Gone: cancelled, expired or no longer yours"
+	case graph.OutcomeCancelled:
+		return "Not sent (cancelled)"
+	case graph.OutcomeFailed:
+		return "Failed: " + errText(r.Err)
+	}
+	return "Outcome unknown: " + errText(r.Err)
+}
+
+// busy reports whether decisions are queued or on their way.
+func (m *Model) busy() bool { return m.pending != nil || len(m.sending) > 0 }
+
+// progress is "Sending 3/20…" across the batches in flight.
+func (m *Model) progress() string {
+	done, total := 0, 0
+	for _, b := range m.sending {
+		done += b.done
+		total += len(b.items)
+	}
+	return "Sending " + strconv.Itoa(done) + "/" + strconv.Itoa(total) + "…"
+}
+
+// undoLine is the countdown shown while a batch waits.
+func (m *Model) undoLine() string {
+	b := m.pending
+	what := strings.ToUpper(decisionWord(b.decision)[:1]) + decisionWord(b.decision)[1:] + " "
+	if len(b.items) == 1 {
+		what += b.items[0].title()
+	} else {
+		what += strconv.Itoa(len(b.items)) + " requests"
+	}
+	return what + " in " + countdown(b.deadline.Sub(m.clock())) + " — press " + m.keys.first(config.ActionUndo) + " to undo"
+}

@@ -1,0 +1,244 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"approvals/config"
+	"approvals/graph"
+	"approvals/ui/sanitize"
+)
+
+// decisionForm is the justification form: it states the decision and what
+// it applies to, takes the justification, and ignores keystrokes for a
+// grace period after opening so that typing in flight cannot submit.
+type decisionForm struct {
+	decision  graph.Decision
+	targets   []*item
+	skipped   int // items that were asked for but cannot be decided now
+	required  bool
+	input     textField
+	openedAt  time.Time
+	templates []string
+	template  int    // index of the template last filled in, -1 for none
+	problem   string // why the last submit was refused
+}
+
+// decisionWord is the decision in the user's words.
+func decisionWord(d graph.Decision) string {
+	if d == graph.Deny {
+		return "deny"
+	}
+	return "approve"
+}
+
+// openForm opens the form for a decision on the marked items, or on the
+// selected one when nothing is marked.
+func (m *Model) openForm(d graph.Decision) tea.Cmd {
+	if m.pending != nil {
+		m.notice("Decisions are queued: let them go out or undo them first", noticeWarn)
+		return nil
+	}
+	asked := m.inbox.markedItems()
+	if len(asked) == 0 {
+		if it := m.inbox.selected(); it != nil {
+			asked = []*item{it}
+		}
+	}
+	if len(asked) == 0 {
+		m.notice("Nothing to decide: the list is empty.", noticeInfo)
+		return nil
+	}
+	f := &decisionForm{decision: d, openedAt: m.clock(), template: -1}
+	for _, it := range asked {
+		if it.decidable() {
+			f.targets = append(f.targets, it)
+		} else {
+			f.skipped++
+		}
+	}
+	if len(f.targets) == 0 {
+		m.notice(undecidableReason(asked), noticeWarn)
+		return nil
+	}
+	f.required = d == graph.Deny || m.opts.RequireApproveJustification
+	f.templates = m.opts.Templates[d]
+	f.input = newTextField(m.width-m.styles.FormBox.GetHorizontalFrameSize(), 2, 2000)
+	for _, it := range f.targets {
+		if draft, ok := m.drafts[it.a.Ref]; ok {
+			f.input.SetValue(draft)
+			break
+		}
+	}
+	m.form = f
+	m.relayout()
+	return nil
+}
+
+// undecidableReason explains why none of items can be decided.
+func undecidableReason(items []*item) string {
+	for _, it := range items {
+		if it.state == stateQueued || it.state == stateSending {
+			return "A decision on this request is already on its way."
+		}
+	}
+	if len(items) == 1 {
+		return "Nothing to decide: no stage of this request is waiting for you."
+	}
+	return "Nothing to decide: none of these requests has a stage waiting for you."
+}
+
+// updateForm handles a key while the form is open.
+func (m *Model) updateForm(msg tea.KeyPressMsg) tea.Cmd {
+	f := m.form
+	if m.clock().Sub(f.openedAt) < m.opts.GracePeriod {
+		return nil // in flight when the form opened: never let it submit
+	}
+	if m.keys.is(msg, config.ActionQuit) && msg.Text == "" { // ctrl+c, not a typed "q"
+		return m.askQuit()
+	}
+	switch act, _ := m.keys.action(config.ScopeForm, msg); act {
+	case config.ActionCancel:
+		m.closeForm(true)
+		m.notice("Cancelled: nothing was sent.", noticeInfo)
+		return nil
+	case config.ActionSubmit:
+		return m.submitForm()
+	case config.ActionNextTemplate:
+		if len(f.templates) > 0 {
+			f.template = (f.template + 1) % len(f.templates)
+			f.input.SetValue(f.templates[f.template])
+			f.input.CursorEnd()
+		}
+		return nil
+	}
+	f.input.Update(msg)
+	f.problem = ""
+	return nil
+}
+
+// closeForm closes the form, keeping typed text as a draft when asked.
+func (m *Model) closeForm(keepDraft bool) {
+	f := m.form
+	if f == nil {
+		return
+	}
+	if text := strings.TrimSpace(f.input.Value()); keepDraft && text != "" {
+		for _, it := range f.targets {
+			m.drafts[it.a.Ref] = text
+		}
+	}
+	m.form = nil
+	m.relayout()
+}
+
+// submitForm checks the justification and queues the decisions.
+func (m *Model) submitForm() tea.Cmd {
+	f := m.form
+	text := strings.TrimSpace(f.input.Value())
+	if f.required && text == "" {
+		f.problem = "A justification is required to " + decisionWord(f.decision) + "."
+		return nil
+	}
+	targets := make([]*item, 0, len(f.targets))
+	for _, it := range f.targets {
+		if it.decidable() && m.inbox.items[it.a.Ref] == it { // still there
+			targets = append(targets, it)
+		}
+	}
+	m.closeForm(false)
+	if len(targets) == 0 {
+		m.notice("Nothing sent: these requests are no longer waiting for you.", noticeWarn)
+		return nil
+	}
+	return m.queue(f.decision, text, targets)
+}
+
+// formTitle states the decision and what it applies to, plainly.
+func (f *decisionForm) formTitle() string {
+	verb := strings.ToUpper(decisionWord(f.decision)[:1]) + decisionWord(f.decision)[1:]
+	if len(f.targets) == 1 {
+		return verb + ": " + f.targets[0].title()
+	}
+	return verb + " " + strconv.Itoa(len(f.targets)) + " requests"
+}
+
+// formView draws the form box, exactly width × formHeight.
+func (m *Model) formView(width int) string {
+	f, s := m.form, m.styles
+	inner := width - s.FormBox.GetHorizontalFrameSize()
+	title := f.formTitle()
+	if f.skipped > 0 {
+		title += " (" + strconv.Itoa(f.skipped) + " skipped: not waiting for you)"
+	}
+	label := "Justification"
+	if f.required {
+		label += " (required)"
+	} else {
+		label += " (optional)"
+	}
+	if len(f.templates) > 0 {
+		n := "-"
+		if f.template >= 0 {
+			n = strconv.Itoa(f.template + 1)
+		}
+		label += " · template " + n + "/" + strconv.Itoa(len(f.templates))
+	}
+	if len(f.targets) > 1 {
+		label += " · " + sanitize.Truncate(f.targetList(), max(0, inner-sanitize.Width(label)-3))
+	}
+	hint := s.Muted.Render(sanitize.Truncate(m.formHint(), inner))
+	if f.problem != "" {
+		hint = s.Bad.Render(sanitize.Truncate(f.problem, inner))
+	}
+	titleStyle := s.Ok
+	if f.decision == graph.Deny {
+		titleStyle = s.Bad
+	}
+	placeholder := "optional: why you " + decisionWord(f.decision)
+	if f.required {
+		placeholder = "required: type why you " + decisionWord(f.decision)
+	}
+	input, _, _ := f.input.View(s.Muted.Render(sanitize.Truncate(placeholder, inner)))
+	body := strings.Join([]string{
+		titleStyle.Render(sanitize.Truncate(title, inner)),
+		s.Label.Render(sanitize.Truncate(label, inner)),
+		input,
+		hint,
+	}, "\n")
+	return s.FormBox.Width(width).Render(body)
+}
+
+// targetList names the first few targets: "Ada, Bob and 3 more".
+func (f *decisionForm) targetList() string {
+	var names []string
+	for i, it := range f.targets {
+		if i == 2 {
+			names = append(names, "and "+strconv.Itoa(len(f.targets)-2)+" more")
+			break
+		}
+		names = append(names, it.requestor)
+	}
+	return strings.Join(names, ", ")
+}
+
+// formHint is the form's one-line key reminder.
+func (m *Model) formHint() string {
+	parts := []string{m.keys.first(config.ActionSubmit) + " " + decisionWord(m.form.decision),
+		m.keys.first(config.ActionCancel) + " cancel (nothing is sent)"}
+	if len(m.form.templates) > 0 {
+		parts = append(parts, m.keys.first(config.ActionNextTemplate)+" next template")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// formCursor is where the terminal cursor goes: inside the text field.
+func (m *Model) formCursor(top int) *tea.Cursor {
+	_, x, y := m.form.input.View("")
+	fb := m.styles.FormBox
+	return tea.NewCursor(x+fb.GetBorderLeftSize()+fb.GetPaddingLeft(),
+		y+top+fb.GetBorderTopSize()+fb.GetPaddingTop()+2) // below the title and label rows
+}

@@ -1,0 +1,265 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"approvals/graph"
+)
+
+// openAndType opens the form with key, waits out the grace period and
+// types text.
+func openAndType(m *Model, clk *fakeClock, key, text string) {
+	press(m, key)
+	clk.Advance(time.Second)
+	typeText(m, text)
+}
+
+func TestFormStatesTheDecisionPlainly(t *testing.T) {
+	m, _, _ := newLoaded(t, 120, 40)
+	press(m, "d")
+	if m.form == nil {
+		t.Fatal("d does not open the form")
+	}
+	s := screen(m)
+	for _, want := range []string{"Deny: Ada Lovelace → SAP Finance — read", "Justification (required)", "enter deny", "esc cancel (nothing is sent)"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("form lacks %q:\n%s", want, s)
+		}
+	}
+	if m.View().Cursor == nil {
+		t.Error("the form does not place the terminal cursor")
+	}
+}
+
+func TestFormCountForMarkedItems(t *testing.T) {
+	m, _, _ := newLoaded(t, 120, 40)
+	press(m, "space", "space", "space", "a")
+	if s := screen(m); !strings.Contains(s, "Approve 3 requests") || !strings.Contains(s, "Justification (optional)") {
+		t.Fatalf("bulk form title missing:\n%s", s)
+	}
+	if len(m.form.targets) != 3 {
+		t.Fatalf("%d targets, want 3", len(m.form.targets))
+	}
+}
+
+func TestFormSkipsWhatIsNotMine(t *testing.T) {
+	m, _, _ := newLoaded(t, 120, 40)
+	press(m, "G", "a") // ap-3 has no stage of mine
+	if m.form != nil {
+		t.Fatal("a opened a form for a request with no stage waiting for me")
+	}
+	if !strings.Contains(screen(m), "no stage of this request is waiting for you") {
+		t.Fatalf("no explanation:\n%s", screen(m))
+	}
+	press(m, "space", "g", "space", "a")
+	if m.form == nil || len(m.form.targets) != 1 || m.form.skipped != 1 {
+		t.Fatalf("form = %+v", m.form)
+	}
+	if !strings.Contains(screen(m), "1 skipped: not waiting for you") {
+		t.Fatalf("the skipped count is not shown:\n%s", screen(m))
+	}
+}
+
+func TestEscCancelsAndNeverApproves(t *testing.T) {
+	m, fb, clk := newLoaded(t, 120, 40)
+	openAndType(m, clk, "a", "looks fine")
+	press(m, "esc")
+	if m.form != nil || m.pending != nil || len(fb.requests()) != 0 {
+		t.Fatal("esc did not cancel cleanly")
+	}
+	if m.inbox.view[0].state != stateIdle {
+		t.Fatal("esc queued a decision")
+	}
+	if !strings.Contains(screen(m), "Cancelled: nothing was sent.") {
+		t.Fatal("cancel is not confirmed")
+	}
+	press(m, "a") // the text typed is offered again
+	if got := m.form.input.Value(); got != "looks fine" {
+		t.Fatalf("draft = %q", got)
+	}
+}
+
+func TestGracePeriodSwallowsKeysInFlight(t *testing.T) {
+	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+	press(m, "a")
+	typeText(m, "x")
+	press(m, "enter") // typed ahead: must not submit
+	if m.form == nil || m.form.input.Value() != "" {
+		t.Fatalf("keys inside the grace period reached the form: %q", m.form.input.Value())
+	}
+	clk.Advance(399 * time.Millisecond)
+	press(m, "enter")
+	if m.form == nil {
+		t.Fatal("enter submitted inside the grace period")
+	}
+	clk.Advance(time.Millisecond)
+	typeText(m, "ok")
+	press(m, "enter")
+	if m.form != nil || m.inbox.items[graph.Ref{Source: graph.SourceAccessPackage, ID: "ap-1"}].state != stateSending {
+		t.Fatal("enter after the grace period does not submit")
+	}
+	_ = fb
+}
+
+func TestDenyRequiresJustification(t *testing.T) {
+	m, _, clk := newLoaded(t, 120, 40)
+	press(m, "d")
+	clk.Advance(time.Second)
+	press(m, "enter")
+	if m.form == nil || !strings.Contains(screen(m), "A justification is required to deny.") {
+		t.Fatalf("empty deny was accepted:\n%s", screen(m))
+	}
+	typeText(m, "   ")
+	press(m, "enter")
+	if m.form == nil {
+		t.Fatal("a blank justification was accepted")
+	}
+	typeText(m, "not my team")
+	press(m, "enter")
+	if m.form != nil || m.pending == nil || m.pending.justification != "not my team" {
+		t.Fatalf("deny with a justification was not queued: %+v", m.pending)
+	}
+}
+
+func TestApproveJustificationOptionalUnlessRequired(t *testing.T) {
+	m, _, clk := newLoaded(t, 120, 40)
+	press(m, "a")
+	clk.Advance(time.Second)
+	press(m, "enter")
+	if m.pending == nil {
+		t.Fatal("approve without justification was refused")
+	}
+
+	m, _, clk = newLoaded(t, 120, 40, func(o *Options) { o.RequireApproveJustification = true })
+	press(m, "a")
+	clk.Advance(time.Second)
+	press(m, "enter")
+	if m.pending != nil || !strings.Contains(screen(m), "A justification is required to approve.") {
+		t.Fatal("RequireApproveJustification is ignored")
+	}
+}
+
+func TestTemplatesCycleWithTab(t *testing.T) {
+	m, _, clk := newLoaded(t, 120, 40, func(o *Options) {
+		o.Templates = map[graph.Decision][]string{graph.Deny: {"Not required for the role", "Use the read-only package"}}
+	})
+	press(m, "d")
+	clk.Advance(time.Second)
+	press(m, "tab")
+	if got := m.form.input.Value(); got != "Not required for the role" {
+		t.Fatalf("tab filled %q", got)
+	}
+	press(m, "tab")
+	if got := m.form.input.Value(); got != "Use the read-only package" {
+		t.Fatalf("second tab filled %q", got)
+	}
+	if !strings.Contains(screen(m), "template 2/2") {
+		t.Fatal("the template position is not shown")
+	}
+	press(m, "tab")
+	if got := m.form.input.Value(); got != "Not required for the role" {
+		t.Fatalf("tab does not wrap around: %q", got)
+	}
+}
+
+func TestUndoWindow(t *testing.T) {
+	m, fb, clk := newLoaded(t, 120, 40)
+	openAndType(m, clk, "a", "approved for Q1")
+	press(m, "enter")
+	it := m.inbox.view[0]
+	if m.pending == nil || it.state != stateQueued {
+		t.Fatal("submit did not queue the decision")
+	}
+	if s := screen(m); !strings.Contains(s, "Approve Ada Lovelace → SAP Finance — read in 5s — press u to undo") || !strings.Contains(s, "queued") {
+		t.Fatalf("countdown missing:\n%s", s)
+	}
+	clk.Advance(2 * time.Second)
+	if cmd := m.onUndoTick(undoTickedMsg{batch: m.pending.id}); cmd == nil || m.pending == nil {
+		t.Fatal("the batch went out before the window ended")
+	}
+	if !strings.Contains(screen(m), "in 3s") {
+		t.Fatal("the countdown does not move")
+	}
+	press(m, "u")
+	if m.pending != nil || it.state != stateIdle || len(fb.requests()) != 0 {
+		t.Fatal("u did not undo")
+	}
+	if !strings.Contains(screen(m), "Undone: nothing was sent.") {
+		t.Fatal("undo is not confirmed")
+	}
+	// A stale tick of the undone batch sends nothing.
+	clk.Advance(10 * time.Second)
+	if cmd := m.onUndoTick(undoTickedMsg{batch: 1}); cmd != nil {
+		t.Fatal("a tick of an undone batch did something")
+	}
+	press(m, "a")
+	if got := m.form.input.Value(); got != "approved for Q1" {
+		t.Fatalf("the justification was not kept after undo: %q", got)
+	}
+}
+
+func TestUndoWindowEndsAndSends(t *testing.T) {
+	m, fb, clk := newLoaded(t, 120, 40)
+	openAndType(m, clk, "a", "approved for Q1")
+	press(m, "enter")
+	clk.Advance(5 * time.Second)
+	_, cmd := m.Update(undoTickedMsg{batch: m.pending.id})
+	if m.pending != nil {
+		t.Fatal("the window ended but the batch is still pending")
+	}
+	if !strings.Contains(screen(m), "Sending 0/1…") {
+		t.Fatalf("no progress:\n%s", screen(m))
+	}
+	sent := next[decisionSentMsg](t, stream(cmd))
+	reqs := fb.requests()
+	want := graph.DecisionRequest{Ref: graph.Ref{Source: graph.SourceAccessPackage, ID: "ap-1"}, StageID: "ap-1-s2", Decision: graph.Approve, Justification: "approved for Q1"}
+	if len(reqs) != 1 || reqs[0] != want {
+		t.Fatalf("sent %+v, want %+v", reqs, want)
+	}
+	_, cmd = m.Update(sent)
+	if _, ok := m.inbox.items[want.Ref]; ok {
+		t.Fatal("the approved request is still listed")
+	}
+	if selectedID(m) != "pim-2" {
+		t.Fatalf("cursor on %q, want the next request", selectedID(m))
+	}
+	if !strings.Contains(screen(m), "Approved — Ada Lovelace → SAP Finance — read") {
+		t.Fatalf("no outcome shown:\n%s", screen(m))
+	}
+	if !m.polling || cmd == nil {
+		t.Fatal("no refresh after the decision")
+	}
+	if len(fb.forgotten) != 1 || fb.forgotten[0] != want.Ref {
+		t.Fatalf("forgotten = %v", fb.forgotten)
+	}
+	if len(m.drafts) != 0 {
+		t.Fatal("the draft of an applied decision was kept")
+	}
+}
+
+func TestNoUndoWindowSendsAtOnce(t *testing.T) {
+	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+	openAndType(m, clk, "d", "no")
+	cmd := press(m, "enter")
+	if m.pending != nil {
+		t.Fatal("a zero window still queued")
+	}
+	next[decisionSentMsg](t, stream(cmd))
+	if len(fb.requests()) != 1 || fb.requests()[0].Decision != graph.Deny {
+		t.Fatalf("sent %+v", fb.requests())
+	}
+}
+
+func TestFormBlockedWhileQueued(t *testing.T) {
+	m, _, clk := newLoaded(t, 120, 40)
+	openAndType(m, clk, "a", "ok")
+	press(m, "enter", "j", "a")
+	if m.form != nil {
+		t.Fatal("a second form opened while a batch waits in its undo window")
+	}
+	if !strings.Contains(screen(m), "Decisions are queued") {
+		t.Fatal("no explanation")
+	}
+}

@@ -1,0 +1,313 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"approvals/config"
+	"approvals/graph"
+	"approvals/ui/sanitize"
+)
+
+// The detail pane: everything an approver needs to decide one request,
+// then its stage timeline. Its lines are cached per item and width.
+
+type detailKey struct {
+	version, width int
+	minute         int64
+	styles         int
+}
+
+type detailCache struct {
+	key   detailKey
+	lines []string
+}
+
+const labelWidth = 11 // "Requestor  "
+
+// detailLines returns the pane's lines for it, each exactly width columns.
+func (m *Model) detailLines(it *item, width int) []string {
+	k := detailKey{version: it.version, width: width, minute: m.minute(), styles: m.stylesGen}
+	if it.detail.key == k && it.detail.lines != nil {
+		return it.detail.lines
+	}
+	d := detailWriter{m: m, width: width}
+	d.describe(it)
+	lines := make([]string, len(d.lines))
+	for i, l := range d.lines {
+		lines[i] = padStyled(l, width)
+	}
+	it.detail = detailCache{key: k, lines: lines}
+	return lines
+}
+
+// padStyled pads a styled line (already at most width wide) to width.
+func padStyled(s string, width int) string {
+	if w := ansi.StringWidth(s); w < width {
+		return s + strings.Repeat(" ", width-w)
+	}
+	return s
+}
+
+// detailWriter accumulates the pane's lines.
+type detailWriter struct {
+	m     *Model
+	width int
+	lines []string
+}
+
+func (d *detailWriter) add(lines ...string) { d.lines = append(d.lines, lines...) }
+
+func (d *detailWriter) blank() { d.add("") }
+
+// wrap breaks sanitized text into lines of at most w columns.
+func wrap(s string, w int) []string {
+	if w < 1 {
+		w = 1
+	}
+	lines := strings.Split(ansi.Wrap(s, w, ""), "\n")
+	for i, l := range lines {
+		lines[i] = sanitize.Truncate(l, w)
+	}
+	return lines
+}
+
+// field adds "Label      value", the value wrapped under itself.
+func (d *detailWriter) field(label, value string) {
+	if strings.TrimSpace(value) == "" {
+		return
+	}
+	lbl := d.m.styles.Label.Render(cell(label, labelWidth))
+	for i, l := range wrap(value, d.width-labelWidth) {
+		if i == 0 {
+			d.add(lbl + l)
+		} else {
+			d.add(strings.Repeat(" ", labelWidth) + l)
+		}
+	}
+}
+
+// section adds a blank line and a heading.
+func (d *detailWriter) section(title string) {
+	d.blank()
+	d.add(d.m.styles.Section.Render(sanitize.Truncate(title, d.width)))
+}
+
+// para adds multi-line text indented by two columns.
+func (d *detailWriter) para(text string, style func(string) string) {
+	for _, p := range strings.Split(text, "\n") {
+		for _, l := range wrap(p, d.width-2) {
+			d.add("  " + style(l))
+		}
+	}
+}
+
+func (d *detailWriter) describe(it *item) {
+	m, a, s := d.m, it.a, d.m.styles
+	for _, l := range wrap(it.title(), d.width) {
+		d.add(s.Title.Render(l))
+	}
+	sub := kindLong(a.Kind)
+	if rt := sanitize.Line(a.RequestType); rt != "" {
+		sub += " · " + rt
+	}
+	d.add(s.Muted.Render(sanitize.Truncate(sub, d.width)))
+	d.blank()
+	d.field("Requestor", subject(a.Requestor))
+	if t := a.Target; (t.ID != "" || t.DisplayName != "") && t.ID != a.Requestor.ID {
+		d.field("For", subject(t))
+	}
+	if a.Kind == graph.KindAccessPackage {
+		d.field("Package", it.resource)
+		d.field("Catalog", sanitize.Line(a.Resource.CatalogName))
+	} else {
+		d.field("Group", it.resource)
+		d.field("Group mail", sanitize.Line(a.Resource.Email))
+	}
+	d.field("About", sanitize.Line(a.Resource.Description))
+	d.field("Status", sanitize.Line(a.RequestState))
+	if !a.Created.IsZero() {
+		d.field("Created", clock(m.now, a.Created)+" · "+relative(m.now, a.Created))
+	}
+	if !a.Deadline.IsZero() {
+		dl := clock(m.now, a.Deadline) + " · " + relative(m.now, a.Deadline)
+		if a.DeadlineEstimated {
+			dl += " (estimated)"
+		}
+		d.field("Deadline", dl)
+	}
+	d.field("Schedule", schedule(m, a.Schedule))
+	d.field("Ticket", sanitize.Line(a.TicketNumber))
+	d.section("Justification")
+	if j := sanitize.Text(a.Justification); strings.TrimSpace(j) != "" {
+		d.para(j, func(l string) string { return l })
+	} else {
+		d.add("  " + s.Muted.Render("(none given)"))
+	}
+	if len(a.Answers) > 0 {
+		d.section("Answers")
+		for _, an := range a.Answers {
+			q := sanitize.Line(an.Question)
+			if q == "" {
+				q = "(question)"
+			}
+			d.para(q, func(l string) string { return s.Muted.Render(l) })
+			d.para("  "+sanitize.Text(an.Value), func(l string) string { return l })
+		}
+	}
+	d.stages(it)
+	if p := sanitize.Line(a.Problem); p != "" {
+		d.blank()
+		d.para("⚠ "+p, func(l string) string { return s.Bad.Render(l) })
+	}
+	d.outcome(it)
+}
+
+// subject is "Name  email" (or UPN when there is no email).
+func subject(p graph.Subject) string {
+	out := personName(p)
+	contact := sanitize.Line(p.Email)
+	if contact == "" {
+		contact = sanitize.Line(p.PrincipalName)
+	}
+	if contact != "" && contact != out {
+		out += " <" + contact + ">"
+	}
+	return out
+}
+
+// schedule describes the requested access window.
+func schedule(m *Model, sc graph.Schedule) string {
+	var parts []string
+	if !sc.Start.IsZero() {
+		parts = append(parts, "from "+clock(m.now, sc.Start))
+	}
+	switch strings.ToLower(sc.ExpirationType) {
+	case "afterdatetime":
+		if !sc.End.IsZero() {
+			parts = append(parts, "until "+clock(m.now, sc.End))
+		}
+	case "afterduration":
+		if sc.Duration != "" {
+			parts = append(parts, "for "+sanitize.Line(isoDuration(sc.Duration)))
+		}
+	case "noexpiration":
+		parts = append(parts, "no expiration")
+	case "", "notspecified":
+	default:
+		parts = append(parts, sanitize.Line(sc.ExpirationType))
+	}
+	return strings.Join(parts, " ")
+}
+
+// stageStatus says a stage's status in the user's words.
+func stageStatus(s graph.StageStatus) string {
+	switch s {
+	case graph.StageInProgress:
+		return "in progress"
+	case graph.StageInitializing:
+		return "not started"
+	case graph.StageCompleted:
+		return "completed"
+	case graph.StageExpired:
+		return "expired"
+	case "":
+		return "status unknown"
+	}
+	return sanitize.Line(string(s))
+}
+
+// stages draws the timeline; my stage stands out.
+func (d *detailWriter) stages(it *item) {
+	m, s := d.m, d.m.styles
+	d.section("Stages")
+	if len(it.a.Stages) == 0 {
+		d.add("  " + s.Muted.Render("(no stages returned)"))
+		return
+	}
+	for i, st := range it.a.Stages {
+		name := sanitize.Line(st.DisplayName)
+		if strings.TrimSpace(name) == "" {
+			name = "Stage " + strconv.Itoa(i+1)
+		} else {
+			name = strconv.Itoa(i+1) + ". " + name
+		}
+		marker, style := "·", s.Muted
+		switch {
+		case st.Mine():
+			marker, style = "▶", s.MyStage
+		case st.Result == graph.Approved:
+			marker, style = "✓", s.Ok
+		case st.Result == graph.Denied:
+			marker, style = "✗", s.Bad
+		}
+		head := marker + " " + name + " — " + stageStatus(st.Status)
+		if st.Mine() {
+			head += " · waiting for you"
+		}
+		for j, l := range wrap(head, d.width) {
+			if j > 0 {
+				l = "  " + l
+			}
+			d.add(style.Render(l))
+		}
+		if st.Decided() {
+			line := resultWord(st.Result)
+			if who := sanitize.Line(st.ReviewedBy.DisplayName); who != "" {
+				line += " by " + who
+			}
+			if !st.ReviewedAt.IsZero() {
+				line += " · " + clock(m.now, st.ReviewedAt)
+			}
+			d.para(line, func(l string) string { return l })
+		}
+		if j := sanitize.Text(st.Justification); strings.TrimSpace(j) != "" {
+			d.para("“"+j+"”", func(l string) string { return s.Muted.Render(l) })
+		}
+	}
+}
+
+// resultWord is a review result in the user's words.
+func resultWord(r graph.ReviewResult) string {
+	switch r {
+	case graph.Approved:
+		return "Approved"
+	case graph.Denied:
+		return "Denied"
+	case graph.NotReviewed, "":
+		return "Not reviewed"
+	}
+	return sanitize.Line(string(r))
+}
+
+// outcome says what happened to this session's decision on the item.
+func (d *detailWriter) outcome(it *item) {
+	s := d.m.styles
+	var text, next string
+	style := s.Bad
+	switch it.state {
+	case stateQueued:
+		text, style = "Your decision ("+decisionWord(it.decision)+") is queued: "+d.m.keys.first(config.ActionUndo)+" undoes it.", s.Warn
+	case stateSending:
+		text, style = "Sending your decision ("+decisionWord(it.decision)+")…", s.Warn
+	case stateDone:
+		text = outcomeSentence(it.result) + "."
+		switch it.result.Outcome {
+		case graph.OutcomeApproved, graph.OutcomeDenied:
+			style = s.Ok
+		case graph.OutcomeFailed, graph.OutcomeCancelled:
+			next = "Your justification is kept: press " + d.m.keys.first(config.ActionApprove) + " or " + d.m.keys.first(config.ActionDeny) + " to retry."
+		case graph.OutcomeUnknown:
+			next = "It may have been applied. Nothing is retried on its own; if you retry, Graph is checked first and a decision already recorded as yours counts as done."
+		}
+	default:
+		return
+	}
+	d.blank()
+	d.para(text, func(l string) string { return style.Render(l) })
+	if next != "" {
+		d.para(next, func(l string) string { return l })
+	}
+}

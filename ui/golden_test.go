@@ -1,0 +1,47 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// Golden views of the whole screen with fixed data and a fixed clock.
+// Regenerate with: go test ./ui -run TestGolden -update
+
+func TestGoldenViews(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 50}} {
+		for _, theme := range []string{ThemeDark, ThemeLight} {
+			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], theme), func(t *testing.T) {
+				m, _, _ := newLoaded(t, size[0], size[1], func(o *Options) { o.Theme = theme })
+				press(m, "j", "space", "j") // a mark, and the cursor on a PIM request
+				golden.RequireEqual(t, m.View().Content)
+			})
+		}
+	}
+}
+
+func TestGoldenTooSmall(t *testing.T) {
+	m, _, _ := newLoaded(t, 40, 10)
+	golden.RequireEqual(t, m.View().Content)
+}
+
+func TestGoldenFormOpen(t *testing.T) {
+	for _, theme := range []string{ThemeDark, ThemeLight} {
+		t.Run(theme, func(t *testing.T) {
+			m, _, clk := newLoaded(t, 120, 40, func(o *Options) { o.Theme = theme })
+			press(m, "d")
+			clk.Advance(time.Second)
+			typeText(m, "Not needed for the finance role; use the read-only package instead")
+			golden.RequireEqual(t, m.View().Content)
+		})
+	}
+}
+
+func TestGoldenNarrowDetail(t *testing.T) {
+	m, _, _ := newLoaded(t, 80, 24)
+	press(m, "enter")
+	golden.RequireEqual(t, m.View().Content)
+}

@@ -1,0 +1,179 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"approvals/config"
+	"approvals/ui/sanitize"
+)
+
+// The help line is generated from the effective key map and depends on
+// what the user is doing; `?` shows every binding.
+
+// hint is one entry of the help line; entries with a higher drop rank are
+// left out first when the line does not fit.
+type hint struct {
+	keys, desc string
+	drop       int
+}
+
+// shortHelp is what the help line offers now, most useful first.
+func (m *Model) shortHelp() []hint {
+	k := func(a config.Action, drop int) hint {
+		b := m.keys.binding(a)
+		if !b.Enabled() || len(b.Keys()) == 0 {
+			return hint{}
+		}
+		return hint{keys: keyName(b.Keys()[0]), desc: b.Help().Desc, drop: drop}
+	}
+	switch {
+	case m.quitAsk != "":
+		return []hint{{keys: "y", desc: "quit"}, {keys: "n", desc: "stay"}}
+	case m.signIn.failed():
+		return []hint{k(config.ActionRefresh, 0), k(config.ActionQuit, 0)}
+	case m.signIn.active:
+		return []hint{{keys: "c", desc: "copy code"}, {keys: "esc", desc: "cancel"}, k(config.ActionQuit, 0)}
+	case m.form != nil:
+		hs := []hint{k(config.ActionSubmit, 0), k(config.ActionCancel, 0)}
+		if len(m.form.templates) > 0 {
+			hs = append(hs, k(config.ActionNextTemplate, 1))
+		}
+		return append(hs, hint{keys: "ctrl+w", desc: "delete word", drop: 2}, hint{keys: "ctrl+u", desc: "clear", drop: 2})
+	case m.filtering:
+		return []hint{{keys: "enter", desc: "keep filter"}, {keys: "esc", desc: "clear"}, {keys: "↑/↓", desc: "move", drop: 1}}
+	case m.showHelp:
+		return []hint{{keys: "any key", desc: "close help"}}
+	}
+	var hs []hint
+	if m.pending != nil {
+		hs = append(hs, k(config.ActionUndo, 0))
+	}
+	scroll := hint{keys: m.keys.first(config.ActionDetailDown) + "/" + m.keys.first(config.ActionDetailUp), desc: "scroll detail", drop: 4}
+	if m.showDetail {
+		scroll.drop = 3
+		hs = append(hs, k(config.ActionBack, 0), scroll)
+	}
+	hs = append(hs, k(config.ActionApprove, 0), k(config.ActionDeny, 0), k(config.ActionMark, 1))
+	if !m.layout.wide && !m.showDetail {
+		hs = append(hs, k(config.ActionOpen, 1))
+	}
+	if m.layout.wide {
+		hs = append(hs, scroll)
+	}
+	if m.inbox.marked > 0 {
+		hs = append(hs, k(config.ActionClearMarks, 2))
+	} else {
+		hs = append(hs, k(config.ActionMarkAll, 5))
+	}
+	return append(hs, k(config.ActionFilter, 2), k(config.ActionSort, 3), k(config.ActionRefresh, 4),
+		k(config.ActionHelp, 0), k(config.ActionQuit, 0))
+}
+
+// helpLine draws the hints that fit in width, dropping the least useful.
+func (m *Model) helpLine(width int) string {
+	hs := m.shortHelp()
+	sep := m.styles.Help.ShortSeparator.Render(" · ")
+	for rank := 6; rank >= 0; rank-- {
+		line, w := m.joinHints(hs, sep)
+		if w <= width {
+			return line
+		}
+		var kept []hint
+		for _, h := range hs {
+			if h.drop < rank {
+				kept = append(kept, h)
+			}
+		}
+		hs = kept
+	}
+	line, _ := m.joinHints(hs, sep)
+	return truncateStyled(line, width)
+}
+
+func (m *Model) joinHints(hs []hint, sep string) (string, int) {
+	var b strings.Builder
+	first := true
+	for _, h := range hs {
+		if h.keys == "" {
+			continue
+		}
+		if !first {
+			b.WriteString(sep)
+		}
+		first = false
+		b.WriteString(m.styles.Help.ShortKey.Render(h.keys) + " " + m.styles.Help.ShortDesc.Render(h.desc))
+	}
+	return b.String(), ansi.StringWidth(b.String())
+}
+
+// helpGroups is the full help, by topic.
+func (m *Model) helpGroups() []struct {
+	title   string
+	actions []config.Action
+} {
+	return []struct {
+		title   string
+		actions []config.Action
+	}{
+		{"Move", []config.Action{config.ActionUp, config.ActionDown, config.ActionPageUp, config.ActionPageDown,
+			config.ActionTop, config.ActionBottom, config.ActionOpen, config.ActionBack}},
+		{"Choose", []config.Action{config.ActionMark, config.ActionMarkAll, config.ActionClearMarks,
+			config.ActionFilter, config.ActionSort}},
+		{"Decide", []config.Action{config.ActionApprove, config.ActionDeny, config.ActionUndo,
+			config.ActionSubmit, config.ActionCancel, config.ActionNextTemplate}},
+		{"Other", []config.Action{config.ActionDetailDown, config.ActionDetailUp, config.ActionRefresh,
+			config.ActionCopyID, config.ActionHelp, config.ActionQuit}},
+	}
+}
+
+// fullHelpLines lays the groups out in as many columns as fit.
+func (m *Model) fullHelpLines(width int) []string {
+	s := m.styles
+	type entry struct{ keys, desc string }
+	var blocks [][]string
+	colW := 0
+	for _, g := range m.helpGroups() {
+		var es []entry
+		keyW := 0
+		for _, a := range g.actions {
+			b := m.keys.binding(a)
+			if !b.Enabled() {
+				continue
+			}
+			es = append(es, entry{b.Help().Key, b.Help().Desc})
+			keyW = max(keyW, sanitize.Width(b.Help().Key))
+		}
+		block := []string{s.Section.Render(g.title)}
+		for _, e := range es {
+			line := s.Help.FullKey.Render(cell(e.keys, keyW)) + "  " + s.Help.FullDesc.Render(e.desc)
+			block = append(block, line)
+			colW = max(colW, keyW+2+sanitize.Width(e.desc))
+		}
+		blocks = append(blocks, block)
+	}
+	colW += 4
+	perRow := max(1, min(len(blocks), width/colW))
+	lines := []string{s.Title.Render("Keys") + s.Muted.Render("  (form keys work while the justification form is open)"), ""}
+	for i := 0; i < len(blocks); i += perRow {
+		row := blocks[i:min(i+perRow, len(blocks))]
+		height := 0
+		for _, b := range row {
+			height = max(height, len(b))
+		}
+		for y := 0; y < height; y++ {
+			var sb strings.Builder
+			for _, b := range row {
+				l := ""
+				if y < len(b) {
+					l = b[y]
+				}
+				sb.WriteString(padStyled(l, colW))
+			}
+			lines = append(lines, sb.String())
+		}
+		lines = append(lines, "")
+	}
+	return lines
+}

@@ -1,0 +1,300 @@
+package ui
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"approvals/graph"
+)
+
+// sortOrder is how the list is ordered; `s` cycles through them.
+type sortOrder int
+
+const (
+	sortUrgency sortOrder = iota // soonest deadline first
+	sortNewest
+	sortOldest
+	sortRequestor
+	sortResource
+	sortOrders // count
+)
+
+func (s sortOrder) String() string {
+	return [...]string{"urgency", "newest", "oldest", "requestor", "resource"}[s]
+}
+
+// inbox is the list's state: every item, the sorted and filtered index,
+// the cursor and the scroll offset. Data, sort and filter changes rebuild
+// the index (O(N)); cursor moves never do.
+type inbox struct {
+	items  map[graph.Ref]*item
+	sorted []*item // every item, in sort order
+	view   []*item // sorted items that match the filter
+	order  sortOrder
+	filter string   // as typed
+	terms  []string // lower-cased words of filter; all must match
+	cursor int      // index into view
+	offset int      // first row drawn
+	height int      // rows that fit on screen
+	marked int      // items with marked set
+}
+
+func newInbox() inbox { return inbox{items: map[graph.Ref]*item{}, height: 1} }
+
+// total is how many approvals are loaded.
+func (ib *inbox) total() int { return len(ib.sorted) }
+
+// selected is the item under the cursor, or nil when the view is empty.
+func (ib *inbox) selected() *item {
+	if ib.cursor < 0 || ib.cursor >= len(ib.view) {
+		return nil
+	}
+	return ib.view[ib.cursor]
+}
+
+// replace loads a new set of approvals, reusing the items of approvals it
+// already knows (their marks, outcomes and caches survive). keep says which
+// missing items must stay anyway (a decision on them is in flight). It
+// returns the items that are new; they are flagged isNew when flagNew.
+func (ib *inbox) replace(approvals []graph.Approval, flagNew bool, keep func(*item) bool) (arrived []*item) {
+	next := make(map[graph.Ref]*item, len(approvals))
+	for _, a := range approvals {
+		if _, dup := next[a.Ref]; dup {
+			continue // a misbehaving server listed it twice: show it once
+		}
+		if it, ok := ib.items[a.Ref]; ok {
+			it.set(a)
+			next[a.Ref] = it
+			continue
+		}
+		it := newItem(a)
+		if flagNew {
+			it.isNew = true
+		}
+		next[a.Ref] = it
+		arrived = append(arrived, it)
+	}
+	for ref, it := range ib.items {
+		if _, ok := next[ref]; !ok && keep != nil && keep(it) {
+			next[ref] = it
+		}
+	}
+	ib.items = next
+	ib.resort()
+	return arrived
+}
+
+// remove drops items (decided, gone) and keeps the cursor on the next one.
+func (ib *inbox) remove(refs []graph.Ref) {
+	if len(refs) == 0 {
+		return
+	}
+	for _, r := range refs {
+		delete(ib.items, r)
+	}
+	ib.resort()
+}
+
+// setOrder changes the sort order.
+func (ib *inbox) setOrder(o sortOrder) {
+	ib.order = o
+	ib.resort()
+}
+
+// setFilter changes the filter text.
+func (ib *inbox) setFilter(f string) {
+	ib.filter = f
+	ib.terms = strings.Fields(strings.ToLower(f))
+	ib.refilter()
+}
+
+// resort rebuilds the sorted index from items, then the view.
+func (ib *inbox) resort() {
+	ib.sorted = ib.sorted[:0]
+	ib.marked = 0
+	for _, it := range ib.items {
+		ib.sorted = append(ib.sorted, it)
+		if it.marked {
+			ib.marked++
+		}
+	}
+	slices.SortFunc(ib.sorted, ib.compare)
+	ib.refilter()
+}
+
+// compare orders two items by the current sort order, with a total order
+// (deadline, created, ref) behind it so output is deterministic.
+func (ib *inbox) compare(x, y *item) int {
+	var c int
+	switch ib.order {
+	case sortNewest:
+		c = y.a.Created.Compare(x.a.Created)
+	case sortOldest:
+		c = x.a.Created.Compare(y.a.Created)
+	case sortRequestor:
+		c = cmp.Compare(x.sortRequestor, y.sortRequestor)
+	case sortResource:
+		c = cmp.Compare(x.sortResource, y.sortResource)
+	}
+	if c != 0 {
+		return c
+	}
+	if c = compareDeadline(x, y); c != 0 {
+		return c
+	}
+	if c = x.a.Created.Compare(y.a.Created); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.a.Ref.String(), y.a.Ref.String())
+}
+
+// compareDeadline puts the soonest deadline first and unknown deadlines last.
+func compareDeadline(x, y *item) int {
+	xz, yz := x.a.Deadline.IsZero(), y.a.Deadline.IsZero()
+	switch {
+	case xz && yz:
+		return 0
+	case xz:
+		return 1
+	case yz:
+		return -1
+	}
+	return x.a.Deadline.Compare(y.a.Deadline)
+}
+
+// refilter rebuilds the view from the sorted index, keeping the selection
+// on the same approval, or on the one that followed it when it went away.
+func (ib *inbox) refilter() {
+	prev, prevCursor := ib.view, ib.cursor
+	var sel *item
+	if prevCursor >= 0 && prevCursor < len(prev) {
+		sel = prev[prevCursor]
+	}
+	view := make([]*item, 0, len(ib.sorted))
+	pos := make(map[*item]int, len(ib.sorted))
+	for _, it := range ib.sorted {
+		if ib.matches(it) {
+			pos[it] = len(view)
+			view = append(view, it)
+		}
+	}
+	ib.view = view
+	ib.cursor = 0
+	if sel != nil {
+		if i, ok := pos[sel]; ok {
+			ib.cursor = i
+		} else if i, ok := nearest(prev, prevCursor, pos); ok {
+			ib.cursor = i
+		}
+	}
+	ib.clamp()
+}
+
+// nearest finds the first item after prev[from] that is still shown, else
+// the last one before it.
+func nearest(prev []*item, from int, pos map[*item]int) (int, bool) {
+	for i := from + 1; i < len(prev); i++ {
+		if p, ok := pos[prev[i]]; ok {
+			return p, true
+		}
+	}
+	for i := min(from, len(prev)) - 1; i >= 0; i-- {
+		if p, ok := pos[prev[i]]; ok {
+			return p, true
+		}
+	}
+	return 0, false
+}
+
+func (ib *inbox) matches(it *item) bool {
+	for _, t := range ib.terms {
+		if !strings.Contains(it.search, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// move moves the cursor by delta rows, clamped.
+func (ib *inbox) move(delta int) {
+	ib.cursor += delta
+	ib.clamp()
+}
+
+// moveTo puts the cursor on row i, clamped.
+func (ib *inbox) moveTo(i int) {
+	ib.cursor = i
+	ib.clamp()
+}
+
+// setHeight sets how many rows fit, keeping the cursor visible.
+func (ib *inbox) setHeight(h int) {
+	ib.height = max(1, h)
+	ib.clamp()
+}
+
+// clamp keeps cursor inside the view and the scroll offset around it.
+func (ib *inbox) clamp() {
+	ib.cursor = max(0, min(ib.cursor, len(ib.view)-1))
+	if ib.cursor < ib.offset {
+		ib.offset = ib.cursor
+	}
+	if ib.cursor >= ib.offset+ib.height {
+		ib.offset = ib.cursor - ib.height + 1
+	}
+	ib.offset = max(0, min(ib.offset, len(ib.view)-ib.height))
+}
+
+// visible is the window of rows to draw.
+func (ib *inbox) visible() []*item {
+	end := min(len(ib.view), ib.offset+ib.height)
+	return ib.view[ib.offset:end]
+}
+
+// toggleMark flips the mark of the selected item.
+func (ib *inbox) toggleMark() {
+	it := ib.selected()
+	if it == nil {
+		return
+	}
+	ib.setMark(it, !it.marked)
+}
+
+func (ib *inbox) setMark(it *item, on bool) {
+	if it.marked == on {
+		return
+	}
+	it.marked = on
+	it.touch()
+	if on {
+		ib.marked++
+	} else {
+		ib.marked--
+	}
+}
+
+// markShown marks every item in the view.
+func (ib *inbox) markShown() {
+	for _, it := range ib.view {
+		ib.setMark(it, true)
+	}
+}
+
+// clearMarks unmarks everything.
+func (ib *inbox) clearMarks() {
+	for _, it := range ib.sorted {
+		ib.setMark(it, false)
+	}
+}
+
+// markedItems lists the marked items in view order (then hidden ones).
+func (ib *inbox) markedItems() []*item {
+	var out []*item
+	for _, it := range ib.sorted {
+		if it.marked {
+			out = append(out, it)
+		}
+	}
+	return out
+}

@@ -1,0 +1,138 @@
+package ui
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+
+	"approvals/graph"
+	"approvals/ui/sanitize"
+)
+
+// itemState is where an approval is in the decision flow of this session.
+type itemState int
+
+const (
+	stateIdle    itemState = iota // nothing pending
+	stateQueued                   // decided in the form, waiting out the undo window
+	stateSending                  // Decide is in flight
+	stateDone                     // result holds the outcome
+)
+
+// item is one approval as the inbox shows it: the approval itself, its
+// display strings (sanitized once, on arrival), and this session's state.
+type item struct {
+	a       graph.Approval
+	stage   graph.Stage // my stage, when hasMine
+	hasMine bool
+
+	// Sanitized one-line texts shown in the row and searched by the filter.
+	requestor, resource, kind, stageText string
+	search                               string // lower-cased visible text for the filter
+	sortRequestor, sortResource          string
+
+	isNew, marked bool
+	state         itemState
+	decision      graph.Decision       // the decision queued or sent
+	result        graph.DecisionResult // when state == stateDone
+
+	version int // bumps whenever anything drawn for this item changes
+	row     rowCache
+	detail  detailCache
+}
+
+func newItem(a graph.Approval) *item {
+	it := &item{}
+	it.set(a)
+	return it
+}
+
+// set replaces the approval and reports whether it changed.
+func (it *item) set(a graph.Approval) bool {
+	if it.version > 0 && reflect.DeepEqual(it.a, a) {
+		return false
+	}
+	it.a = a
+	it.stage, _, it.hasMine = a.MyStage()
+	it.requestor = personName(a.Requestor)
+	it.resource = sanitize.Line(a.Resource.DisplayName)
+	if it.resource == "" {
+		it.resource = sanitize.Line(a.Resource.ID)
+	}
+	it.kind = kindLabel(a.Kind)
+	it.stageText = stageText(a)
+	it.sortRequestor = strings.ToLower(it.requestor)
+	it.sortResource = strings.ToLower(it.resource)
+	it.search = strings.ToLower(strings.Join([]string{
+		it.requestor, sanitize.Line(a.Requestor.Email), sanitize.Line(a.Requestor.PrincipalName),
+		personName(a.Target), it.resource, sanitize.Line(a.Resource.CatalogName), it.kind,
+		sanitize.Line(a.RequestType), sanitize.Line(a.TicketNumber), sanitize.Line(a.ID),
+	}, "\x00"))
+	it.version++
+	return true
+}
+
+// touch invalidates what is cached for drawing this item.
+func (it *item) touch() { it.version++ }
+
+// decidable reports whether a decision can be made on the item now.
+func (it *item) decidable() bool {
+	return it.hasMine && (it.state == stateIdle || it.state == stateDone)
+}
+
+// personName is a subject's display name, falling back to UPN, email, id.
+func personName(s graph.Subject) string {
+	for _, v := range []string{s.DisplayName, s.PrincipalName, s.Email, s.ID} {
+		if v := sanitize.Line(v); strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return "(unknown)"
+}
+
+// kindLabel names a kind in the user's words; unknown kinds are shown as sent.
+func kindLabel(k graph.Kind) string {
+	switch k {
+	case graph.KindAccessPackage:
+		return "package"
+	case graph.KindGroupMember:
+		return "member"
+	case graph.KindGroupOwner:
+		return "owner"
+	case graph.KindGroup:
+		return "group"
+	case "":
+		return "?"
+	}
+	return sanitize.Line(string(k))
+}
+
+// kindLong is the kind in a sentence: "Access package", "Group membership".
+func kindLong(k graph.Kind) string {
+	switch k {
+	case graph.KindAccessPackage:
+		return "Access package"
+	case graph.KindGroupMember:
+		return "Group membership (PIM)"
+	case graph.KindGroupOwner:
+		return "Group ownership (PIM)"
+	case graph.KindGroup:
+		return "Group access (PIM)"
+	}
+	return "Request (" + sanitize.Line(string(k)) + ")"
+}
+
+// stageText is "1 of 2" for the stage in progress, "—" without stages.
+func stageText(a graph.Approval) string {
+	i := a.CurrentStage()
+	if _, mine, ok := a.MyStage(); ok {
+		i = mine
+	}
+	if i < 0 {
+		return "—"
+	}
+	return strconv.Itoa(i+1) + " of " + strconv.Itoa(len(a.Stages))
+}
+
+// title is "Ada Lovelace → SAP Finance — read".
+func (it *item) title() string { return it.requestor + " → " + it.resource }

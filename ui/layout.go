@@ -1,0 +1,56 @@
+package ui
+
+// Screen geometry: pure functions of the terminal size, table-tested.
+
+const (
+	minWidth   = 60  // below this, "terminal too small"
+	minHeight  = 14  // below this, "terminal too small"
+	wideWidth  = 110 // from this width on, list and detail side by side
+	formHeight = 7   // rows the decision form takes (border included)
+)
+
+// layout says where everything goes on a width × height screen.
+type layout struct {
+	tooSmall bool
+	wide     bool // list and detail side by side
+	listW    int  // list pane width
+	detailW  int  // detail pane width (wide only)
+	bodyH    int  // rows of the panes, the list's header row included
+	formH    int  // rows of the form (0 when closed)
+}
+
+// computeLayout lays the screen out: a title row, the panes, the form when
+// open, a status row and a help row.
+func computeLayout(width, height int, formOpen bool) layout {
+	if width < minWidth || height < minHeight {
+		return layout{tooSmall: true}
+	}
+	l := layout{listW: width}
+	if formOpen {
+		l.formH = formHeight
+	}
+	l.bodyH = height - 3 - l.formH
+	if width >= wideWidth {
+		l.wide = true
+		l.listW = width * 3 / 5
+		l.detailW = width - l.listW - 1 // one column for the divider
+	}
+	return l
+}
+
+// columns are the widths of a list row's cells; a single space separates
+// cells after the gutter.
+type columns struct {
+	gutter, due, kind, requestor, resource, stage, age int
+}
+
+// rowColumns splits a row of width w. Requestor and resource share what the
+// fixed columns leave, resource getting the larger part.
+func rowColumns(w int) columns {
+	c := columns{gutter: 2, due: 8, kind: 7, stage: 6, age: 4}
+	fixed := c.gutter + c.due + 1 + c.kind + 1 + 1 + 1 + c.stage + 1 + c.age
+	flex := max(2, w-fixed)
+	c.requestor = flex * 2 / 5
+	c.resource = flex - c.requestor
+	return c
+}

@@ -1,0 +1,47 @@
+package ui
+
+import (
+	"time"
+
+	"approvals/graph"
+)
+
+// Messages the inbox sends itself. Replies to requests carry the generation
+// or batch they answer so that stale ones can be dropped.
+
+// approvalsLoadedMsg is the reply to one Refresh.
+type approvalsLoadedMsg struct {
+	gen  int
+	snap *graph.Snapshot
+	err  error
+}
+
+// pollTickedMsg says it is time for the poll scheduled after reply gen.
+type pollTickedMsg struct{ gen int }
+
+// clockTickedMsg advances the model's coarse clock (labels such as ages).
+type clockTickedMsg struct{ at time.Time }
+
+// undoTickedMsg re-checks the undo countdown of one batch.
+type undoTickedMsg struct{ batch int }
+
+// decisionSentMsg is the final word on one decision of a batch.
+type decisionSentMsg struct {
+	batch  int
+	result graph.DecisionResult
+}
+
+// deviceCodeShownMsg carries a device-code prompt from SignIn.
+type deviceCodeShownMsg struct {
+	attempt int
+	code    DeviceCode
+}
+
+// signedInMsg says SignIn returned.
+type signedInMsg struct {
+	attempt int
+	err     error
+}
+
+// signInTickedMsg redraws the device-code expiry countdown.
+type signInTickedMsg struct{ attempt int }

@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"approvals/config"
+	"approvals/graph"
+)
+
+// Backend is what the inbox needs from Graph. *graph.Client satisfies it.
+type Backend interface {
+	// Refresh lists everything waiting for me.
+	Refresh(ctx context.Context) (*graph.Snapshot, error)
+	// Decide sends one decision; it limits its own concurrency.
+	Decide(ctx context.Context, req graph.DecisionRequest) graph.DecisionResult
+	// Forget drops cached details of one approval (after a decision).
+	Forget(ref graph.Ref)
+}
+
+// DeviceCode is a device-code sign-in prompt: the user opens URL and types
+// UserCode before Expires.
+type DeviceCode struct {
+	UserCode string
+	URL      string
+	Message  string
+	Expires  time.Time
+}
+
+// Defaults for the zero values of Options.
+const (
+	DefaultPollInterval = 30 * time.Second
+	// DefaultUndoWindow is the configuration default for Options.UndoWindow.
+	// A zero UndoWindow means "no undo window", so callers that want the
+	// default must set it.
+	DefaultUndoWindow  = 5 * time.Second
+	DefaultGracePeriod = 400 * time.Millisecond
+)
+
+// Options configures one inbox.
+type Options struct {
+	Backend      Backend
+	Keys         []config.KeyDef // effective bindings; nil = config.DefaultKeys()
+	PollInterval time.Duration   // default DefaultPollInterval
+	UndoWindow   time.Duration   // 0 disables: decisions go out at once
+	GracePeriod  time.Duration   // keystrokes swallowed after the form opens; 0 = default, <0 = none
+	Bell         bool            // ring on new arrivals
+	Theme        string          // "auto" (default), "dark", "light", "ansi16"
+	Templates    map[graph.Decision][]string
+	// RequireApproveJustification demands a justification for approve too
+	// (deny always requires one).
+	RequireApproveJustification bool
+	Identity                    string // "signed in as" text for the title bar
+	// SignIn, when set, runs before polling starts. prompt may be called
+	// from another goroutine.
+	SignIn func(ctx context.Context, prompt func(DeviceCode)) error
+	Now    func() time.Time // injectable clock; default time.Now
+}
+
+// withDefaults fills the zero values that have defaults.
+func (o Options) withDefaults() Options {
+	if o.PollInterval <= 0 {
+		o.PollInterval = DefaultPollInterval
+	}
+	if o.UndoWindow < 0 {
+		o.UndoWindow = 0
+	}
+	switch {
+	case o.GracePeriod == 0:
+		o.GracePeriod = DefaultGracePeriod
+	case o.GracePeriod < 0:
+		o.GracePeriod = 0
+	}
+	if o.Theme == "" {
+		o.Theme = ThemeAuto
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Keys == nil {
+		o.Keys = config.DefaultKeys()
+	}
+	return o
+}

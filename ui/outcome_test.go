@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"approvals/graph"
+)
+
+func TestEveryOutcomeIsReported(t *testing.T) {
+	badRequest := &graph.Error{StatusCode: 400, Code: "BadRequest", Message: "Justification is required", RequestID: "req-42"}
+	cases := []struct {
+		name    string
+		result  graph.DecisionResult
+		leaves  bool
+		row     string // DUE column while it stays
+		summary string
+	}{
+		{"approved", graph.DecisionResult{Outcome: graph.OutcomeApproved}, true, "", "Approved — Ada Lovelace"},
+		{"denied", graph.DecisionResult{Outcome: graph.OutcomeDenied}, true, "", "Denied — Ada Lovelace"},
+		{"already decided", graph.DecisionResult{Outcome: graph.OutcomeAlreadyDecided,
+			DecidedBy: graph.Identity{ID: "u-grace", DisplayName: "Grace Hopper"}, DecidedAs: graph.Denied}, true, "",
+			"Already decided by Grace Hopper (denied) — Ada Lovelace"},
+		{"gone", graph.DecisionResult{Outcome: graph.OutcomeGone, Err: &graph.Error{StatusCode: 404}}, true, "", "Gone: cancelled, expired or no longer yours"},
+		{"failed", graph.DecisionResult{Outcome: graph.OutcomeFailed, Err: badRequest}, false, "failed",
+			"Failed: Justification is required (400, BadRequest, request-id req-42)"},
+		{"unknown", graph.DecisionResult{Outcome: graph.OutcomeUnknown, Err: context.DeadlineExceeded}, false, "unknown", "Outcome unknown: timed out"},
+		{"cancelled", graph.DecisionResult{Outcome: graph.OutcomeCancelled, Err: context.Canceled}, false, "not sent", "Not sent (cancelled)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+			fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
+				r := c.result
+				r.Request = req
+				return r
+			}
+			openAndType(m, clk, "a", "because")
+			cmd := press(m, "enter")
+			_, after := m.Update(next[decisionSentMsg](t, stream(cmd)))
+			ref := graph.Ref{Source: graph.SourceAccessPackage, ID: "ap-1"}
+			it, listed := m.inbox.items[ref]
+			if listed == c.leaves {
+				t.Fatalf("listed = %v after %s", listed, c.name)
+			}
+			s := screen(m)
+			if !strings.Contains(s, c.summary) {
+				t.Errorf("summary %q missing:\n%s", c.summary, s)
+			}
+			if after == nil || !m.polling {
+				t.Error("no targeted refresh after the decision")
+			}
+			if len(fb.requests()) != 1 {
+				t.Errorf("%d requests sent; an outcome must never be retried silently", len(fb.requests()))
+			}
+			if c.leaves {
+				if selectedID(m) != "pim-2" {
+					t.Errorf("cursor on %q, want the next request", selectedID(m))
+				}
+				return
+			}
+			if stateLabel(it) != c.row || !strings.Contains(s, c.row) {
+				t.Errorf("row shows %q, want %q", stateLabel(it), c.row)
+			}
+			// The justification survives: a retry offers it again.
+			clk.Advance(time.Second)
+			press(m, "a")
+			if m.form == nil || m.form.input.Value() != "because" {
+				t.Fatalf("retry form = %+v", m.form)
+			}
+		})
+	}
+}
+
+func TestFailureIsExplainedInTheDetail(t *testing.T) {
+	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
+		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeFailed, Err: &graph.Error{StatusCode: 403, Message: "Not an approver"}}
+	}
+	openAndType(m, clk, "d", "no thanks")
+	m.Update(next[decisionSentMsg](t, stream(press(m, "enter"))))
+	s := screen(m)
+	if !strings.Contains(s, "Failed: Not an approver") || !strings.Contains(s, "justification is kept") {
+		t.Fatalf("detail does not explain the failure:\n%s", s)
+	}
+}
+
+func TestBulkDenyWithOneAlreadyDecided(t *testing.T) {
+	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
+		if req.Ref.ID == "pim-2" {
+			return graph.DecisionResult{Request: req, Outcome: graph.OutcomeAlreadyDecided,
+				DecidedBy: graph.Identity{DisplayName: "Grace Hopper"}, DecidedAs: graph.Approved}
+		}
+		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeDenied}
+	}
+	press(m, "space", "space", "space")
+	openAndType(m, clk, "d", "not needed")
+	if !strings.Contains(screen(m), "Deny 3 requests") {
+		t.Fatal("bulk form title missing")
+	}
+	ch := stream(press(m, "enter"))
+	m.Update(next[decisionSentMsg](t, ch))
+	if !strings.Contains(screen(m), "Sending 1/3…") {
+		t.Fatalf("no progress:\n%s", screen(m))
+	}
+	m.Update(next[decisionSentMsg](t, ch))
+	m.Update(next[decisionSentMsg](t, ch))
+	if s := screen(m); !strings.Contains(s, "Done: 2 denied · 1 already decided by someone else") {
+		t.Fatalf("summary missing:\n%s", s)
+	}
+	if len(fb.requests()) != 3 {
+		t.Fatalf("%d sent", len(fb.requests()))
+	}
+	for _, r := range fb.requests() {
+		if r.Decision != graph.Deny || r.Justification != "not needed" {
+			t.Errorf("sent %+v", r)
+		}
+	}
+	if got := refs(m); strings.Join(got, ",") != "ap-2,ap-3" {
+		t.Fatalf("left %v", got)
+	}
+}
+
+func TestDecidedItemsStayHiddenFromStaleListings(t *testing.T) {
+	m, _, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+	openAndType(m, clk, "a", "")
+	m.Update(next[decisionSentMsg](t, stream(press(m, "enter"))))
+	load(m, sampleSnapshot()) // Graph still lists it with the same stage
+	if _, ok := m.inbox.items[graph.Ref{Source: graph.SourceAccessPackage, ID: "ap-1"}]; ok {
+		t.Fatal("a decided stage came back from a stale listing")
+	}
+	// When a later stage of the same request waits for me, it shows again.
+	s := sampleSnapshot()
+	s.Approvals[0].Stages[1] = stage("ap-1-s2", "Finance owners", false, graph.StageCompleted, graph.Approved)
+	s.Approvals[0].Stages = append(s.Approvals[0].Stages, stage("ap-1-s3", "Security", true, graph.StageInProgress, graph.NotReviewed))
+	load(m, s)
+	if _, ok := m.inbox.items[graph.Ref{Source: graph.SourceAccessPackage, ID: "ap-1"}]; !ok {
+		t.Fatal("a new stage waiting for me is hidden")
+	}
+}
+
+func TestQueuedItemsSurviveARefreshWithoutThem(t *testing.T) {
+	m, _, clk := newLoaded(t, 120, 40)
+	openAndType(m, clk, "a", "ok")
+	press(m, "enter")
+	s := sampleSnapshot()
+	s.Approvals = s.Approvals[1:]
+	load(m, s)
+	if _, ok := m.inbox.items[graph.Ref{Source: graph.SourceAccessPackage, ID: "ap-1"}]; !ok {
+		t.Fatal("a queued decision lost its item on refresh")
+	}
+}

@@ -1,0 +1,131 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"approvals/graph"
+)
+
+// Polling: one Refresh at a time; the next one is scheduled when the
+// previous returns, after PollInterval, or after a growing backoff while
+// polls fail. Replies carry a generation and stale ones are dropped.
+
+// maxBackoff caps the wait between failing polls.
+const maxBackoff = 10 * time.Minute
+
+// startPoll sends a Refresh unless one is in flight, in which case another
+// follows as soon as it returns.
+func (m *Model) startPoll(manual bool) tea.Cmd {
+	if m.polling {
+		m.refreshQueued = true
+		m.manual = m.manual || manual
+		return nil
+	}
+	m.pollGen++
+	m.polling, m.manual = true, manual
+	return refreshCmd(m.ctx, m.opts.Backend, m.pollGen)
+}
+
+func refreshCmd(ctx context.Context, backend Backend, gen int) tea.Cmd {
+	return func() tea.Msg {
+		snap, err := backend.Refresh(ctx)
+		return approvalsLoadedMsg{gen: gen, snap: snap, err: err}
+	}
+}
+
+// refreshNow is `r`, and the targeted refresh after decisions.
+func (m *Model) refreshNow() tea.Cmd {
+	if m.signIn.failed() {
+		return m.startSignIn()
+	}
+	if m.signIn.active {
+		return nil
+	}
+	return m.startPoll(true)
+}
+
+// onPollTick starts the poll scheduled after reply msg.gen, unless another
+// poll happened since.
+func (m *Model) onPollTick(msg pollTickedMsg) tea.Cmd {
+	if msg.gen != m.pollGen || m.polling {
+		return nil
+	}
+	return m.startPoll(false)
+}
+
+// onLoaded applies a Refresh reply and schedules the next poll.
+func (m *Model) onLoaded(msg approvalsLoadedMsg) tea.Cmd {
+	if msg.gen != m.pollGen {
+		return nil // stale
+	}
+	m.polling = false
+	m.now = m.clock()
+	var cmds []tea.Cmd
+	if msg.err != nil || msg.snap == nil {
+		m.failures++
+		m.pollErr = msg.err
+		if m.pollErr == nil {
+			m.pollErr = errNoSnapshot
+		}
+		m.nextPollIn = backoff(m.opts.PollInterval, m.failures, retryAfter(msg.err))
+	} else {
+		m.failures, m.pollErr = 0, nil
+		m.nextPollIn = m.opts.PollInterval
+		cmds = append(cmds, m.applySnapshot(msg.snap))
+	}
+	m.manual = m.manual && m.refreshQueued
+	if m.refreshQueued {
+		m.refreshQueued = false
+		cmds = append(cmds, m.startPoll(m.manual))
+	} else {
+		gen := m.pollGen
+		cmds = append(cmds, tea.Tick(m.nextPollIn, func(time.Time) tea.Msg { return pollTickedMsg{gen: gen} }))
+	}
+	return tea.Batch(cmds...)
+}
+
+// backoff is the wait before the next poll after failures consecutive
+// failed ones: doubling from the interval, capped, and never shorter than
+// what the server asked for.
+func backoff(interval time.Duration, failures int, serverWait time.Duration) time.Duration {
+	d := interval
+	for i := 0; i < failures && d < maxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, max(maxBackoff, interval))
+	return max(d, serverWait)
+}
+
+// applySnapshot loads a snapshot into the list.
+func (m *Model) applySnapshot(s *graph.Snapshot) tea.Cmd {
+	approvals := make([]graph.Approval, 0, len(s.Approvals))
+	present := make(map[graph.Ref]bool, len(m.decided))
+	for _, a := range s.Approvals {
+		if stageID, ok := m.decided[a.Ref]; ok {
+			present[a.Ref] = true
+			if st, _, mine := a.MyStage(); mine && st.ID == stageID {
+				continue // decided here; the listing has not caught up yet
+			}
+			delete(m.decided, a.Ref) // a new stage of it waits for me
+		}
+		approvals = append(approvals, a)
+	}
+	for ref := range m.decided {
+		if !present[ref] {
+			delete(m.decided, ref)
+		}
+	}
+	keep := func(it *item) bool { return it.state == stateQueued || it.state == stateSending }
+	arrived := m.inbox.replace(approvals, m.loaded, keep)
+	m.loaded = true
+	m.lastUpdated = m.now
+	m.sourceErrs, m.warnings = s.Errors, s.Warnings
+	m.selectionChanged()
+	if len(arrived) > 0 && m.opts.Bell {
+		return tea.Raw("\a")
+	}
+	return nil
+}

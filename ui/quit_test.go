@@ -1,0 +1,95 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// quits reports whether cmd ends the program.
+func quits(cmd tea.Cmd) bool {
+	for _, msg := range collect(cmd) {
+		if _, ok := msg.(tea.QuitMsg); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func TestQuitAtOnceWhenNothingIsLost(t *testing.T) {
+	m, _, _ := newLoaded(t, 120, 40)
+	if !quits(press(m, "q")) {
+		t.Fatal("q does not quit")
+	}
+	if m.ctx.Err() == nil {
+		t.Fatal("quitting does not cancel work in flight")
+	}
+}
+
+func TestQuitAsksWithADraft(t *testing.T) {
+	m, _, clk := newLoaded(t, 120, 40)
+	openAndType(m, clk, "d", "half a reason")
+	if cmd := press(m, "q"); m.form.input.Value() != "half a reason"+"q" || cmd != nil {
+		t.Fatal("q in the form is not text")
+	}
+	press(m, "ctrl+c")
+	if m.quitAsk == "" || !strings.Contains(screen(m), "Quit? The justification you are typing will be lost. y quits") {
+		t.Fatalf("no question:\n%s", screen(m))
+	}
+	if quits(press(m, "n")) || m.quitAsk != "" || m.form == nil {
+		t.Fatal("n does not keep the form")
+	}
+	press(m, "ctrl+c")
+	if !quits(press(m, "y")) {
+		t.Fatal("y does not quit")
+	}
+}
+
+func TestQuitAsksDuringTheUndoWindow(t *testing.T) {
+	m, _, clk := newLoaded(t, 120, 40)
+	openAndType(m, clk, "a", "ok")
+	press(m, "enter")
+	if quits(press(m, "q")) {
+		t.Fatal("quit without asking while a decision is queued")
+	}
+	if !strings.Contains(screen(m), "1 queued decision will not be sent") {
+		t.Fatalf("question:\n%s", screen(m))
+	}
+	press(m, "x") // any other key stays
+	if m.quitAsk != "" || m.pending == nil {
+		t.Fatal("staying lost the queued decision")
+	}
+}
+
+func TestQuitAsksWithAKeptJustification(t *testing.T) {
+	m, _, clk := newLoaded(t, 120, 40)
+	openAndType(m, clk, "a", "typed")
+	clk.Advance(time.Second)
+	press(m, "esc", "q")
+	if m.quitAsk == "" || !strings.Contains(screen(m), "1 unsent justification will be lost") {
+		t.Fatalf("question:\n%s", screen(m))
+	}
+}
+
+func TestRunEndsWithItsContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Options{Backend: &fakeBackend{snap: sampleSnapshot()}},
+			tea.WithInput(nil), tea.WithOutput(&strings.Builder{}), tea.WithWindowSize(80, 24), tea.WithoutSignals())
+	}()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Run returned %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not end with its context")
+	}
+}

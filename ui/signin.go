@@ -1,0 +1,154 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"approvals/config"
+)
+
+// Sign-in runs Options.SignIn in a Cmd before polling starts. Device-code
+// prompts reach the model through a channel owned by this sign-in attempt
+// and a wait Cmd that is re-armed after each prompt.
+
+type signInState struct {
+	active  bool // signing in (or showing why it failed)
+	attempt int
+	code    *DeviceCode
+	err     error
+	cancel  context.CancelFunc
+	prompts chan DeviceCode
+	done    chan struct{}
+	ticking bool
+}
+
+// failed reports whether the last attempt ended in an error.
+func (s signInState) failed() bool { return s.active && s.err != nil }
+
+// startSignIn starts (or retries) the sign-in.
+func (m *Model) startSignIn() tea.Cmd {
+	s := &m.signIn
+	s.attempt++
+	s.active, s.code, s.err = true, nil, nil
+	ctx, cancel := context.WithCancel(m.ctx)
+	s.cancel = cancel
+	s.prompts = make(chan DeviceCode, 4)
+	s.done = make(chan struct{})
+	attempt, signIn, prompts, done := s.attempt, m.opts.SignIn, s.prompts, s.done
+	prompt := func(dc DeviceCode) {
+		select {
+		case prompts <- dc:
+		case <-ctx.Done():
+		}
+	}
+	run := func() tea.Msg {
+		err := signIn(ctx, prompt)
+		close(done)
+		return signedInMsg{attempt: attempt, err: err}
+	}
+	return tea.Batch(run, waitDeviceCode(attempt, prompts, done))
+}
+
+// waitDeviceCode delivers the next prompt of a sign-in attempt, or nothing
+// once it is over.
+func waitDeviceCode(attempt int, prompts <-chan DeviceCode, done <-chan struct{}) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case dc := <-prompts:
+			return deviceCodeShownMsg{attempt: attempt, code: dc}
+		case <-done:
+			return nil
+		}
+	}
+}
+
+func (m *Model) onDeviceCode(msg deviceCodeShownMsg) tea.Cmd {
+	s := &m.signIn
+	if msg.attempt != s.attempt || !s.active {
+		return nil
+	}
+	dc := msg.code
+	s.code = &dc
+	cmds := []tea.Cmd{waitDeviceCode(s.attempt, s.prompts, s.done)}
+	if !s.ticking {
+		s.ticking = true
+		cmds = append(cmds, signInTick(s.attempt))
+	}
+	return tea.Batch(cmds...)
+}
+
+func signInTick(attempt int) tea.Cmd {
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return signInTickedMsg{attempt: attempt} })
+}
+
+// onSignInTick redraws the expiry countdown once a second while it shows.
+func (m *Model) onSignInTick(msg signInTickedMsg) tea.Cmd {
+	s := &m.signIn
+	if msg.attempt != s.attempt || !s.active || s.err != nil || s.code == nil {
+		s.ticking = false
+		return nil
+	}
+	return signInTick(s.attempt)
+}
+
+func (m *Model) onSignedIn(msg signedInMsg) tea.Cmd {
+	s := &m.signIn
+	if msg.attempt != s.attempt {
+		return nil
+	}
+	s.cancel()
+	if msg.err != nil {
+		s.err = msg.err
+		return nil
+	}
+	*s = signInState{attempt: s.attempt}
+	return m.startPoll(false)
+}
+
+// onSignInKey: copy the code, cancel, retry or quit.
+func (m *Model) onSignInKey(msg tea.KeyPressMsg) tea.Cmd {
+	s := &m.signIn
+	switch {
+	case s.err != nil && m.keys.is(msg, config.ActionRefresh):
+		return m.startSignIn()
+	case m.keys.is(msg, config.ActionQuit):
+		return m.askQuit()
+	case msg.String() == "esc" || m.keys.is(msg, config.ActionBack):
+		if s.err == nil {
+			s.cancel()
+		}
+	case (msg.String() == "c" || m.keys.is(msg, config.ActionCopyID)) && s.code != nil && s.err == nil:
+		m.notice("Copied the sign-in code to the clipboard.", noticeInfo)
+		return tea.SetClipboard(s.code.UserCode)
+	}
+	return nil
+}
+
+// signInText is the sign-in screen's content, line by line.
+func (m *Model) signInLines() []string {
+	s := &m.signIn
+	st := m.styles
+	switch {
+	case s.err != nil && errors.Is(s.err, context.Canceled):
+		return []string{st.Warn.Render("Sign-in cancelled."), "",
+			"Press " + m.keys.first(config.ActionRefresh) + " to sign in again, or " + m.keys.first(config.ActionQuit) + " to quit."}
+	case s.err != nil:
+		return []string{st.Bad.Render("Sign-in failed: " + errText(s.err)), "",
+			"Press " + m.keys.first(config.ActionRefresh) + " to try again, or " + m.keys.first(config.ActionQuit) + " to quit."}
+	case s.code == nil:
+		return []string{st.Title.Render("Signing in…")}
+	}
+	dc := s.code
+	lines := []string{
+		st.Title.Render("Sign in to Microsoft Entra ID"), "",
+		"1. Open   " + st.Accent.Render(sanitizeLine(dc.URL)),
+		"2. Enter  " + st.Key.Render(sanitizeLine(dc.UserCode)),
+	}
+	if !dc.Expires.IsZero() {
+		lines = append(lines, "", st.Muted.Render("The code expires in "+countdown(dc.Expires.Sub(m.clock()))+"."))
+	}
+	return append(lines, "", st.Muted.Render("c copy the code · esc cancel"))
+}

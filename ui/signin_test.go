@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// scriptedSignIn shows one device code, then waits for the test to let it
+// finish (with err) or for its context to end.
+type scriptedSignIn struct {
+	code    DeviceCode
+	finish  chan error
+	started chan struct{}
+}
+
+func newScriptedSignIn() *scriptedSignIn {
+	return &scriptedSignIn{
+		code:    DeviceCode{UserCode: "ABCD-EFGH", URL: "https://microsoft.com/devicelogin", Expires: t0.Add(15 * time.Minute)},
+		finish:  make(chan error, 1),
+		started: make(chan struct{}, 4),
+	}
+}
+
+func (s *scriptedSignIn) run(ctx context.Context, prompt func(DeviceCode)) error {
+	s.started <- struct{}{}
+	prompt(s.code)
+	select {
+	case err := <-s.finish:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func newSigningIn(t *testing.T) (*Model, *fakeBackend, *fakeClock, *scriptedSignIn, <-chan tea.Msg) {
+	t.Helper()
+	fb := &fakeBackend{snap: sampleSnapshot()}
+	clk := newFakeClock()
+	si := newScriptedSignIn()
+	m := New(Options{Backend: fb, Now: clk.Now, SignIn: si.run, Theme: ThemeDark})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	ch := stream(m.Init())
+	m.Update(next[deviceCodeShownMsg](t, ch))
+	return m, fb, clk, si, ch
+}
+
+func TestSignInShowsTheCodeInside(t *testing.T) {
+	m, fb, clk, si, ch := newSigningIn(t)
+	s := screen(m)
+	for _, want := range []string{"Sign in to Microsoft Entra ID", "https://microsoft.com/devicelogin", "ABCD-EFGH", "expires in 15:00", "c copy the code"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("sign-in screen lacks %q:\n%s", want, s)
+		}
+	}
+	clk.Advance(61 * time.Second)
+	m.Update(signInTickedMsg{attempt: m.signIn.attempt})
+	if !strings.Contains(screen(m), "expires in 13:59") {
+		t.Fatalf("countdown does not move:\n%s", screen(m))
+	}
+	msgs := collect(press(m, "c"))
+	if len(msgs) != 1 || !strings.Contains(fmt.Sprintf("%T %v", msgs[0], msgs[0]), "ABCD-EFGH") {
+		t.Fatalf("c did not copy the code: %#v", msgs)
+	}
+	if fb.refreshes != 0 {
+		t.Fatal("polled before signing in")
+	}
+	si.finish <- nil
+	_, cmd := m.Update(next[signedInMsg](t, ch))
+	if m.signIn.active || !m.polling {
+		t.Fatal("signing in does not start polling")
+	}
+	m.Update(next[approvalsLoadedMsg](t, stream(cmd)))
+	if m.inbox.total() != 5 {
+		t.Fatal("no data after sign-in")
+	}
+}
+
+func TestSignInEscCancelsAndRRetries(t *testing.T) {
+	m, _, _, si, ch := newSigningIn(t)
+	press(m, "esc")
+	done := next[signedInMsg](t, ch)
+	if !errors.Is(done.err, context.Canceled) {
+		t.Fatalf("esc did not cancel the sign-in: %v", done.err)
+	}
+	m.Update(done)
+	if !strings.Contains(screen(m), "Sign-in cancelled.") || !strings.Contains(screen(m), "Press r to sign in again") {
+		t.Fatalf("screen:\n%s", screen(m))
+	}
+	ch2 := stream(press(m, "r"))
+	<-si.started
+	<-si.started
+	m.Update(next[deviceCodeShownMsg](t, ch2))
+	if !strings.Contains(screen(m), "ABCD-EFGH") {
+		t.Fatal("retry does not show a new code")
+	}
+	// A reply of the first attempt cannot end the second.
+	m.Update(signedInMsg{attempt: 1, err: errBoom})
+	if m.signIn.err != nil {
+		t.Fatal("a stale sign-in reply was applied")
+	}
+}
+
+func TestSignInErrorIsOneClearLine(t *testing.T) {
+	m, _, _, si, ch := newSigningIn(t)
+	si.finish <- errors.New("AADSTS70016: pending\x1b[2J")
+	m.Update(next[signedInMsg](t, ch))
+	s := screen(m)
+	if !strings.Contains(s, "Sign-in failed: AADSTS70016: pending") || strings.Contains(m.View().Content, "\x1b[2J") {
+		t.Fatalf("screen:\n%q", s)
+	}
+}

@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"approvals/config"
+	"approvals/graph"
+	"approvals/ui/sanitize"
+)
+
+// titleBar: what is shown (count, filter, sort, marks) on the left; who is
+// signed in and how fresh the data is on the right.
+func (m *Model) titleBar() string {
+	s, ib := m.styles, &m.inbox
+	left := s.Title.Render("approvals")
+	var info []string
+	if m.loaded {
+		if len(ib.terms) > 0 {
+			info = append(info, strconv.Itoa(len(ib.view))+" of "+strconv.Itoa(ib.total())+" match “"+sanitize.Line(ib.filter)+"”")
+		} else {
+			info = append(info, plural(ib.total(), "request")+" waiting")
+		}
+		info = append(info, "sorted by "+ib.order.String())
+		if ib.marked > 0 {
+			info = append(info, s.Marked.Render(strconv.Itoa(ib.marked)+" marked"))
+		}
+	}
+	if len(info) > 0 {
+		left += s.Muted.Render(" · ") + strings.Join(info, s.Muted.Render(" · "))
+	}
+	var right []string
+	if who := sanitize.Line(m.opts.Identity); who != "" {
+		right = append(right, who)
+	}
+	if !m.signIn.active {
+		upd := updatedLabel(m.now, m.lastUpdated)
+		if m.polling && m.manual {
+			upd = "refreshing…"
+		}
+		right = append(right, upd)
+	}
+	r := s.Muted.Render(sanitize.Truncate(strings.Join(right, " · "), m.width/2))
+	return spread(left, r, m.width)
+}
+
+// spread puts left and right on one line of width, cutting left if needed.
+func spread(left, right string, width int) string {
+	rw := lipgloss.Width(right)
+	lw := width - rw - 1
+	if lipgloss.Width(left) > lw {
+		left = truncateStyled(left, lw)
+	}
+	gap := max(1, width-lipgloss.Width(left)-rw)
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// statusLine is the one line of what is happening now, most pressing first.
+func (m *Model) statusLine() string {
+	s := m.styles
+	var text string
+	style := s.Muted
+	switch {
+	case m.quitAsk != "":
+		text, style = "Quit? "+capitalize(m.quitAsk)+". y quits, any other key stays.", s.Bad
+	case m.filtering:
+		return m.filterPrompt()
+	case m.pending != nil:
+		text, style = m.undoLine(), s.Warn
+		if m.note.text != "" {
+			text = m.note.text + " · " + text
+		}
+	case len(m.sending) > 0:
+		text, style = m.progress(), s.Warn
+	case m.note.text != "":
+		text = m.note.text
+		style = map[noticeLevel]lipgloss.Style{noticeInfo: lipgloss.NewStyle(), noticeOk: s.Ok, noticeWarn: s.Warn, noticeBad: s.Bad}[m.note.level]
+	case m.pollErr != nil:
+		text, style = "Couldn't refresh: "+errText(m.pollErr)+" — retrying in "+span(m.nextPollIn)+", "+m.keys.first(config.ActionRefresh)+" to retry now", s.Bad
+	case len(m.sourceErrs) > 0:
+		text, style = sourceErrText(m.sourceErrs), s.Bad
+	case len(m.warnings) > 0:
+		text, style = "⚠ "+sanitize.Line(m.warnings[0]), s.Warn
+	}
+	return style.Render(sanitize.Truncate(text, m.width))
+}
+
+// sourceErrText says which source failed; the rest of the list is shown.
+func sourceErrText(errs []graph.SourceError) string {
+	e := errs[0]
+	name := map[graph.Source]string{graph.SourceAccessPackage: "Access packages", graph.SourceGroup: "PIM for Groups"}[e.Source]
+	if name == "" {
+		name = sanitize.Line(string(e.Source))
+	}
+	text := name + " could not be listed (" + errText(e.Err) + "); showing the rest"
+	if len(errs) > 1 {
+		text += " (+" + strconv.Itoa(len(errs)-1) + " more)"
+	}
+	return text
+}
+
+// filterPrompt is the filter being typed.
+func (m *Model) filterPrompt() string {
+	return "Filter: " + sanitize.Truncate(sanitize.Line(m.inbox.filter), max(0, m.width-9))
+}
+
+// helpLineCached draws the help line, reusing the last one when the
+// bindings and width are the same.
+func (m *Model) helpLineCached() string {
+	var key strings.Builder
+	key.WriteString(strconv.Itoa(m.width) + "/" + strconv.Itoa(m.stylesGen))
+	for _, h := range m.shortHelp() {
+		key.WriteString("|" + h.keys + "=" + h.desc)
+	}
+	if m.helpCache.key != key.String() {
+		m.helpCache.key, m.helpCache.text = key.String(), m.helpLine(m.width)
+	}
+	return m.helpCache.text
+}
+
+// truncateStyled cuts a styled line to width columns.
+func truncateStyled(s string, width int) string { return ansi.Truncate(s, max(0, width), "…") }
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

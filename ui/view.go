@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"approvals/config"
+	"approvals/ui/sanitize"
+)
+
+// View draws the whole screen. It is deterministic: the same state gives
+// the same string, so an idle screen costs no bytes.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = m.windowTitle()
+	if m.form != nil && !m.layout.tooSmall && m.quitAsk == "" {
+		v.Cursor = m.formCursor(1 + m.layout.bodyH)
+	} else if m.filtering && !m.layout.tooSmall {
+		x := sanitize.Width(m.filterPrompt())
+		v.Cursor = tea.NewCursor(min(x, m.width-1), m.height-2)
+	}
+	return v
+}
+
+// windowTitle is "approvals (7)": how many wait for me.
+func (m *Model) windowTitle() string {
+	if !m.loaded {
+		return "approvals"
+	}
+	return "approvals (" + strconv.Itoa(m.inbox.total()) + ")"
+}
+
+// render is the screen as text.
+func (m *Model) render() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	l := m.layout
+	if l.tooSmall {
+		msg := "Terminal too small: need " + strconv.Itoa(minWidth) + "×" + strconv.Itoa(minHeight) +
+			", have " + strconv.Itoa(m.width) + "×" + strconv.Itoa(m.height) + "."
+		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center,
+			m.styles.Warn.Render(sanitize.Truncate(msg, m.width)))
+	}
+	lines := make([]string, 0, m.height)
+	lines = append(lines, m.titleBar())
+	lines = append(lines, m.body()...)
+	if m.form != nil {
+		lines = append(lines, strings.Split(m.formView(m.width), "\n")...)
+	}
+	lines = append(lines, m.statusLine(), m.helpLineCached())
+	return strings.Join(lines, "\n")
+}
+
+// body is the panes: bodyH lines.
+func (m *Model) body() []string {
+	l := m.layout
+	switch {
+	case m.showHelp:
+		return fitLines(m.fullHelpLines(m.width), l.bodyH, m.width)
+	case m.signIn.active:
+		return fitLines(centerBlock(m.signInLines(), m.width, l.bodyH), l.bodyH, m.width)
+	case !l.wide && m.showDetail && m.inbox.selected() != nil:
+		return m.detailPane(m.width, l.bodyH)
+	case !l.wide:
+		return m.listPane(m.width, l.bodyH)
+	}
+	left := m.listPane(l.listW, l.bodyH)
+	right := m.detailPane(l.detailW, l.bodyH)
+	div := m.styles.Border.Render("│")
+	out := make([]string, l.bodyH)
+	for i := range out {
+		out[i] = left[i] + div + right[i]
+	}
+	return out
+}
+
+// listPane is the column header and the visible rows, height lines of
+// exactly width columns.
+func (m *Model) listPane(width, height int) []string {
+	out := make([]string, 0, height)
+	out = append(out, m.listHeader(width))
+	ib := &m.inbox
+	sel := ib.selected()
+	for _, it := range ib.visible() {
+		out = append(out, m.row(it, width, it == sel))
+	}
+	if len(ib.view) == 0 {
+		out = append(out, padStyled(m.styles.Muted.Render(sanitize.Truncate("  "+m.emptyText(), width)), width))
+	}
+	blank := strings.Repeat(" ", width)
+	for len(out) < height {
+		out = append(out, blank)
+	}
+	return out[:height]
+}
+
+// emptyText explains an empty list.
+func (m *Model) emptyText() string {
+	switch {
+	case !m.loaded && m.pollErr != nil:
+		return "Could not load the inbox (see below)."
+	case !m.loaded:
+		return "Loading…"
+	case m.inbox.total() > 0:
+		return "No request matches “" + sanitize.Line(m.inbox.filter) + "”. esc clears the filter."
+	}
+	return "Nothing is waiting for your decision."
+}
+
+// detailPane is the selected approval's detail, scrolled.
+func (m *Model) detailPane(width, height int) []string {
+	it := m.inbox.selected()
+	var lines []string
+	if it != nil {
+		lines = m.detailLines(it, width-1) // one column of margin from the divider
+	}
+	maxScroll := max(0, len(lines)-height)
+	m.detailScroll = min(m.detailScroll, maxScroll)
+	out := make([]string, height)
+	for i := range out {
+		j := i + m.detailScroll
+		if j < len(lines) {
+			out[i] = " " + lines[j]
+		} else {
+			out[i] = strings.Repeat(" ", width)
+		}
+	}
+	if m.detailScroll < maxScroll && height > 0 {
+		out[height-1] = " " + padStyled(m.styles.Muted.Render(sanitize.Truncate("… more below ("+m.keys.first(config.ActionDetailDown)+")", width-1)), width-1)
+	}
+	return out
+}
+
+// fitLines pads or cuts lines to exactly height lines.
+func fitLines(lines []string, height, width int) []string {
+	out := make([]string, height)
+	for i := range out {
+		if i < len(lines) {
+			out[i] = lines[i]
+		}
+	}
+	return out
+}
+
+// centerBlock centres lines in a width × height area.
+func centerBlock(lines []string, width, height int) []string {
+	w := 0
+	for _, l := range lines {
+		w = max(w, lipgloss.Width(l))
+	}
+	left := strings.Repeat(" ", max(0, (width-w)/2))
+	top := max(0, (height-len(lines))/2)
+	out := make([]string, top, top+len(lines))
+	for _, l := range lines {
+		out = append(out, ansi.Truncate(left+l, width, "…"))
+	}
+	return out
+}

@@ -527,3 +527,67 @@ func TestSimStagesAndMe(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 }
+
+func TestSimMalformedAndExpiredToken(t *testing.T) {
+	e := newSimEnv(t, sim.Options{Seed: 13, Approvals: 10, Faults: []sim.Fault{
+		{Kind: sim.FaultMalformed, Op: sim.OpListGroupRequests, Count: 1},
+	}})
+	me, c := e.demo()
+	snap, err := c.Refresh(t.Context())
+	if err != nil || len(snap.Errors) != 1 || snap.Errors[0].Source != graph.SourceGroup {
+		t.Fatalf("%v, %+v", err, snap)
+	}
+	if len(snap.Approvals) == 0 {
+		t.Fatal("the other source's approvals must still come back")
+	}
+	e.sim.AddFault(sim.Fault{Kind: sim.FaultExpiredToken})
+	_, err = c.Refresh(t.Context())
+	if !errors.Is(err, graph.ErrUnauthorized) || strings.Contains(err.Error(), me.UserPrincipalName) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// Refresh, Get, Decide and Forget from many goroutines at once (run with
+// -race): every decision lands exactly once and the inbox ends empty.
+func TestSimConcurrentUse(t *testing.T) {
+	e := newSimEnv(t, sim.Options{Seed: 21, Approvals: 30})
+	me, c := e.demo()
+	snap := refresh(t, c)
+	var reqs []graph.DecisionRequest
+	for _, a := range snap.Approvals {
+		s, _, _ := a.MyStage()
+		reqs = append(reqs, graph.DecisionRequest{Ref: a.Ref, StageID: s.ID, Decision: graph.Deny, Justification: "cleanup"})
+	}
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if _, err := c.Refresh(t.Context()); err != nil {
+					t.Error(err)
+					return
+				}
+				_, _ = c.Get(t.Context(), reqs[0].Ref)
+			}
+		}()
+	}
+	results := c.DecideMany(t.Context(), reqs, nil)
+	close(done)
+	wg.Wait()
+	for _, r := range results {
+		st, _ := e.sim.StageState(r.Request.Ref.ID, r.Request.StageID)
+		if r.Outcome != graph.OutcomeDenied || st.PatchesApplied != 1 || st.ReviewedBy != me.ID {
+			t.Fatalf("%+v; stage %+v", r, st)
+		}
+	}
+	if left := refresh(t, c); len(left.Approvals) != e.sim.Waiting(me.ID) {
+		t.Fatalf("%d approvals left, the simulator says %d", len(left.Approvals), e.sim.Waiting(me.ID))
+	}
+}

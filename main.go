@@ -6,8 +6,12 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"approvals/graph/sim"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -22,7 +26,52 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	// Subcommands: one line each.
+	root.AddCommand(newSimCmd())
 	return root
+}
+
+// newSimCmd is `approvals sim`: serve the simulated tenant over HTTP (or
+// only write its tenant file). The logic lives in sim.Serve.
+func newSimCmd() *cobra.Command {
+	var (
+		opts   sim.ServeOptions
+		listen string
+		faults string
+		logReq bool
+	)
+	cmd := &cobra.Command{
+		Use:   "sim --listen 127.0.0.1:PORT",
+		Short: "Serve a simulated Microsoft Graph tenant for curl, SDKs or another approvals",
+		Long: "Serve a simulated tenant that speaks the Graph v1.0 approval endpoints.\n" +
+			"The bearer token is the caller's user principal name (or id), e.g. megan@contoso.com.\n" +
+			"With --dump FILE and no --listen, only write the tenant file.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fs, err := sim.ParseFaults(faults)
+			if err != nil {
+				return err
+			}
+			opts.Faults = fs
+			if logReq {
+				opts.Logf = func(format string, args ...any) { fmt.Fprintf(cmd.ErrOrStderr(), "sim: "+format+"\n", args...) }
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return sim.Serve(ctx, listen, opts, cmd.OutOrStdout())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&listen, "listen", "", "address to serve on, e.g. 127.0.0.1:8080")
+	f.Int64Var(&opts.Seed, "seed", 1, "seed of the generated tenant")
+	f.IntVar(&opts.Approvals, "approvals", sim.DefaultApprovals, "approvals waiting for the demo identity (negative: none)")
+	f.StringVar(&opts.DataFile, "data", "", "serve this tenant file instead of a generated tenant")
+	f.StringVar(&opts.DumpFile, "dump", "", "write the tenant file here (alone: write and exit)")
+	f.DurationVar(&opts.Latency, "latency", 0, "latency added to every response, e.g. 100ms")
+	f.StringVar(&faults, "faults", "", "faults to inject, e.g. 'throttle:op=patchStage,count=1,retry-after=2.128' (see README)")
+	f.DurationVar(&opts.Activity, "activity", 0, "other approvers act and requests arrive at this interval, e.g. 10s")
+	f.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback listen address")
+	f.BoolVar(&logReq, "log", false, "log each request to stderr")
+	return cmd
 }
 
 func main() {

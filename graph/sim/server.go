@@ -1,0 +1,145 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Options configure a simulated tenant.
+type Options struct {
+	Seed int64
+	// Approvals is how many approvals wait for the demo identity when the
+	// tenant is generated: 0 means DefaultApprovals, a negative number none.
+	Approvals int
+	// Tenant is served instead of a generated one. New works on a copy.
+	Tenant *Tenant
+	// Clock is the simulator's time (default time.Now). Stage deadlines are
+	// checked against it whenever a request is read or decided.
+	Clock func() time.Time
+	// PageSize is the page size of listings without $top (default 100).
+	PageSize int
+	// Faults are injected from the start; see AddFault.
+	Faults []Fault
+	// Logf, when set, gets one line per request (never a token).
+	Logf func(format string, args ...any)
+}
+
+// Server is a simulated tenant serving Graph v1.0 under /v1.0. It is an
+// http.Handler and safe for concurrent use.
+type Server struct {
+	clock    func() time.Time
+	pageSize int
+	logf     func(format string, args ...any)
+
+	mu       sync.Mutex // guards the tenant, its index and the activity RNG
+	tenant   *Tenant
+	ix       *index
+	activity *rand.Rand
+
+	faults *faultSet
+	count  *counters
+
+	closeOnce sync.Once
+	closed    chan struct{}
+}
+
+// New builds a simulated tenant: opts.Tenant when given (copied), else a
+// generated one.
+func New(opts Options) *Server {
+	s := &Server{
+		clock:    opts.Clock,
+		pageSize: opts.PageSize,
+		logf:     opts.Logf,
+		faults:   newFaultSet(opts.Seed, opts.Faults),
+		count:    newCounters(),
+		activity: rand.New(rand.NewPCG(uint64(opts.Seed), 0xac71)),
+		closed:   make(chan struct{}),
+	}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	if s.pageSize <= 0 {
+		s.pageSize = 100
+	}
+	if opts.Tenant != nil {
+		s.tenant = opts.Tenant.Clone()
+	} else {
+		n := opts.Approvals
+		if n == 0 {
+			n = DefaultApprovals
+		}
+		s.tenant = Generate(opts.Seed, max(n, 0), s.clock())
+	}
+	s.ix = buildIndex(s.tenant)
+	return s
+}
+
+// Close releases requests held by a hang fault. The Server keeps serving;
+// call it before closing an httptest.Server that may hold hung requests.
+func (s *Server) Close() { s.closeOnce.Do(func() { close(s.closed) }) }
+
+func (s *Server) now() time.Time { return s.clock().UTC() }
+
+// AddFault injects a fault from now on.
+func (s *Server) AddFault(f Fault) { s.faults.add(f) }
+
+// ClearFaults removes every fault.
+func (s *Server) ClearFaults() { s.faults.clear() }
+
+// Stats returns the request counters.
+func (s *Server) Stats() Stats { return s.count.snapshot() }
+
+// ResetStats sets every counter back to zero (stage PATCH counts excepted).
+func (s *Server) ResetStats() { s.count.reset() }
+
+// Approvers returns the identities that approve in this tenant; the first
+// is the demo identity, which most approvals wait for.
+func (s *Server) Approvers() []User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []User
+	for _, id := range s.ix.approvers() {
+		out = append(out, *s.ix.users[lowerKey(id)])
+	}
+	return out
+}
+
+// Tenant returns a copy of the tenant as it is now (decisions, arrivals
+// and expiries included), e.g. to write a tenant file.
+func (s *Server) Tenant() *Tenant {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settleAll(s.now())
+	return s.tenant.Clone()
+}
+
+// Waiting reports how many approvals currently wait for the user (id or
+// UPN): the requests whose stage in progress lists them.
+func (s *Server) Waiting(user string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.ix.user(user)
+	if u == nil {
+		return 0
+	}
+	now := s.now()
+	n := 0
+	for _, r := range s.tenant.AccessPackageRequests {
+		if s.emWaitsFor(r, u.ID, now) {
+			n++
+		}
+	}
+	for _, r := range s.tenant.GroupRequests {
+		if s.pimWaitsFor(r, u.ID, now) {
+			n++
+		}
+	}
+	return n
+}
+
+// ServeHTTP serves one Graph request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.serve(newCall(s, w, r, false))
+}

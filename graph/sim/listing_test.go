@@ -198,14 +198,14 @@ func TestExpandPresentAbsent(t *testing.T) {
 func TestFilterForms(t *testing.T) {
 	e := newEnv(t, Options{Tenant: smallTenant()})
 	ok := map[string]int{
-		emRequests + approverFn + "?$filter=state eq 'pendingApproval'":                                    1,
-		emRequests + approverFn + "?$filter=state eq 'delivered'":                                          0,
+		emRequests + approverFn + "?$filter=state eq 'pendingApproval'":                                       1,
+		emRequests + approverFn + "?$filter=state eq 'delivered'":                                             0,
 		emRequests + approverFn + "?$filter=state ne 'delivered' and createdDateTime ge 2025-01-01T00:00:00Z": 1,
-		emRequests + approverFn + "?$filter=createdDateTime gt 2025-03-10T09:00:00Z":                       0,
-		pimRequests + approverFn + "?$filter=status eq 'PendingApproval'":                                  1,
-		pimRequests + approverFn + "?filter=status eq 'PendingApproval'":                                   1,
-		pimRequests + approverFn + "?$filter=status eq 'PendingApproval' and groupId eq 'grp-1'":           1,
-		pimRequests + approverFn + "?$filter=(status eq 'PendingApproval') and accessId eq 'owner'":        0,
+		emRequests + approverFn + "?$filter=createdDateTime gt 2025-03-10T09:00:00Z":                          0,
+		pimRequests + approverFn + "?$filter=status eq 'PendingApproval'":                                     1,
+		pimRequests + approverFn + "?filter=status eq 'PendingApproval'":                                      1,
+		pimRequests + approverFn + "?$filter=status eq 'PendingApproval' and groupId eq 'grp-1'":              1,
+		pimRequests + approverFn + "?$filter=(status eq 'PendingApproval') and accessId eq 'owner'":           0,
 	}
 	for path, want := range ok {
 		if got := values(t, e.getJSON(path, "megan@contoso.com")); len(got) != want {
@@ -236,9 +236,9 @@ func TestFunctionParameter(t *testing.T) {
 	e := newEnv(t, Options{Tenant: smallTenant()})
 	raj := "raj.patel@contoso.com"
 	cases := map[string]int{
-		emRequests + "/filterByCurrentUser(on='target')":    1,
-		emRequests + "/filterByCurrentUser(on='createdBy')": 1,
-		emRequests + "/filterByCurrentUser(on='approver')":  0,
+		emRequests + "/filterByCurrentUser(on='target')":                 1,
+		emRequests + "/filterByCurrentUser(on='createdBy')":              1,
+		emRequests + "/filterByCurrentUser(on='approver')":               0,
 		emRequests + "/microsoft.graph.filterByCurrentUser(on='target')": 1,
 		emRequests + "/filterByCurrentUser(on=@p)?@p='target'":           1,
 		pimRequests + "/filterByCurrentUser(on='principal')":             1,

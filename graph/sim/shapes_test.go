@@ -225,13 +225,13 @@ func TestShapesMatchDocsFixtures(t *testing.T) {
 	dir := fixturesDir(t)
 	e := newEnv(t, Options{Tenant: smallTenant()})
 	ours := map[string][]byte{
-		"v1.0-approval-get.response.json":        e.do("GET", emApprovals+"/req-em-1", "megan@contoso.com", nil).body,
-		"v1.0-approval-list-stages.response.json": e.do("GET", emApprovals+"/req-em-1/stages", "megan@contoso.com", nil).body,
-		"v1.0-approvalstage-get.response.json":    e.do("GET", emApprovals+"/req-em-1/stages/st-1", "megan@contoso.com", nil).body,
-		"v1.0-approval-filterbycurrentuser-pimgroups.response.json": e.do("GET", pimApprovals+approverFn, "megan@contoso.com", nil).body,
-		"v1.0-approval-filterbycurrentuser-em.response.json":        e.do("GET", emApprovals+approverFn, "megan@contoso.com", nil).body,
-		"v1.0-accesspackageassignmentrequest-get.response.json":     e.do("GET", emRequests+"/req-em-1", "megan@contoso.com", nil).body,
-		"v1.0-accesspackageassignmentrequest-filterbycurrentuser.response.json": e.do("GET", emRequests+approverFn, "megan@contoso.com", nil).body,
+		"v1.0-approval-get.response.json":                                                       e.do("GET", emApprovals+"/req-em-1", "megan@contoso.com", nil).body,
+		"v1.0-approval-list-stages.response.json":                                               e.do("GET", emApprovals+"/req-em-1/stages", "megan@contoso.com", nil).body,
+		"v1.0-approvalstage-get.response.json":                                                  e.do("GET", emApprovals+"/req-em-1/stages/st-1", "megan@contoso.com", nil).body,
+		"v1.0-approval-filterbycurrentuser-pimgroups.response.json":                             e.do("GET", pimApprovals+approverFn, "megan@contoso.com", nil).body,
+		"v1.0-approval-filterbycurrentuser-em.response.json":                                    e.do("GET", emApprovals+approverFn, "megan@contoso.com", nil).body,
+		"v1.0-accesspackageassignmentrequest-get.response.json":                                 e.do("GET", emRequests+"/req-em-1", "megan@contoso.com", nil).body,
+		"v1.0-accesspackageassignmentrequest-filterbycurrentuser.response.json":                 e.do("GET", emRequests+approverFn, "megan@contoso.com", nil).body,
 		"v1.0-privilegedaccessgroupassignmentschedulerequest-filterbycurrentuser.response.json": e.do("GET", pimRequests+approverFn, "megan@contoso.com", nil).body,
 	}
 	for name, body := range ours {

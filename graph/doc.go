@@ -5,4 +5,28 @@
 // are never lost or sent twice.
 //
 // It must not import ui or Bubble Tea.
+//
+// Where things are:
+//
+//	types.go      the normalized types shared with the rest of the program
+//	client.go     Options, New (https, or http only to loopback), Forget
+//	pipeline.go   the azcore pipeline: client-request-id, retry with
+//	              Retry-After (fractional seconds too), bearer token (CAE),
+//	              per-try and per-call deadlines, request counting, a
+//	              redacted log; PATCH is retried only after a 429
+//	errors.go     *Error and the sentinels for errors.Is
+//	wire.go       the private v1.0 JSON shapes, with tolerant decoders
+//	normalize.go  wire shapes → Approval / Stage, and deadline estimates
+//	list.go       "waiting for me" listings, following @odata.nextLink
+//	batch.go      up to 20 GETs per $batch, inner 429s retried
+//	details.go    stages for many approvals at once
+//	refresh.go    Refresh: listings + details only for what changed
+//	approval.go   Get, Stages
+//	decide.go     Decide, DecideMany: re-read before any second PATCH
+//	me.go         the signed-in user, cached
+//	cloud.go      national clouds and the scopes this tool asks for
+//	token.go      StaticToken for scripts and the simulator
+//
+// Request budgets: a Refresh that finds nothing new sends only the listing
+// pages; a cold one sends the pages plus one $batch per 20 approvals.
 package graph

@@ -11,6 +11,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 )
 
 // fakeStage is one stage on the fake Graph with just enough state for
@@ -439,4 +442,51 @@ func TestDecideCancelledMidPatchStillFindsOut(t *testing.T) {
 	if res.Outcome != OutcomeApproved || res.Attempts != 1 || st.applied != 1 {
 		t.Fatalf("%+v", res)
 	}
+}
+
+// flakyCredential hands out short-lived tokens and fails after ok calls.
+type flakyCredential struct {
+	mu sync.Mutex
+	ok int
+}
+
+func (f *flakyCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.ok == 0 {
+		return azcore.AccessToken{}, errors.New("AADSTS70043: the refresh token has expired")
+	}
+	f.ok--
+	// Already expired, so the bearer policy must ask again next time.
+	return azcore.AccessToken{Token: fakeToken, ExpiresOn: time.Now().Add(-time.Second)}, nil
+}
+
+// A PATCH that never left the machine (no token, nothing listening) is a
+// plain failure, not an unknown outcome, and counts no attempt.
+func TestDecideNotSentIsFailedNotUnknown(t *testing.T) {
+	t.Run("no token", func(t *testing.T) {
+		st := undecided()
+		res := decideOnce(t, newStageServer(t, st), Approve, func(o *Options) { o.Credential = &flakyCredential{ok: 1} })
+		if res.Outcome != OutcomeFailed || res.Attempts != 0 || st.patches != 0 || !strings.Contains(res.Err.Error(), "AADSTS70043") {
+			t.Fatalf("%+v", res)
+		}
+	})
+	t.Run("connection refused", func(t *testing.T) {
+		st := undecided()
+		f := newStageServer(t, st)
+		c := testClient(t, f, func(o *Options) {
+			o.MaxRetries = -1
+			// No idle connection to reuse: a write on a dead kept-alive
+			// connection is genuinely ambiguous; a refused dial is not.
+			o.Transport = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		})
+		if _, err := c.Me(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		f.srv.Close()
+		res := c.Decide(t.Context(), DecisionRequest{Ref: testRef, StageID: testStage, Decision: Approve})
+		if res.Outcome != OutcomeFailed || res.Attempts != 0 || !strings.Contains(res.Err.Error(), "nothing was sent") {
+			t.Fatalf("%+v", res)
+		}
+	})
 }

@@ -31,7 +31,7 @@ type Options struct {
 	StageTimeouts     map[Source]time.Duration // for deadline estimates (default: accessPackage 14 days, group 24h)
 	Journal           Journal                  // optional decision journal (Attempt before each PATCH, Outcome once)
 	Now               func() time.Time
-	Logf              func(format string, args ...any) // optional redacted request log (never tokens)
+	Logf              func(format string, args ...any) // optional redacted request log (never tokens); called from many goroutines
 }
 
 // Client talks to Microsoft Graph v1.0 for one signed-in approver. All

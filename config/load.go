@@ -63,14 +63,7 @@ func Load(opts LoadOptions) (*Config, error) {
 		}
 		dirs = d
 	}
-	path, explicit := opts.Path, opts.Path != ""
-	if !explicit {
-		if path = getenv("APPROVALS_CONFIG"); path != "" {
-			explicit = true
-		} else {
-			path = dirs.ConfigFile()
-		}
-	}
+	path, explicit := FilePath(opts.Path, getenv, dirs)
 	c := &Config{Settings: Defaults(), File: path, Dirs: dirs, origins: map[string]string{}}
 
 	var f *fileLayers
@@ -128,6 +121,19 @@ func Load(opts LoadOptions) (*Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// FilePath is the config file to read: flag (--config), else
+// $APPROVALS_CONFIG, else the default in dirs. explicit is true when the
+// user named it, so a missing file is an error rather than "use defaults".
+func FilePath(flag string, getenv func(string) string, dirs Dirs) (path string, explicit bool) {
+	if flag != "" {
+		return flag, true
+	}
+	if p := getenv("APPROVALS_CONFIG"); p != "" {
+		return p, true
+	}
+	return dirs.ConfigFile(), false
 }
 
 func chooseProfile(flag string, getenv func(string) string, f *fileLayers, exists bool, probs *problems) string {

@@ -37,22 +37,30 @@ func (s *Session) openCache() azidentity.Cache {
 func (s *Session) cacheFiles() []string {
 	dir := s.opts.CacheDir
 	if dir == "" {
-		switch runtime.GOOS {
-		case "windows":
-			dir = os.Getenv("LocalAppData")
-		case "darwin":
-			dir, _ = os.UserHomeDir()
-		default:
-			if dir = os.Getenv("XDG_CACHE_HOME"); dir == "" {
-				if home, err := os.UserHomeDir(); err == nil {
-					dir = filepath.Join(home, ".cache")
-				}
-			}
-		}
+		dir = IdentityCacheDir(os.Getenv)
 	}
 	if dir == "" {
 		return nil
 	}
 	base := filepath.Join(dir, ".IdentityService", s.cacheName())
 	return []string{base, base + ".lockfile", base + ".cae", base + ".cae.lockfile"}
+}
+
+// IdentityCacheDir is the folder azidentity/cache v0.4 puts .IdentityService
+// in, from the environment: $XDG_CACHE_HOME or ~/.cache on Linux,
+// %LocalAppData% on Windows, the home folder on macOS. "" when unknown.
+func IdentityCacheDir(getenv func(string) string) string {
+	switch runtime.GOOS {
+	case "windows":
+		return getenv("LocalAppData")
+	case "darwin":
+		return getenv("HOME")
+	}
+	if d := getenv("XDG_CACHE_HOME"); d != "" {
+		return d
+	}
+	if home := getenv("HOME"); home != "" {
+		return filepath.Join(home, ".cache")
+	}
+	return ""
 }

@@ -1,0 +1,362 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"approvals/graph"
+)
+
+// outcomeNotWaiting: the approval exists but no stage waits for my
+// decision (not my turn, or not mine at all). Nothing was sent.
+const outcomeNotWaiting = "not-waiting"
+
+// item is one ID given on the command line and what became of it.
+type item struct {
+	input    string
+	ref      graph.Ref
+	approval *graph.Approval
+	result   graph.DecisionResult
+	outcome  string // graph.Outcome or outcomeNotWaiting
+	detail   error  // why it was not sent, when it was not
+}
+
+func (a *app) decideCmd(d graph.Decision) *cobra.Command {
+	verb := strings.ToLower(string(d))
+	var justification string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   verb + " ID... --justification TEXT",
+		Short: map[graph.Decision]string{graph.Approve: "Approve approvals waiting for you", graph.Deny: "Deny approvals waiting for you"}[d],
+		Long: fmt.Sprintf(`%s each approval's stage that is waiting for your decision, with one
+justification for all. Each ID gets one line (or JSON record) saying what
+happened: approved, denied, already decided by someone else, gone, failed,
+or unknown (check before retrying). Every attempt and outcome is written to
+the decision journal first (see approvals history).
+
+ID is accessPackage:<id>, group:<id>, or a bare id (looked up in both).
+--justification - reads the justification from standard input.
+
+Exit code 0 when every decision was applied, 3 when some were not.`, strings.ToUpper(verb[:1])+verb[1:]),
+		Example: fmt.Sprintf("  approvals %s accessPackage:5e2b1f4c-7d0a-4a33-9c1e-0f6f2b1d9a10 --justification \"Ticket INC-1042 checked\"\n  approvals list --json | jq -r '.approvals[].id' | xargs approvals %s -j \"Quarterly review\"", verb, verb),
+		Args: func(_ *cobra.Command, ids []string) error {
+			if len(ids) == 0 {
+				return usagef("%s needs at least one approval ID", verb)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, ids []string) error {
+			items, err := parseItems(ids)
+			if err != nil {
+				return err
+			}
+			text, err := a.justification(justification)
+			if err != nil {
+				return err
+			}
+			s, err := a.session(cmd, true)
+			if err != nil {
+				return err
+			}
+			defer s.Journal.Close()
+			if text == "" && (d == graph.Deny || s.Config.RequireApproveJustification) {
+				return usagef("%s needs --justification TEXT", verb)
+			}
+			ctx := ctxOf(cmd)
+			me, err := s.Client.Me(ctx)
+			if err != nil {
+				return fmt.Errorf("finding who is signed in: %w", err)
+			}
+			if s.Auth.Account() == "" {
+				s.Journal.SetUser(firstNonEmpty(me.DisplayName, me.ID))
+			}
+			a.lookUp(ctx, s.Client, items)
+			items = distinct(items)
+			a.decide(ctx, s.Client, items, d, text, me)
+			if err := s.Journal.Err(); err != nil {
+				s.Warn("the journal could not record every outcome: " + err.Error())
+			}
+			if asJSON {
+				if err := writeJSON(a.Stdout, decideJSON(d, items)); err != nil {
+					return err
+				}
+			} else {
+				a.decideText(a.Stdout, items, me)
+			}
+			notApplied := 0
+			for _, it := range items {
+				if !graph.Outcome(it.outcome).Applied() {
+					notApplied++
+				}
+			}
+			if notApplied > 0 {
+				return &PartialError{NotApplied: notApplied, Total: len(items)}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&justification, "justification", "j", "", "why you decide so; - reads it from standard input")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see README: JSON output)")
+	return cmd
+}
+
+// parseItems reads every ID before anything is sent, dropping repeats.
+func parseItems(ids []string) ([]*item, error) {
+	var items []*item
+	seen := map[string]bool{}
+	for _, id := range ids {
+		ref, err := parseID(id)
+		if err != nil {
+			return nil, err
+		}
+		if seen[ref.String()] {
+			continue
+		}
+		seen[ref.String()] = true
+		items = append(items, &item{input: id, ref: ref})
+	}
+	return items, nil
+}
+
+// distinct drops IDs that turned out to name an approval given earlier
+// (a bare id and its "<source>:<id>" form), so it is decided once.
+func distinct(items []*item) []*item {
+	seen := map[graph.Ref]bool{}
+	out := items[:0]
+	for _, it := range items {
+		if it.approval != nil {
+			if seen[it.approval.Ref] {
+				continue
+			}
+			seen[it.approval.Ref] = true
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+func (a *app) justification(flag string) (string, error) {
+	if flag != "-" {
+		return strings.TrimSpace(flag), nil
+	}
+	b, err := io.ReadAll(io.LimitReader(a.Stdin, 64*1024))
+	if err != nil {
+		return "", fmt.Errorf("reading the justification: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// lookUpConcurrency bounds the fresh reads before deciding.
+const lookUpConcurrency = 8
+
+// lookUp reads each approval afresh, to find the stage waiting for me.
+// Many IDs are read with one listing (plus batched details) instead of one
+// read each.
+func (a *app) lookUp(ctx context.Context, c *graph.Client, items []*item) {
+	if len(items) > 4 {
+		if snap, err := c.Refresh(ctx); err == nil {
+			for _, it := range items {
+				for i := range snap.Approvals {
+					ap := snap.Approvals[i]
+					if ap.ID == it.ref.ID && (it.ref.Source == "" || it.ref.Source == ap.Source) {
+						it.approval = &ap
+						break
+					}
+				}
+			}
+		}
+	}
+	sem := make(chan struct{}, lookUpConcurrency)
+	var wg sync.WaitGroup
+	for _, it := range items {
+		if it.approval != nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			ap, err := c.Get(ctx, it.ref)
+			if err != nil {
+				it.detail = err
+				it.outcome = string(graph.OutcomeFailed)
+				if errors.Is(err, graph.ErrNotFound) {
+					it.outcome = string(graph.OutcomeGone)
+				}
+				return
+			}
+			it.approval = &ap
+		}()
+	}
+	wg.Wait()
+}
+
+// decide sends the decision for every item whose approval has a stage
+// waiting for me, all at once (the client limits concurrency).
+func (a *app) decide(ctx context.Context, c *graph.Client, items []*item, d graph.Decision, text string, me graph.Identity) {
+	var reqs []graph.DecisionRequest
+	var sent []*item
+	for _, it := range items {
+		if it.approval == nil {
+			continue
+		}
+		it.ref = it.approval.Ref
+		st, _, ok := it.approval.MyStage()
+		if !ok {
+			notWaiting(it)
+			continue
+		}
+		reqs = append(reqs, graph.DecisionRequest{Ref: it.ref, StageID: st.ID, Decision: d, Justification: text})
+		sent = append(sent, it)
+	}
+	for i, res := range c.DecideMany(ctx, reqs, nil) {
+		sent[i].result = res
+		sent[i].outcome = string(res.Outcome)
+	}
+}
+
+// notWaiting explains an approval with no stage for me: decided already
+// (by whom), or not my turn.
+func notWaiting(it *item) {
+	it.outcome = outcomeNotWaiting
+	for _, st := range it.approval.Stages {
+		if st.AssignedToMe && st.Decided() {
+			it.outcome = string(graph.OutcomeAlreadyDecided)
+			it.result.DecidedBy, it.result.DecidedAs = st.ReviewedBy, st.Result
+			it.result.Request.StageID = st.ID
+			return
+		}
+	}
+	it.detail = errors.New("no stage is waiting for your decision")
+}
+
+// describe is the per-item detail for text output, one line.
+func describe(it *item, me graph.Identity) string {
+	switch graph.Outcome(it.outcome) {
+	case graph.OutcomeApproved, graph.OutcomeDenied:
+		return person(it.approval.Requestor) + " · " + resourceName(*it.approval)
+	case graph.OutcomeAlreadyDecided:
+		by := firstNonEmpty(it.result.DecidedBy.DisplayName, it.result.DecidedBy.ID, "another approver")
+		if it.result.DecidedBy.ID != "" && it.result.DecidedBy.ID == me.ID {
+			by += " (you)"
+		}
+		if it.result.DecidedAs != "" {
+			return "by " + by + ": " + string(it.result.DecidedAs)
+		}
+		return "by " + by
+	case graph.OutcomeGone:
+		return "cancelled, expired, or not visible to you" + requestIDNote(firstErr(it.result.Err, it.detail))
+	case graph.OutcomeUnknown:
+		return "may or may not have been applied; check before retrying: approvals show " + it.ref.String()
+	case graph.OutcomeCancelled:
+		return "not sent: interrupted"
+	}
+	if err := firstErr(it.result.Err, it.detail); err != nil {
+		return errorText(itemErr(it, err))
+	}
+	return ""
+}
+
+// requestIDNote is " (request-id X)" for a Graph error, for support.
+func requestIDNote(err error) string {
+	var ge *graph.Error
+	if errors.As(err, &ge) && ge.RequestID != "" {
+		return " (request-id " + ge.RequestID + ")"
+	}
+	return ""
+}
+
+// shownID is the resolved "<source>:<id>", or the ID as given when it
+// could not be found.
+func shownID(it *item) string {
+	if it.ref.Source == "" {
+		return it.input
+	}
+	return it.ref.String()
+}
+
+// itemErr attaches the source to an error so a 403 names the right
+// permission.
+func itemErr(it *item, err error) error {
+	if it.ref.Source == "" {
+		return err
+	}
+	return graph.SourceError{Source: it.ref.Source, Err: err}
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+func outcomeLabel(o string) string {
+	switch o {
+	case string(graph.OutcomeAlreadyDecided):
+		return "already decided"
+	case outcomeNotWaiting:
+		return "not waiting"
+	}
+	return o
+}
+
+func (a *app) decideText(w io.Writer, items []*item, me graph.Identity) {
+	t := &table{headers: []string{"OUTCOME", "ID", "DETAIL"}, max: []int{16, 0, 0}}
+	for _, it := range items {
+		t.add(outcomeLabel(it.outcome), shownID(it), describe(it, me))
+	}
+	t.write(w)
+}
+
+type decideDoc struct {
+	Version    int          `json:"version"`
+	Decision   string       `json:"decision"` // approve or deny
+	Results    []resultJSON `json:"results"`  // one per distinct ID, in the order given
+	Applied    int          `json:"applied"`
+	NotApplied int          `json:"not_applied"`
+}
+
+type resultJSON struct {
+	ID        string        `json:"id"`    // resolved "<source>:<id>" (as given when it could not be found)
+	Input     string        `json:"input"` // the ID as given
+	StageID   string        `json:"stage_id,omitempty"`
+	Outcome   string        `json:"outcome"` // approved, denied, already-decided, gone, failed, unknown, cancelled, not-waiting
+	Applied   bool          `json:"applied"`
+	Attempts  int           `json:"attempts"` // PATCHes sent
+	RequestID string        `json:"request_id,omitempty"`
+	DecidedBy *identityJSON `json:"decided_by,omitempty"` // already-decided: who decided first
+	DecidedAs string        `json:"decided_as,omitempty"` // already-decided: Approved or Denied
+	Error     *errorJSON    `json:"error,omitempty"`
+}
+
+func decideJSON(d graph.Decision, items []*item) decideDoc {
+	doc := decideDoc{Version: JSONVersion, Decision: strings.ToLower(string(d)), Results: []resultJSON{}}
+	for _, it := range items {
+		r := resultJSON{
+			ID: shownID(it), Input: it.input, StageID: it.result.Request.StageID, Outcome: it.outcome,
+			Applied: graph.Outcome(it.outcome).Applied(), Attempts: it.result.Attempts, RequestID: it.result.RequestID,
+			DecidedBy: identityOf(it.result.DecidedBy), DecidedAs: string(it.result.DecidedAs),
+		}
+		if err := firstErr(it.result.Err, it.detail); err != nil {
+			e := errorOf(itemErr(it, err))
+			r.Error = &e
+		}
+		if r.Applied {
+			doc.Applied++
+		} else {
+			doc.NotApplied++
+		}
+		doc.Results = append(doc.Results, r)
+	}
+	return doc
+}

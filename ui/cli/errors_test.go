@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/spf13/cobra"
+
+	"approvals/graph/sim"
+)
+
+// TestCLIGoldenEdges covers usage errors (exit 2), configuration, sign-in
+// and Graph errors (exit 1), login/logout with a token, and --version.
+func TestCLIGoldenEdges(t *testing.T) {
+	w := newWorld(t)
+	step := func(name, stdin string, args ...string) runResult {
+		t.Helper()
+		var r runResult
+		t.Run(name, func(t *testing.T) {
+			r = w.run(stdin, args...)
+			golden.RequireEqual(t, r.transcript(w))
+		})
+		return r
+	}
+	usage := func(name string, args ...string) {
+		t.Helper()
+		if r := step(name, "", args...); r.code != ExitUsage {
+			t.Errorf("%s: exit %d, want %d", name, r.code, ExitUsage)
+		}
+	}
+	usage("usage-no-ids", "approve", "-j", "x")
+	usage("usage-deny-without-justification", "deny", "group:"+reqGroup)
+	usage("usage-unknown-flag", "list", "--bogus")
+	usage("usage-unknown-command", "frobnicate")
+	usage("usage-bad-id", "show", "weird:123")
+	usage("usage-two-ids-for-show", "show", "a", "b")
+	usage("usage-negative-limit", "history", "--limit", "-1")
+	if st, _ := w.sim.StageState(reqGroup, reqGroup); st.PatchAttempts != 0 {
+		t.Error("a usage error sent a decision")
+	}
+
+	step("version", "", "--version")
+	step("login-token", "", "login")
+	step("logout-token", "", "logout")
+	step("config-path-missing", "", "config", "path")
+	step("config-check-defaults", "", "config", "check")
+
+	cfgDir := filepath.Join(w.home, "config", "approvals")
+	os.MkdirAll(cfgDir, 0o700)
+	cfgFile := filepath.Join(cfgDir, "config.toml")
+	os.WriteFile(cfgFile, []byte("theme = \"dark\"\npoll_interval = \"2m\"\n\n[keys]\napprove = [\"y\", \"ctrl+a\"]\n\n[profiles.lab]\ntheme = \"light\"\n"), 0o600)
+	step("config-check-invalid", "", "config", "check")
+	if r := w.run("", "list"); r.code != ExitError || !strings.Contains(r.stderr, `keys.approve: "y" is already bound to "copyID"`) {
+		t.Errorf("a broken config must stop every command: %+v", r)
+	}
+	os.WriteFile(cfgFile, []byte("theme = \"dark\"\npoll_interval = \"2m\"\n\n[keys]\napprove = [\"Y\", \"ctrl+a\"]\n\n[profiles.lab]\ntheme = \"light\"\n"), 0o600)
+	step("config-check-profile", "", "config", "check", "--profile", "lab", "--cloud", "usgov")
+	step("config-path", "", "config", "path")
+	os.Remove(cfgFile)
+
+	// Sign-in and permission problems, as Graph reports them.
+	w.sim.AddFault(sim.Fault{Kind: sim.FaultExpiredToken, Count: 1})
+	step("graph-401", "", "show", "group:"+reqGroup)
+	w.sim.ClearFaults()
+	delete(w.env, "APPROVALS_TOKEN")
+	step("token-missing", "", "list")
+	w.env["APPROVALS_TOKEN"] = canary
+	step("http-to-remote-refused", "", "list", "--graph-url", "http://graph.example.com")
+}
+
+func TestBulkDecisionUsesOneListing(t *testing.T) {
+	w := newWorld(t)
+	ids := []string{"accessPackage:" + reqSales, "accessPackage:" + reqFin, "accessPackage:" + reqEvil, "accessPackage:" + reqLee, "group:" + reqGroup}
+	w.sim.ResetStats()
+	r := w.run("", append([]string{"approve", "--json", "-j", "Quarterly review"}, ids...)...)
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	var doc decideDoc
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || doc.Applied != 5 || len(doc.Results) != 5 {
+		t.Fatalf("%v %+v", err, doc)
+	}
+	for i, res := range doc.Results {
+		if res.ID != ids[i] || res.Outcome != "approved" || res.Attempts != 1 || res.RequestID == "" {
+			t.Errorf("result %d: %+v", i, res)
+		}
+	}
+	st := w.sim.Stats()
+	if st.Op(sim.OpPatchStage) != 5 || st.Op(sim.OpGetApproval) > 5 {
+		t.Errorf("requests: %+v", st.Ops)
+	}
+	if got := st.Op(sim.OpListAccessPackageRequests) + st.Op(sim.OpListGroupRequests); got != 2 {
+		t.Errorf("listing pages %d, want one per source", got)
+	}
+}
+
+func TestDuplicateIDsAreDecidedOnce(t *testing.T) {
+	w := newWorld(t)
+	r := w.run("", "approve", "group:"+reqGroup, reqGroup, "group:"+reqGroup, "-j", "ok")
+	if r.code != ExitOK || strings.Count(r.stdout, reqGroup) != 1 {
+		t.Errorf("exit %d\n%s", r.code, r.stdout)
+	}
+	if st, _ := w.sim.StageState(reqGroup, reqGroup); st.PatchAttempts != 1 {
+		t.Errorf("PATCHes %d", st.PatchAttempts)
+	}
+}
+
+func TestRequireApproveJustification(t *testing.T) {
+	w := newWorld(t)
+	w.env["APPROVALS_REQUIRE_APPROVE_JUSTIFICATION"] = "true"
+	if r := w.run("", "approve", "group:"+reqGroup); r.code != ExitUsage || !strings.Contains(r.stderr, "approve needs --justification TEXT") {
+		t.Errorf("%+v", r)
+	}
+	delete(w.env, "APPROVALS_REQUIRE_APPROVE_JUSTIFICATION")
+	if r := w.run("", "approve", "group:"+reqGroup); r.code != ExitOK {
+		t.Errorf("approve without justification when not required: %+v", r)
+	}
+}
+
+func TestRootRunsTheInboxWithAWiredSession(t *testing.T) {
+	w := newWorld(t)
+	w.env["APPROVALS_THEME"] = "light"
+	var got *Session
+	root := &cobra.Command{Use: "approvals"}
+	Attach(root, Setup{
+		Stdout: new(strings.Builder), Stderr: new(strings.Builder),
+		Getenv: func(k string) string { return w.env[k] }, Transport: swapToken{identity: meID},
+		Inbox: func(ctx context.Context, s *Session) error {
+			got = s
+			_, err := s.Client.Refresh(ctx)
+			return err
+		},
+	})
+	root.SetArgs([]string{})
+	if err := root.ExecuteContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.Journal == nil || got.Config.Theme != "light" || got.Auth.Interactive() {
+		t.Fatalf("session %+v", got)
+	}
+	if _, err := os.Stat(filepath.Join(w.home, "state", "approvals", "journal.jsonl")); err != nil {
+		t.Errorf("the inbox session must have its journal open: %v", err)
+	}
+}

@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"io"
+	"sort"
+
+	"github.com/spf13/cobra"
+
+	"approvals/graph"
+)
+
+func (a *app) listCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the approvals waiting for your decision",
+		Long: `List every approval waiting for your decision, most urgent first:
+entitlement management access packages and PIM for Groups requests.
+
+The ID column is what show, approve and deny take.`,
+		Example: "  approvals list\n  approvals list --json | jq -r '.approvals[].id'",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := a.session(cmd, false)
+			if err != nil {
+				return err
+			}
+			snap, err := s.Client.Refresh(ctxOf(cmd))
+			if err != nil {
+				return err
+			}
+			approvals := waitingForMe(snap.Approvals)
+			if asJSON {
+				return writeJSON(a.Stdout, listJSON(approvals, snap))
+			}
+			a.listText(a.Stdout, approvals, snap)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see README: JSON output)")
+	return cmd
+}
+
+// waitingForMe keeps approvals with a stage waiting for me (or whose
+// stages could not be read, so the user still sees them), most urgent
+// first: known deadlines soonest first, then oldest first.
+func waitingForMe(all []graph.Approval) []graph.Approval {
+	var out []graph.Approval
+	for _, ap := range all {
+		if _, _, ok := ap.MyStage(); ok || len(ap.Stages) == 0 {
+			out = append(out, ap)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		di, dj := out[i].Deadline, out[j].Deadline
+		switch {
+		case !di.IsZero() && !dj.IsZero() && !di.Equal(dj):
+			return di.Before(dj)
+		case di.IsZero() != dj.IsZero():
+			return !di.IsZero()
+		case !out[i].Created.Equal(out[j].Created):
+			return out[i].Created.Before(out[j].Created)
+		}
+		return out[i].Ref.String() < out[j].Ref.String()
+	})
+	return out
+}
+
+func (a *app) listText(w io.Writer, approvals []graph.Approval, snap *graph.Snapshot) {
+	now := a.Now()
+	if len(approvals) == 0 {
+		io.WriteString(w, "Nothing is waiting for your decision.\n")
+	} else {
+		t := &table{
+			headers: []string{"DUE", "AGE", "KIND", "REQUESTOR", "RESOURCE", "STAGE", "ID"},
+			max:     []int{12, 5, 14, 24, 32, 5, 0},
+		}
+		for _, ap := range approvals {
+			t.add(due(now, ap), ago(now, ap.Created), kindName(ap.Kind), person(ap.Requestor), resourceName(ap), stageOf(ap), ap.Ref.String())
+		}
+		t.write(w)
+	}
+	a.snapshotNotes(snap)
+}
+
+// snapshotNotes reports on stderr what the list is missing.
+func (a *app) snapshotNotes(snap *graph.Snapshot) {
+	for _, e := range snap.Errors {
+		io.WriteString(a.Stderr, "approvals: "+string(e.Source)+" approvals could not be listed: "+errorText(e)+"\n")
+	}
+	for _, w := range snap.Warnings {
+		io.WriteString(a.Stderr, "approvals: warning: "+oneLine(w)+"\n")
+	}
+}
+
+func listJSON(approvals []graph.Approval, snap *graph.Snapshot) listDoc {
+	doc := listDoc{Version: JSONVersion, Approvals: []approvalJSON{}, Errors: []sourceError{}, Warnings: []string{}}
+	for _, ap := range approvals {
+		doc.Approvals = append(doc.Approvals, approvalOf(ap))
+	}
+	for _, e := range snap.Errors {
+		doc.Errors = append(doc.Errors, sourceError{Source: string(e.Source), Error: errorOf(e)})
+	}
+	doc.Warnings = append(doc.Warnings, snap.Warnings...)
+	return doc
+}

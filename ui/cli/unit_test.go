@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/spf13/cobra"
+
+	"approvals/config"
+	"approvals/graph"
+	"approvals/graph/auth"
+)
+
+func TestEscapeUnsafe(t *testing.T) {
+	for in, want := range map[string]string{
+		`"plain é 😀"`:         `"plain é 😀"`,
+		"\"a\u202eb\"":         `"a\u202eb"`,
+		"\"c1\u009bx\"":        `"c1\u009bx"`,
+		"\"del\x7f\"":          `"del\u007f"`,
+		"\"ls\u2028ps\u2029\"": `"ls\u2028ps\u2029"`,
+		"\"tag\U000E0041\"":    `"tag\udb40\udc41"`,
+		"\"zwj\u200d\"":        `"zwj\u200d"`,
+	} {
+		got := string(escapeUnsafe([]byte(in)))
+		if got != want {
+			t.Errorf("escapeUnsafe(%q) = %q, want %q", in, got, want)
+		}
+		var a, b string
+		if json.Unmarshal([]byte(in), &a) != nil || json.Unmarshal([]byte(got), &b) != nil || a != b {
+			t.Errorf("%q: the escaped JSON must decode to the same value", in)
+		}
+	}
+}
+
+func TestParseID(t *testing.T) {
+	for in, want := range map[string]graph.Ref{
+		"accessPackage:abc": {Source: graph.SourceAccessPackage, ID: "abc"},
+		"group:g-1":         {Source: graph.SourceGroup, ID: "g-1"},
+		" 1234 ":            {ID: "1234"},
+	} {
+		if got, err := parseID(in); err != nil || got != want {
+			t.Errorf("parseID(%q) = %+v, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"", "role:1", "a/b", "x?y", "a b"} {
+		_, err := parseID(bad)
+		var ue *UsageError
+		if !errors.As(err, &ue) {
+			t.Errorf("parseID(%q): %v, want a usage error", bad, err)
+		}
+	}
+}
+
+func TestExitCodesAndReport(t *testing.T) {
+	cases := []struct {
+		err  error
+		code int
+		out  string
+	}{
+		{nil, 0, ""},
+		{usagef("bad"), 2, "approvals: bad (see approvals --help)\n"},
+		{&PartialError{NotApplied: 1, Total: 3}, 3, "approvals: 1 of 3 decisions not applied\n"},
+		{fmt.Errorf("x: %w", &graph.Error{StatusCode: 409, Code: "Conflict", RequestID: "r1"}), 1,
+			"approvals: 409 Conflict [Conflict] (request-id r1) — another approver decided it first\n"},
+		{config.Errors{{Where: "c.toml:1", Key: "a", Msg: "m"}, {Where: "c.toml:2", Key: "b", Msg: "n"}}, 1,
+			"approvals: c.toml:1: a: m\napprovals: c.toml:2: b: n\n"},
+		{&silentError{code: 3}, 3, ""},
+	}
+	for _, tc := range cases {
+		var b bytes.Buffer
+		if code := Report(&b, tc.err); code != tc.code || b.String() != tc.out {
+			t.Errorf("Report(%v) = %d %q, want %d %q", tc.err, code, b.String(), tc.code, tc.out)
+		}
+	}
+}
+
+// fakeDeviceCode signs in by calling the prompt like azidentity does.
+type fakeDeviceCode struct{ opts auth.CredentialOptions }
+
+func (f *fakeDeviceCode) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: canary, ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+func (f *fakeDeviceCode) Authenticate(ctx context.Context, _ *policy.TokenRequestOptions) (azidentity.AuthenticationRecord, error) {
+	err := f.opts.UserPrompt(ctx, azidentity.DeviceCodeMessage{UserCode: "QWER-TY12\x1b[2J", VerificationURL: "https://microsoft.com/devicelogin",
+		Message: "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code QWER-TY12."})
+	return azidentity.AuthenticationRecord{Username: "megan@contoso.com", Version: "1.0", ClientID: f.opts.ClientID}, err
+}
+
+func TestLoginWithDeviceCode(t *testing.T) {
+	w := newWorld(t)
+	w.env["APPROVALS_AUTH"] = "devicecode"
+	delete(w.env, "APPROVALS_TOKEN")
+	var stdout, stderr bytes.Buffer
+	root := &cobra.Command{Use: "approvals"}
+	Attach(root, Setup{
+		Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return w.env[k] },
+		Now: func() time.Time { return now }, Loc: time.UTC, Transport: swapToken{identity: meID},
+		Auth: func(o *auth.Options) {
+			o.NewCredential = func(co auth.CredentialOptions) (auth.Interactive, error) { return &fakeDeviceCode{opts: co}, nil }
+			o.NewCache = func(string) (azidentity.Cache, error) { return azidentity.Cache{}, errors.New("keyring blocked") }
+		},
+	})
+	root.SetArgs([]string{"login"})
+	if code := Report(&stderr, root.ExecuteContext(context.Background())); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	record := w.home + "/state/approvals/accounts/global_organizations_14d82eec-204b-4c2f-b7e8-296a70dab67e.json"
+	wantOut := "Signed in as Megan Bowen (megan@contoso.com).\nSign-in saved to " + record + ".\n"
+	if stdout.String() != wantOut {
+		t.Errorf("stdout:\n%s\nwant:\n%s", stdout.String(), wantOut)
+	}
+	wantErr := "approvals: warning: tokens are kept in memory only, so you will sign in on every run: the encrypted token cache is unavailable here (keyring blocked; in containers, the default seccomp profile blocks the kernel keyring)\n" +
+		"To sign in, open https://microsoft.com/devicelogin and enter the code QWER-TY12 (valid until about 10:15).\n"
+	if stderr.String() != wantErr {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), wantErr)
+	}
+	if strings.Contains(stdout.String()+stderr.String(), canary) {
+		t.Error("token printed")
+	}
+
+	// logout forgets the record it just saved.
+	stdout.Reset()
+	root = &cobra.Command{Use: "approvals"}
+	Attach(root, Setup{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return w.env[k] }})
+	root.SetArgs([]string{"logout"})
+	if code := Report(&stderr, root.ExecuteContext(context.Background())); code != 0 {
+		t.Fatalf("logout exit %d: %s", code, stderr.String())
+	}
+	if !strings.HasPrefix(stdout.String(), "Signed out megan@contoso.com (cloud global, tenant organizations, client id 14d82eec-204b-4c2f-b7e8-296a70dab67e).\nRemoved "+record+"\n") {
+		t.Errorf("logout said:\n%s", stdout.String())
+	}
+}

@@ -22,7 +22,7 @@ import (
 
 func TestEscapeUnsafe(t *testing.T) {
 	for in, want := range map[string]string{
-		`"plain é 😀"`:         `"plain é 😀"`,
+		`"plain é 😀"`:          `"plain é 😀"`,
 		"\"a\u202eb\"":         `"a\u202eb"`,
 		"\"c1\u009bx\"":        `"c1\u009bx"`,
 		"\"del\x7f\"":          `"del\u007f"`,

@@ -3,6 +3,7 @@ package sim
 import (
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -72,8 +73,35 @@ func New(opts Options) *Server {
 		}
 		s.tenant = Generate(opts.Seed, max(n, 0), s.clock())
 	}
+	s.tenant.AccessPackageRequests = slices.DeleteFunc(s.tenant.AccessPackageRequests, func(r *AccessPackageRequest) bool { return r == nil })
+	s.tenant.GroupRequests = slices.DeleteFunc(s.tenant.GroupRequests, func(r *GroupRequest) bool { return r == nil })
+	fillStageStarts(s.tenant)
 	s.ix = buildIndex(s.tenant)
 	return s
+}
+
+// fillStageStarts gives a stage in progress without a start time (easy to
+// leave out of a hand-made tenant) the time its request reached it, so it
+// does not expire the moment it is read.
+func fillStageStarts(t *Tenant) {
+	fill := func(created time.Time, stages []Stage) {
+		for i := range stages {
+			st := &stages[i]
+			if st.Status != StatusInProgress || !st.StartedDateTime.IsZero() {
+				continue
+			}
+			st.StartedDateTime = created
+			if i > 0 && !stages[i-1].ReviewedDateTime.IsZero() {
+				st.StartedDateTime = stages[i-1].ReviewedDateTime
+			}
+		}
+	}
+	for _, r := range t.AccessPackageRequests {
+		fill(r.CreatedDateTime, r.Stages)
+	}
+	for _, r := range t.GroupRequests {
+		fill(r.CreatedDateTime, r.Stages)
+	}
 }
 
 // Close releases requests held by a hang fault. The Server keeps serving;

@@ -227,3 +227,17 @@ func (s *Session) SignIn(ctx context.Context, prompt func(DeviceCode)) error {
 	s.saveRecord(rec)
 	return nil
 }
+
+// EnsureSignedIn makes sure a token can be had: silently when a saved
+// sign-in still has a valid token in the cache, else by signing in
+// interactively (SignIn). A static token needs nothing.
+func (s *Session) EnsureSignedIn(ctx context.Context, prompt func(DeviceCode)) error {
+	if s.cred == nil {
+		return nil
+	}
+	_, err := s.cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: s.Scopes(), EnableCAE: true})
+	if err == nil || !NeedsSignIn(err) {
+		return err
+	}
+	return s.SignIn(ctx, prompt)
+}

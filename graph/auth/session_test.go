@@ -349,3 +349,24 @@ func TestEveryConfigCloudIsKnownToTheClient(t *testing.T) {
 		t.Errorf("config.Clouds %q != graph.CloudNames() %q", config.Clouds, graph.CloudNames())
 	}
 }
+
+func TestEnsureSignedIn(t *testing.T) {
+	h := newHarness(t)
+	s, err := New(h.options(config.AuthDeviceCode))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prompts := 0
+	count := func(DeviceCode) { prompts++ }
+	if err := s.EnsureSignedIn(context.Background(), count); err != nil || prompts != 1 {
+		t.Fatalf("first run: %v, %d prompts", err, prompts)
+	}
+	// The next run finds the saved sign-in and asks nothing.
+	s2, _ := New(h.options(config.AuthDeviceCode))
+	if err := s2.EnsureSignedIn(context.Background(), count); err != nil || prompts != 1 {
+		t.Errorf("second run: %v, %d prompts", err, prompts)
+	}
+	if tro := h.creds[1].tro; len(tro) != 0 {
+		t.Errorf("second run authenticated again: %+v", tro)
+	}
+}

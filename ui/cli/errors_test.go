@@ -126,12 +126,17 @@ func TestRootRunsTheInboxWithAWiredSession(t *testing.T) {
 	w := newWorld(t)
 	w.env["APPROVALS_THEME"] = "light"
 	var got *Session
+	stderr := new(strings.Builder)
 	root := &cobra.Command{Use: "approvals"}
 	Attach(root, Setup{
-		Stdout: new(strings.Builder), Stderr: new(strings.Builder),
+		Stdout: new(strings.Builder), Stderr: stderr,
 		Getenv: func(k string) string { return w.env[k] }, Transport: swapToken{identity: meID},
 		Inbox: func(ctx context.Context, s *Session) error {
 			got = s
+			s.Warn("raised while the inbox runs")
+			if stderr.Len() != 0 {
+				t.Errorf("printed over the inbox: %q", stderr.String())
+			}
 			_, err := s.Client.Refresh(ctx)
 			return err
 		},
@@ -142,6 +147,9 @@ func TestRootRunsTheInboxWithAWiredSession(t *testing.T) {
 	}
 	if got == nil || got.Journal == nil || got.Config.Theme != "light" || got.Auth.Interactive() {
 		t.Fatalf("session %+v", got)
+	}
+	if stderr.String() != "approvals: warning: raised while the inbox runs\n" {
+		t.Errorf("held warnings after the inbox: %q", stderr.String())
 	}
 	if _, err := os.Stat(filepath.Join(w.home, "state", "approvals", "journal.jsonl")); err != nil {
 		t.Errorf("the inbox session must have its journal open: %v", err)

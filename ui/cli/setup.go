@@ -148,7 +148,18 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	defer s.Journal.Close()
-	return a.Inbox(cmd.Context(), s)
+	// The inbox owns the terminal: warnings raised while it runs (a
+	// sign-in that could not be saved, say) are printed once it is gone.
+	var held []string
+	s.warn = func(msg string) {
+		s.Warnings = append(s.Warnings, msg)
+		held = append(held, msg)
+	}
+	err = a.Inbox(ctxOf(cmd), s)
+	for _, msg := range held {
+		fmt.Fprintln(a.Stderr, "approvals: warning: "+msg)
+	}
+	return err
 }
 
 // loadConfig merges the config file, env and the flags set on cmd.
@@ -177,7 +188,8 @@ func (a *app) session(cmd *cobra.Command, decide bool) (*Session, error) {
 	if s.Cloud, err = graph.CloudByName(cfg.Cloud); err != nil {
 		return nil, err
 	}
-	if s.Auth, err = a.signIn(cfg, s.Cloud, s.warn); err != nil {
+	// Late-bound: the inbox swaps s.warn while it owns the terminal.
+	if s.Auth, err = a.signIn(cfg, s.Cloud, func(msg string) { s.warn(msg) }); err != nil {
 		return nil, err
 	}
 	if decide {

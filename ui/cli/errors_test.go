@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -153,5 +154,30 @@ func TestRootRunsTheInboxWithAWiredSession(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(w.home, "state", "approvals", "journal.jsonl")); err != nil {
 		t.Errorf("the inbox session must have its journal open: %v", err)
+	}
+}
+
+func TestLoadConfigForOtherCommands(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "other.toml")
+	os.WriteFile(path, []byte("theme = \"dark\"\n[profiles.x]\nbell = true\n"), 0o600)
+	root := &cobra.Command{Use: "approvals"}
+	var got []string
+	demo := &cobra.Command{Use: "demo", RunE: func(cmd *cobra.Command, _ []string) error {
+		cfg, err := LoadConfig(cmd)
+		if err != nil {
+			return err
+		}
+		got = append(got, cfg.File, cfg.Theme, cfg.Cloud, fmt.Sprint(cfg.Bell))
+		return nil
+	}}
+	root.AddCommand(demo)
+	Attach(root, Setup{Stdout: new(strings.Builder), Stderr: new(strings.Builder)})
+	root.SetArgs([]string{"demo", "--config", path, "--profile", "x", "--cloud", "china"})
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, " ") != path+" dark china true" {
+		t.Errorf("got %q", got)
 	}
 }

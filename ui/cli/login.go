@@ -156,7 +156,7 @@ func (a *app) configCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			path, _ := config.FilePath(a.g.configPath, a.Getenv, dirs)
+			path, _ := config.FilePath(flagValue(cmd, "config"), a.Getenv, dirs)
 			fmt.Fprintln(a.Stdout, path)
 			state := "exists"
 			if _, err := os.Stat(path); err != nil {

@@ -56,15 +56,9 @@ type Session struct {
 // host may show Warnings instead.
 func (s *Session) Warn(msg string) { s.warn(msg) }
 
-// globals are the persistent flags, bound per command tree.
-type globals struct {
-	configPath, profile string
-}
-
-// app is one command tree's state: the setup and the global flags.
+// app is one command tree's state.
 type app struct {
 	Setup
-	g    globals
 	root *cobra.Command
 }
 
@@ -104,8 +98,8 @@ func Attach(root *cobra.Command, s Setup) {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{Err: err} })
 
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.g.configPath, "config", "", "config file (default: the platform config folder's approvals/config.toml; env APPROVALS_CONFIG)")
-	pf.StringVar(&a.g.profile, "profile", "", "settings profile from the config file (env APPROVALS_PROFILE)")
+	pf.String("config", "", "config file (default: the platform config folder's approvals/config.toml; env APPROVALS_CONFIG)")
+	pf.String("profile", "", "settings profile from the config file (env APPROVALS_PROFILE)")
 	pf.String("tenant", "", "tenant id or domain (default organizations)")
 	pf.String("client-id", "", "app registration (public client) id (default Microsoft Graph Command Line Tools)")
 	pf.String("cloud", "", "national cloud: global, usgov, usgovdod or china")
@@ -164,13 +158,30 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 
 // loadConfig merges the config file, env and the flags set on cmd.
 func (a *app) loadConfig(cmd *cobra.Command) (*config.Config, error) {
+	return loadConfig(cmd, a.Getenv)
+}
+
+// LoadConfig loads the settings for any command of a tree built with
+// Attach (demo and sim included), honouring --config, --profile, the
+// setting flags and APPROVALS_* variables.
+func LoadConfig(cmd *cobra.Command) (*config.Config, error) { return loadConfig(cmd, os.Getenv) }
+
+func loadConfig(cmd *cobra.Command, getenv func(string) string) (*config.Config, error) {
 	flags := map[string]string{}
 	for name, key := range settingFlags {
 		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
 			flags[key] = f.Value.String()
 		}
 	}
-	return config.Load(config.LoadOptions{Path: a.g.configPath, Profile: a.g.profile, Getenv: a.Getenv, Flags: flags})
+	return config.Load(config.LoadOptions{Path: flagValue(cmd, "config"), Profile: flagValue(cmd, "profile"), Getenv: getenv, Flags: flags})
+}
+
+// flagValue is a flag's value, "" when the command does not have it.
+func flagValue(cmd *cobra.Command, name string) string {
+	if f := cmd.Flags().Lookup(name); f != nil {
+		return f.Value.String()
+	}
+	return ""
 }
 
 // session loads settings and builds the sign-in and the Graph client. With

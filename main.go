@@ -11,7 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"approvals/config"
 	"approvals/graph/sim"
+	"approvals/ui"
+	"approvals/ui/demo"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -27,6 +30,7 @@ func newRootCmd() *cobra.Command {
 	}
 	// Subcommands: one line each.
 	root.AddCommand(newSimCmd())
+	root.AddCommand(newDemoCmd())
 	return root
 }
 
@@ -52,6 +56,9 @@ func newSimCmd() *cobra.Command {
 				return err
 			}
 			opts.Faults = fs
+			if opts.Approvals == 0 { // an explicit 0 means none (0 is "default" in sim.Options)
+				opts.Approvals = -1
+			}
 			if logReq {
 				opts.Logf = func(format string, args ...any) { fmt.Fprintf(cmd.ErrOrStderr(), "sim: "+format+"\n", args...) }
 			}
@@ -63,7 +70,7 @@ func newSimCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&listen, "listen", "", "address to serve on, e.g. 127.0.0.1:8080")
 	f.Int64Var(&opts.Seed, "seed", 1, "seed of the generated tenant")
-	f.IntVar(&opts.Approvals, "approvals", sim.DefaultApprovals, "approvals waiting for the demo identity (negative: none)")
+	f.IntVar(&opts.Approvals, "approvals", sim.DefaultApprovals, "approvals waiting for the demo identity")
 	f.StringVar(&opts.DataFile, "data", "", "serve this tenant file instead of a generated tenant")
 	f.StringVar(&opts.DumpFile, "dump", "", "write the tenant file here (alone: write and exit)")
 	f.DurationVar(&opts.Latency, "latency", 0, "latency added to every response, e.g. 100ms")
@@ -71,6 +78,33 @@ func newSimCmd() *cobra.Command {
 	f.DurationVar(&opts.Activity, "activity", 0, "other approvers act and requests arrive at this interval, e.g. 10s")
 	f.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback listen address")
 	f.BoolVar(&logReq, "log", false, "log each request to stderr")
+	return cmd
+}
+
+// newDemoCmd is `approvals demo`: the inbox against a simulated tenant
+// served in-process on a loopback port. The logic lives in ui/demo.
+func newDemoCmd() *cobra.Command {
+	var opts demo.Options
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "The inbox against a built-in simulated tenant (no sign-in, nothing leaves this machine)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := config.Load(config.LoadOptions{})
+			if err != nil {
+				return err
+			}
+			opts.UI = ui.FromSettings(cfg.Settings)
+			return demo.Run(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.Int64Var(&opts.Seed, "seed", 1, "seed of the generated tenant")
+	f.IntVar(&opts.Approvals, "approvals", sim.DefaultApprovals, "approvals waiting for the demo identity")
+	f.DurationVar(&opts.Activity, "activity", 0, "other approvers act and requests arrive at this interval, e.g. 20s")
+	f.StringVar(&opts.Faults, "faults", "", "faults to inject into the simulated tenant (same syntax as approvals sim --faults)")
+	f.StringVar(&opts.As, "as", "", "approver to sign in as (UPN, id or name); default: the demo identity")
+	f.StringVar(&opts.Dump, "dump", "", "write the simulated tenant's final state to this file on exit")
 	return cmd
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -164,9 +165,15 @@ func (m *Model) summary(b *batch) {
 	}
 	counts := map[graph.Outcome]int{}
 	var firstFailure string
+	var others []string // who decided first, for "already decided by …"
 	level := noticeOk
 	for _, r := range b.results {
 		counts[r.Outcome]++
+		if r.Outcome == graph.OutcomeAlreadyDecided {
+			if who := sanitize.Line(r.DecidedBy.DisplayName); who != "" && !slices.Contains(others, who) {
+				others = append(others, who)
+			}
+		}
 		if !leaves(r.Outcome) {
 			level = noticeBad
 			if firstFailure == "" && r.Err != nil {
@@ -177,7 +184,12 @@ func (m *Model) summary(b *batch) {
 	var parts []string
 	for _, o := range []graph.Outcome{graph.OutcomeApproved, graph.OutcomeDenied, graph.OutcomeAlreadyDecided,
 		graph.OutcomeGone, graph.OutcomeFailed, graph.OutcomeUnknown, graph.OutcomeCancelled} {
-		if n := counts[o]; n > 0 {
+		n := counts[o]
+		switch {
+		case n == 0:
+		case o == graph.OutcomeAlreadyDecided && len(others) == 1:
+			parts = append(parts, strconv.Itoa(n)+" already decided by "+others[0])
+		default:
 			parts = append(parts, strconv.Itoa(n)+" "+outcomeWord(o))
 		}
 	}

@@ -180,12 +180,11 @@ func (m *Model) formView(width int) string {
 	} else {
 		label += " (optional)"
 	}
-	if len(f.templates) > 0 {
-		n := "-"
-		if f.template >= 0 {
-			n = strconv.Itoa(f.template + 1)
-		}
-		label += " · template " + n + "/" + strconv.Itoa(len(f.templates))
+	switch {
+	case len(f.templates) > 0 && f.template >= 0:
+		label += " · template " + strconv.Itoa(f.template+1) + " of " + strconv.Itoa(len(f.templates))
+	case len(f.templates) > 0:
+		label += " · " + plural(len(f.templates), "template") + " on tab"
 	}
 	if len(f.targets) > 1 {
 		label += " · " + sanitize.Truncate(f.targetList(), max(0, inner-sanitize.Width(label)-3))
@@ -220,7 +219,7 @@ func (f *decisionForm) targetList() string {
 			names = append(names, "and "+strconv.Itoa(len(f.targets)-2)+" more")
 			break
 		}
-		names = append(names, it.requestor)
+		names = append(names, it.title())
 	}
 	return strings.Join(names, ", ")
 }

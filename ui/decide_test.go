@@ -155,7 +155,7 @@ func TestTemplatesCycleWithTab(t *testing.T) {
 	if got := m.form.input.Value(); got != "Use the read-only package" {
 		t.Fatalf("second tab filled %q", got)
 	}
-	if !strings.Contains(screen(m), "template 2/2") {
+	if !strings.Contains(screen(m), "template 2 of 2") {
 		t.Fatal("the template position is not shown")
 	}
 	press(m, "tab")

@@ -88,7 +88,7 @@ func TestSortCycles(t *testing.T) {
 		if got := refs(m)[0]; got != w.first {
 			t.Errorf("%s: first row %q, want %q", w.order, got, w.first)
 		}
-		if !strings.Contains(screen(m), "sorted by "+w.order) {
+		if !strings.Contains(screen(m), "sort: "+w.order) {
 			t.Errorf("the title does not show the sort %q", w.order)
 		}
 	}

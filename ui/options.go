@@ -41,7 +41,7 @@ const (
 type Options struct {
 	Backend      Backend
 	Keys         []config.KeyDef // effective bindings; nil = config.DefaultKeys()
-	PollInterval time.Duration   // default DefaultPollInterval
+	PollInterval time.Duration   // 0 = DefaultPollInterval; <0 = no automatic polling (r only)
 	UndoWindow   time.Duration   // 0 disables: decisions go out at once
 	GracePeriod  time.Duration   // keystrokes swallowed after the form opens; 0 = default, <0 = none
 	Bell         bool            // ring on new arrivals
@@ -59,7 +59,7 @@ type Options struct {
 
 // withDefaults fills the zero values that have defaults.
 func (o Options) withDefaults() Options {
-	if o.PollInterval <= 0 {
+	if o.PollInterval == 0 {
 		o.PollInterval = DefaultPollInterval
 	}
 	if o.UndoWindow < 0 {

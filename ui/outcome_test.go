@@ -108,7 +108,7 @@ func TestBulkDenyWithOneAlreadyDecided(t *testing.T) {
 	}
 	m.Update(next[decisionSentMsg](t, ch))
 	m.Update(next[decisionSentMsg](t, ch))
-	if s := screen(m); !strings.Contains(s, "Done: 2 denied · 1 already decided by someone else") {
+	if s := screen(m); !strings.Contains(s, "Done: 2 denied · 1 already decided by Grace Hopper") {
 		t.Fatalf("summary missing:\n%s", s)
 	}
 	if len(fb.requests()) != 3 {

@@ -77,10 +77,13 @@ func (m *Model) onLoaded(msg approvalsLoadedMsg) tea.Cmd {
 		cmds = append(cmds, m.applySnapshot(msg.snap))
 	}
 	m.manual = m.manual && m.refreshQueued
-	if m.refreshQueued {
+	switch {
+	case m.refreshQueued:
 		m.refreshQueued = false
 		cmds = append(cmds, m.startPoll(m.manual))
-	} else {
+	case m.opts.PollInterval < 0:
+		// automatic polling is off: only r refreshes
+	default:
 		gen := m.pollGen
 		cmds = append(cmds, tea.Tick(m.nextPollIn, func(time.Time) tea.Msg { return pollTickedMsg{gen: gen} }))
 	}
@@ -91,7 +94,7 @@ func (m *Model) onLoaded(msg approvalsLoadedMsg) tea.Cmd {
 // failed ones: doubling from the interval, capped, and never shorter than
 // what the server asked for.
 func backoff(interval time.Duration, failures int, serverWait time.Duration) time.Duration {
-	d := interval
+	d := max(interval, time.Second)
 	for i := 0; i < failures && d < maxBackoff; i++ {
 		d *= 2
 	}

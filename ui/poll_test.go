@@ -92,7 +92,7 @@ func TestSelectionStaysOnTheSameApprovalAcrossRefresh(t *testing.T) {
 	if refs(m)[0] != "pim-9" || !m.inbox.view[0].isNew {
 		t.Fatal("the new arrival is not first and flagged")
 	}
-	if !strings.Contains(screen(m), "•") || !strings.Contains(screen(m), "6 requests waiting") {
+	if !strings.Contains(screen(m), "•") || !strings.Contains(screen(m), "6 waiting") {
 		t.Fatalf("arrival not marked:\n%s", screen(m))
 	}
 	press(m, "g")
@@ -208,5 +208,18 @@ func TestIdenticalPollGivesIdenticalView(t *testing.T) {
 	after := m.View()
 	if before.Content != after.Content || before.WindowTitle != after.WindowTitle {
 		t.Fatal("an identical poll changed the view")
+	}
+}
+
+func TestNegativePollIntervalPollsOnlyOnRequest(t *testing.T) {
+	m, _, _ := newLoaded(t, 120, 40, func(o *Options) { o.PollInterval = -1 })
+	m.startPoll(false)
+	if _, cmd := m.Update(approvalsLoadedMsg{gen: m.pollGen, snap: sampleSnapshot()}); cmd != nil {
+		for _, msg := range collect(cmd) {
+			t.Fatalf("a poll was scheduled: %T", msg)
+		}
+	}
+	if press(m, "r") == nil {
+		t.Fatal("r does not refresh")
 	}
 }

@@ -22,9 +22,9 @@ func (m *Model) titleBar() string {
 		if len(ib.terms) > 0 {
 			info = append(info, strconv.Itoa(len(ib.view))+" of "+strconv.Itoa(ib.total())+" match “"+sanitize.Line(ib.filter)+"”")
 		} else {
-			info = append(info, plural(ib.total(), "request")+" waiting")
+			info = append(info, strconv.Itoa(ib.total())+" waiting")
 		}
-		info = append(info, "sorted by "+ib.order.String())
+		info = append(info, "sort: "+ib.order.String())
 		if ib.marked > 0 {
 			info = append(info, s.Marked.Render(strconv.Itoa(ib.marked)+" marked"))
 		}
@@ -33,9 +33,6 @@ func (m *Model) titleBar() string {
 		left += s.Muted.Render(" · ") + strings.Join(info, s.Muted.Render(" · "))
 	}
 	var right []string
-	if who := sanitize.Line(m.opts.Identity); who != "" {
-		right = append(right, who)
-	}
 	if !m.signIn.active {
 		upd := updatedLabel(m.now, m.lastUpdated)
 		if m.polling && m.manual {
@@ -43,7 +40,10 @@ func (m *Model) titleBar() string {
 		}
 		right = append(right, upd)
 	}
-	r := s.Muted.Render(sanitize.Truncate(strings.Join(right, " · "), m.width/2))
+	if who := sanitize.Line(m.opts.Identity); who != "" {
+		right = append(right, who) // cut first when space is short
+	}
+	r := s.Muted.Render(sanitize.Truncate(strings.Join(right, " · "), max(20, m.width-lipgloss.Width(left)-2)))
 	return spread(left, r, m.width)
 }
 

@@ -1,0 +1,99 @@
+// Package termtest reads a program's output the way a person sees it: the
+// bytes go through a terminal emulator (charmbracelet/x/vt) and tests look
+// at the resulting screen. For tests only.
+package termtest
+
+import (
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/vt"
+)
+
+// Screen is a virtual terminal fed with a program's output.
+type Screen struct {
+	mu  sync.Mutex
+	emu *vt.Emulator
+	raw int // bytes written so far
+}
+
+// New makes a w×h screen. The terminal's answers to queries (background
+// colour, modes, ...) are written to replies, or dropped when it is nil.
+func New(w, h int, replies io.Writer) *Screen {
+	s := &Screen{emu: vt.NewEmulator(w, h)}
+	if replies == nil {
+		replies = io.Discard
+	}
+	go func() { _, _ = io.Copy(replies, s.emu) }() // the emulator blocks until its answers are read
+	return s
+}
+
+// Write feeds program output to the terminal.
+func (s *Screen) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.raw += len(p)
+	return s.emu.Write(p)
+}
+
+// Text is the screen's text, one line per row, trailing blanks trimmed.
+func (s *Screen) Text() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.emu.String()
+}
+
+// Bytes is how many bytes the program has written.
+func (s *Screen) Bytes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.raw
+}
+
+// Close ends the goroutine that forwards the terminal's answers. It closes
+// the answer pipe rather than calling Emulator.Close, which races with a
+// pending Read inside vt.
+func (s *Screen) Close() {
+	if pw, ok := s.emu.InputPipe().(*io.PipeWriter); ok {
+		_ = pw.Close()
+	}
+}
+
+// WaitFor polls the screen until cond holds, pulling output from src when
+// it is not nil (a consuming reader such as teatest's Output). It fails the
+// test with the last screen after timeout.
+func (s *Screen) WaitFor(t testing.TB, src io.Reader, timeout time.Duration, what string, cond func(screen string) bool) string {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		if src != nil {
+			b, _ := io.ReadAll(src)
+			if len(b) > 0 {
+				_, _ = s.Write(b)
+			}
+		}
+		text := s.Text()
+		if cond(text) {
+			return text
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: not on screen after %s:\n%s", what, timeout, text)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Contains is a WaitFor condition: every part is on screen.
+func Contains(parts ...string) func(string) bool {
+	return func(screen string) bool {
+		for _, p := range parts {
+			if !strings.Contains(screen, p) {
+				return false
+			}
+		}
+		return true
+	}
+}

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/signal"
@@ -12,8 +13,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"approvals/config"
+	"approvals/graph/auth"
 	"approvals/graph/sim"
 	"approvals/ui"
+	"approvals/ui/cli"
 	"approvals/ui/demo"
 )
 
@@ -30,6 +33,7 @@ func newRootCmd() *cobra.Command {
 	}
 	// Subcommands: one line each.
 	root.AddCommand(newSimCmd())
+	cli.Attach(root, cli.Setup{Inbox: runInbox}) // list, show, approve, deny, history, login, logout, config; global flags
 	root.AddCommand(newDemoCmd())
 	return root
 }
@@ -108,9 +112,27 @@ func newDemoCmd() *cobra.Command {
 	return cmd
 }
 
-func main() {
-	if err := newRootCmd().Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "approvals:", err)
-		os.Exit(1)
+// runInbox is `approvals` without a subcommand: the inbox against the
+// signed-in tenant. The device code, when a sign-in is needed, is shown
+// inside the inbox (ui.DeviceCode has auth.DeviceCode's fields).
+func runInbox(ctx context.Context, s *cli.Session) error {
+	opts := ui.FromSettings(s.Config.Settings)
+	opts.Backend = s.Client
+	opts.Identity = s.Auth.Account()
+	if s.Auth.Interactive() {
+		opts.SignIn = func(ctx context.Context, prompt func(ui.DeviceCode)) error {
+			return s.Auth.EnsureSignedIn(ctx, func(dc auth.DeviceCode) { prompt(ui.DeviceCode(dc)) })
+		}
 	}
+	return ui.Run(ctx, opts)
+}
+
+func main() {
+	// The first interrupt cancels the command (decisions not yet sent are
+	// not sent); a second one kills the process as usual.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() { <-ctx.Done(); stop() }()
+	err := newRootCmd().ExecuteContext(ctx)
+	stop()
+	os.Exit(cli.Report(os.Stderr, err)) // exit codes: 0 done, 1 error, 2 usage, 3 partial
 }

@@ -294,3 +294,23 @@ func BenchmarkAttemptOutcome(b *testing.B) {
 		}
 	})
 }
+
+// FuzzParse: any file content reads back as records, torn lines or a
+// CorruptError, never a panic; a torn line is never also a record.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(`{"v":1,"time":"2026-03-01T09:30:00Z","type":"attempt","session":"s","ref":"group:g","stage":"1","decision":"Deny","attempt":1}` + "\n{\"v\":1,\"ty"))
+	f.Add([]byte("\x00\x00\x00\n{}\n[1]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		log, err := parse("j", data)
+		var ce *CorruptError
+		if err != nil && !errors.As(err, &ce) {
+			t.Fatalf("unexpected error type %T: %v", err, err)
+		}
+		for _, r := range log.Records {
+			if r.V < 1 || r.V > Version || r.Ref == "" {
+				t.Fatalf("bad record accepted: %+v", r)
+			}
+		}
+		Entries(log.Records)
+	})
+}

@@ -140,3 +140,39 @@ func TestLoginWithDeviceCode(t *testing.T) {
 		t.Errorf("logout said:\n%s", stdout.String())
 	}
 }
+
+// signedOut is a saved-nothing device code credential: every token
+// request needs an interactive sign-in.
+type signedOut struct{}
+
+func (signedOut) GetToken(_ context.Context, tro policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{}, &azidentity.AuthenticationRequiredError{TokenRequestOptions: tro}
+}
+
+func (signedOut) Authenticate(context.Context, *policy.TokenRequestOptions) (azidentity.AuthenticationRecord, error) {
+	return azidentity.AuthenticationRecord{}, errors.New("not in this test")
+}
+
+func TestCommandsWithoutSignInSayHowToSignIn(t *testing.T) {
+	w := newWorld(t)
+	w.env["APPROVALS_AUTH"] = "devicecode"
+	for _, args := range [][]string{{"list"}, {"show", "group:" + reqGroup}, {"approve", "group:" + reqGroup, "-j", "x"}} {
+		var stdout, stderr bytes.Buffer
+		root := &cobra.Command{Use: "approvals"}
+		Attach(root, Setup{
+			Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return w.env[k] }, Transport: swapToken{identity: meID},
+			Auth: func(o *auth.Options) {
+				o.NewCredential = func(auth.CredentialOptions) (auth.Interactive, error) { return signedOut{}, nil }
+				o.NewCache = func(string) (azidentity.Cache, error) { return azidentity.Cache{}, nil }
+			},
+		})
+		root.SetArgs(args)
+		code := Report(&stderr, root.ExecuteContext(context.Background()))
+		if code != ExitError || stderr.String() != "approvals: not signed in, or the sign-in expired: run approvals login\n" || stdout.Len() != 0 {
+			t.Errorf("%v: exit %d\nstdout %q\nstderr %q", args, code, stdout.String(), stderr.String())
+		}
+	}
+	if st, _ := w.sim.StageState(reqGroup, reqGroup); st.PatchAttempts != 0 {
+		t.Error("a decision went out without a sign-in")
+	}
+}

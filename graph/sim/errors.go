@@ -51,6 +51,17 @@ func unauthorized(message string) *Error {
 	return e
 }
 
+// caeClaims is the claims request of a continuous access evaluation
+// challenge, base64 as Graph sends it: {"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}.
+const caeClaims = "eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwidmFsdWUiOiIxNzAwMDAwMDAwIn19fQ=="
+
+func claimsChallenge() *Error {
+	e := newError(http.StatusUnauthorized, "InvalidAuthenticationToken",
+		"Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp")
+	e.Header = http.Header{"Www-Authenticate": {wwwAuthenticate + `, error="insufficient_claims", claims="` + caeClaims + `"`}}
+	return e
+}
+
 // errorBody is the documented Graph error shape.
 func errorBody(e *Error, c *call) obj {
 	inner := obj{}.

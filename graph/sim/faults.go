@@ -45,6 +45,11 @@ const (
 	// validation failed, the token is expired.", as when a token expires
 	// mid-session.
 	FaultExpiredToken FaultKind = "expired-token"
+	// FaultClaimsChallenge answers 401 with a continuous access evaluation
+	// challenge (WWW-Authenticate: ... error="insufficient_claims",
+	// claims="..."), which azcore's bearer token policy answers by getting
+	// a new token and retrying once.
+	FaultClaimsChallenge FaultKind = "claims-challenge"
 )
 
 // Fault is one injected misbehaviour and the requests it applies to.

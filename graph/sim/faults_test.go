@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -182,6 +183,25 @@ func TestFaultExpiredToken(t *testing.T) {
 	}
 }
 
+func TestFaultClaimsChallenge(t *testing.T) {
+	e := newEnv(t, Options{Tenant: smallTenant(), Faults: []Fault{{Kind: FaultClaimsChallenge, Op: OpPatchStage, Count: 1}}})
+	r := e.do("PATCH", emApprovals+"/req-em-1/stages/st-1", "megan@contoso.com", approve("ok"))
+	r.expect(t, 401, "InvalidAuthenticationToken")
+	h := r.header.Get("WWW-Authenticate")
+	_, claims, ok := strings.Cut(h, `claims="`)
+	claims, _, _ = strings.Cut(claims, `"`)
+	raw, err := base64.StdEncoding.DecodeString(claims)
+	if !ok || !strings.Contains(h, `error="insufficient_claims"`) || err != nil || !json.Valid(raw) {
+		t.Fatalf("challenge %q (claims %q: %v)", h, raw, err)
+	}
+	if st, _ := e.sim.StageState("req-em-1", "st-1"); st.Status != StatusInProgress {
+		t.Error("a challenged PATCH was applied")
+	}
+	if r := e.do("PATCH", emApprovals+"/req-em-1/stages/st-1", "megan@contoso.com", approve("ok")); r.status != 204 {
+		t.Errorf("after the challenge: %d", r.status)
+	}
+}
+
 func TestFaultProbabilityIsSeeded(t *testing.T) {
 	run := func() []int {
 		e := newEnv(t, Options{Seed: 99, Tenant: smallTenant(), Faults: []Fault{{Kind: FaultThrottle, Probability: 0.5}}})
@@ -203,12 +223,12 @@ func TestFaultProbabilityIsSeeded(t *testing.T) {
 func TestParseFaults(t *testing.T) {
 	spec := "throttle:op=listAccessPackageRequests,count=2,retry-after=2.128; reset-after:op=patchStage,count=1;" +
 		"latency:delay=250ms,p=0.05;unavailable:status=504,skip=1;batch-throttle:op=getApproval,retry-after=120;" +
-		"page-cap;empty-page:path=/assignmentRequests/;expired-token:method=GET,count=1;hang:op=getStage;latency:delay=10ms,batch=true"
+		"page-cap;empty-page:path=/assignmentRequests/;expired-token:method=GET,count=1;hang:op=getStage;latency:delay=10ms,batch=true;claims-challenge:op=patchStage"
 	fs, err := ParseFaults(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fs) != 10 {
+	if len(fs) != 11 {
 		t.Fatalf("%d faults", len(fs))
 	}
 	want := Fault{Kind: FaultThrottle, Op: OpListAccessPackageRequests, Count: 2, RetryAfter: "2.128"}

@@ -11,7 +11,8 @@ import (
 // ParseFaults reads the --faults flag syntax: faults separated by ";",
 // each "kind" or "kind:key=value,key=value". Kinds are the FaultKind
 // values (latency, throttle, unavailable, hang, reset-before, reset-after,
-// malformed, empty-page, page-cap, batch-throttle, expired-token). Keys:
+// malformed, empty-page, page-cap, batch-throttle, expired-token,
+// claims-challenge). Keys:
 //
 //	op=patchStage      match an operation (see Operation)
 //	method=PATCH       match an HTTP method
@@ -41,7 +42,7 @@ func ParseFaults(spec string) ([]Fault, error) {
 }
 
 var faultKinds = []FaultKind{FaultLatency, FaultThrottle, FaultUnavailable, FaultHang, FaultResetBefore,
-	FaultResetAfter, FaultMalformed, FaultEmptyPage, FaultPageCap, FaultBatchThrottle, FaultExpiredToken}
+	FaultResetAfter, FaultMalformed, FaultEmptyPage, FaultPageCap, FaultBatchThrottle, FaultExpiredToken, FaultClaimsChallenge}
 
 func parseFault(item string) (Fault, error) {
 	kind, opts, _ := strings.Cut(item, ":")

@@ -1,7 +1,10 @@
 package sim
 
 import (
+	"bytes"
+	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -69,4 +72,39 @@ func TestQueryValuesKeepsSemicolons(t *testing.T) {
 	if v.Get("$expand") != "a($select=x;$expand=b)" || v.Get("$top") != "5" || v.Get("@p") != "'approver'" {
 		t.Errorf("queryValues: %v", v)
 	}
+}
+
+// The hand-written encoder must agree with encoding/json (HTML escaping
+// off) on every string, hostile ones included.
+func TestWriteStringMatchesEncodingJSON(t *testing.T) {
+	cases := append(slices.Clone(hostileStrings), "", "plain", `quote " backslash \ slash /`, "<b>&amp;</b>",
+		"\x00\x01\x1f\x7f\b\f", "tab\tnl\ncr\r", "bad utf8 \xff\xfe end", "line\u2028para\u2029", "日本語 ✓ 🎉", "\u202eevil")
+	for _, s := range cases {
+		var ours bytes.Buffer
+		writeString(&ours, s)
+		var std bytes.Buffer
+		enc := json.NewEncoder(&std)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(s)
+		if want := strings.TrimSuffix(std.String(), "\n"); ours.String() != want {
+			t.Errorf("%q: got %s, want %s", s, ours.String(), want)
+		}
+	}
+}
+
+func FuzzWriteString(f *testing.F) {
+	for _, s := range hostileStrings {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var ours bytes.Buffer
+		writeString(&ours, s)
+		var std bytes.Buffer
+		enc := json.NewEncoder(&std)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(s)
+		if want := strings.TrimSuffix(std.String(), "\n"); ours.String() != want {
+			t.Errorf("%q: got %s, want %s", s, ours.String(), want)
+		}
+	})
 }

@@ -163,6 +163,8 @@ func (c *call) preFaults(fired []Fault) (resetAfter, malformed, handled bool) {
 			answer = unavailable(f.Status, f.RetryAfter)
 		case FaultExpiredToken:
 			answer = unauthorized("Lifetime validation failed, the token is expired.")
+		case FaultClaimsChallenge:
+			answer = claimsChallenge()
 		case FaultHang:
 			hang = true
 		case FaultResetBefore:

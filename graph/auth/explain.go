@@ -7,6 +7,7 @@ import (
 	"net"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
@@ -109,6 +110,9 @@ func explainGraph(err error, ge *graph.Error) string {
 		hint = "another approver decided it first"
 	case 429:
 		hint = "Graph is throttling requests: wait a little and try again"
+		if ge.RetryAfter > 0 {
+			hint = "Graph is throttling requests: try again in " + ge.RetryAfter.Round(time.Second).String()
+		}
 	case 500, 502, 503, 504:
 		hint = "Graph had a temporary problem: try again shortly"
 	default:

@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
@@ -63,6 +64,8 @@ func TestExplain(t *testing.T) {
 			"403 Forbidden [Authorization_RequestDenied]: Insufficient privileges to complete the operation. (request-id req-1) — missing permission or role: the app needs the delegated permission PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup (admin-consented) and you must be an approver of the request"},
 		{"403 unknown source", forbidden,
 			"403 Forbidden [Authorization_RequestDenied]: Insufficient privileges to complete the operation. (request-id req-1) — missing permission or role: the app needs the delegated permissions EntitlementManagement.ReadWrite.All, PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup, User.Read (admin-consented) and you must be an approver of the request"},
+		{"429 with a wait", &graph.Error{StatusCode: 429, Code: "TooManyRequests", RetryAfter: 90 * time.Second},
+			"429 Too Many Requests [TooManyRequests] (retry after 1m30s) — Graph is throttling requests: try again in 1m30s"},
 		{"400 as is", &graph.Error{StatusCode: 400, Code: "BadRequest", Message: "Justification is required."},
 			"400 Bad Request [BadRequest]: Justification is required."},
 		{"timeout", fmt.Errorf("list: %w", context.DeadlineExceeded), "timed out: list: context deadline exceeded"},

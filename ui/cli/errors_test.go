@@ -68,6 +68,12 @@ func TestCLIGoldenEdges(t *testing.T) {
 	w.sim.AddFault(sim.Fault{Kind: sim.FaultExpiredToken, Count: 1})
 	step("graph-401", "", "show", "group:"+reqGroup)
 	w.sim.ClearFaults()
+	// One source throttled for longer than the client waits: the other
+	// source is still listed, and the gap is reported.
+	w.sim.AddFault(sim.Fault{Kind: sim.FaultThrottle, Op: sim.OpListGroupRequests, RetryAfter: "600"})
+	step("list-one-source-failed", "", "list")
+	step("list-one-source-failed-json", "", "list", "--json")
+	w.sim.ClearFaults()
 	delete(w.env, "APPROVALS_TOKEN")
 	step("token-missing", "", "list")
 	w.env["APPROVALS_TOKEN"] = canary

@@ -9,6 +9,7 @@ import (
 	"approvals/config"
 	"approvals/graph"
 	"approvals/graph/auth"
+	"approvals/ui/sanitize"
 )
 
 // Exit codes.
@@ -82,7 +83,7 @@ func Report(w io.Writer, err error) int {
 		msg = errorText(err)
 	}
 	for _, line := range strings.Split(msg, "\n") {
-		fmt.Fprintln(w, "approvals: "+line)
+		fmt.Fprintln(w, "approvals: "+sanitize.Line(line)) // server text may be in it
 	}
 	return code
 }

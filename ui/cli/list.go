@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"approvals/graph"
+	"approvals/ui/sanitize"
 )
 
 func (a *app) listCmd() *cobra.Command {
@@ -86,10 +87,10 @@ func (a *app) listText(w io.Writer, approvals []graph.Approval, snap *graph.Snap
 // snapshotNotes reports on stderr what the list is missing.
 func (a *app) snapshotNotes(snap *graph.Snapshot) {
 	for _, e := range snap.Errors {
-		io.WriteString(a.Stderr, "approvals: "+string(e.Source)+" approvals could not be listed: "+errorText(e)+"\n")
+		io.WriteString(a.Stderr, "approvals: "+sanitize.Line(string(e.Source)+" approvals could not be listed: "+errorText(e))+"\n")
 	}
 	for _, w := range snap.Warnings {
-		io.WriteString(a.Stderr, "approvals: warning: "+oneLine(w)+"\n")
+		io.WriteString(a.Stderr, "approvals: warning: "+sanitize.Line(w)+"\n")
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"approvals/graph"
 	"approvals/graph/auth"
 	"approvals/graph/journal"
+	"approvals/ui/sanitize"
 )
 
 // Setup is what the command tree needs from its host (main.go, or a test).
@@ -151,7 +152,7 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	}
 	err = a.Inbox(ctxOf(cmd), s)
 	for _, msg := range held {
-		fmt.Fprintln(a.Stderr, "approvals: warning: "+msg)
+		fmt.Fprintln(a.Stderr, "approvals: warning: "+sanitize.Line(msg))
 	}
 	return err
 }
@@ -194,7 +195,7 @@ func (a *app) session(cmd *cobra.Command, decide bool) (*Session, error) {
 	s := &Session{Config: cfg}
 	s.warn = func(msg string) {
 		s.Warnings = append(s.Warnings, msg)
-		fmt.Fprintln(a.Stderr, "approvals: warning: "+msg)
+		fmt.Fprintln(a.Stderr, "approvals: warning: "+sanitize.Line(msg))
 	}
 	if s.Cloud, err = graph.CloudByName(cfg.Cloud); err != nil {
 		return nil, err

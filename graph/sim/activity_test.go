@@ -109,4 +109,10 @@ func TestStepOnAnEmptyTenant(t *testing.T) {
 	if n := len(e.sim.Approvers()); n != 0 {
 		t.Errorf("%d approvers", n)
 	}
+	// A hand-made tenant naming an unknown approver does not crash Approvers.
+	tn := smallTenant()
+	tn.Approvers = append([]string{"ghost"}, tn.Approvers...)
+	if got := New(Options{Tenant: tn}).Approvers(); len(got) != 2 || got[0].UserPrincipalName != "megan@contoso.com" {
+		t.Errorf("approvers %v", got)
+	}
 }

@@ -163,7 +163,9 @@ func TestDecisionErrors(t *testing.T) {
 	if r := e.do("PATCH", st1, "megan@contoso.com", body); r.status != 204 {
 		t.Fatalf("SDK-shaped body: %d %s", r.status, r.body)
 	}
-	// Deciding again: 409, even for the same approver.
+	// Deciding again: 409, even for the same approver (charset in the
+	// Content-Type is fine).
+	e.do("PATCH", st1, "megan@contoso.com", approve("twice"), "Content-Type", "application/json; charset=utf-8").expect(t, 409, "Conflict")
 	e.do("PATCH", st1, "megan@contoso.com", approve("twice")).expect(t, 409, "Conflict")
 }
 

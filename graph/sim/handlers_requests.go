@@ -216,7 +216,11 @@ func (c *call) getGroupRequest() {
 		} else {
 			v = principalJSON(c.s.ix.user(r.PrincipalID), it)
 		}
-		o, _ := v.(obj)
+		o, ok := v.(obj)
+		if !ok {
+			writeError(c, notFound("The request has no %s.", c.rt.nav))
+			return
+		}
 		ctx := c.context(c.rt.collection + "('" + r.ID + "')/" + c.rt.nav + "/$entity")
 		writeJSON(c.w, 200, append(obj{}.with("@odata.context", ctx), o...))
 		return

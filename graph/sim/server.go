@@ -129,7 +129,9 @@ func (s *Server) Approvers() []User {
 	defer s.mu.Unlock()
 	var out []User
 	for _, id := range s.ix.approvers() {
-		out = append(out, *s.ix.users[lowerKey(id)])
+		if u := s.ix.user(id); u != nil { // a hand-made tenant may name unknown users
+			out = append(out, *u)
+		}
 	}
 	return out
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"approvals/config"
 	"approvals/graph/auth"
 	"approvals/graph/sim"
 	"approvals/ui"
@@ -94,7 +93,7 @@ func newDemoCmd() *cobra.Command {
 		Short: "The inbox against a built-in simulated tenant (no sign-in, nothing leaves this machine)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := config.Load(config.LoadOptions{})
+			cfg, err := cli.LoadConfig(cmd) // --config, --profile and APPROVALS_* apply here too
 			if err != nil {
 				return err
 			}

@@ -1,41 +1,45 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"strconv"
 	"strings"
 	"time"
 
 	"approvals/graph"
+	"approvals/graph/auth"
 	"approvals/ui/sanitize"
 )
 
-// errText is an error as one sanitized line. A Graph error reads as its
-// message first, then status, code and request id, which support needs.
+// errText is an error as one sanitized line. A Graph error reads message
+// first, then status, code and request id (what support asks for), then
+// what to do about it (auth.Explain's hint, the words the command line
+// uses). Other errors are auth.Explain's line.
 func errText(err error) string {
-	var ge *graph.Error
-	switch {
-	case err == nil:
+	if err == nil {
 		return "no details"
-	case errors.As(err, &ge):
-		var meta []string
-		meta = append(meta, strconv.Itoa(ge.StatusCode))
-		if c := sanitize.Line(ge.Code); c != "" {
-			meta = append(meta, c)
-		}
-		if id := sanitize.Line(ge.RequestID); id != "" {
-			meta = append(meta, "request-id "+id)
-		}
-		msg := sanitize.Line(ge.Message)
-		if msg == "" {
-			msg = "Graph error"
-		}
-		return msg + " (" + strings.Join(meta, ", ") + ")"
-	case errors.Is(err, context.DeadlineExceeded):
-		return "timed out"
 	}
-	return sanitize.Line(err.Error())
+	explained := auth.Explain(err)
+	var ge *graph.Error
+	if !errors.As(err, &ge) {
+		return sanitize.Line(explained)
+	}
+	meta := []string{strconv.Itoa(ge.StatusCode)}
+	if c := strings.TrimSpace(ge.Code); c != "" {
+		meta = append(meta, c)
+	}
+	if id := strings.TrimSpace(ge.RequestID); id != "" {
+		meta = append(meta, "request-id "+id)
+	}
+	msg := strings.TrimSpace(ge.Message)
+	if msg == "" {
+		msg = "Graph error"
+	}
+	text := msg + " (" + strings.Join(meta, ", ") + ")"
+	if _, hint, ok := strings.Cut(explained, " — "); ok {
+		text += " — " + hint
+	}
+	return sanitize.Line(text)
 }
 
 // retryAfter is how long the server asked us to wait, when it did.

@@ -82,7 +82,7 @@ func TestFailureIsExplainedInTheDetail(t *testing.T) {
 	openAndType(m, clk, "d", "no thanks")
 	m.Update(next[decisionSentMsg](t, stream(press(m, "enter"))))
 	s := screen(m)
-	if !strings.Contains(s, "Failed: Not an approver") || !strings.Contains(s, "justification is kept") {
+	if !strings.Contains(s, "Failed: Not an approver (403)") || !strings.Contains(s, "justification is kept") {
 		t.Fatalf("detail does not explain the failure:\n%s", s)
 	}
 }

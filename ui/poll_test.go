@@ -147,7 +147,7 @@ func TestBackoffOnErrors(t *testing.T) {
 	if m.inbox.total() != 5 {
 		t.Fatal("a failed poll dropped the data")
 	}
-	if s := screen(m); !strings.Contains(s, "Couldn't refresh: boom — retrying in 10m, r to retry now") {
+	if s := screen(m); !strings.Contains(s, "Couldn't refresh (retrying in 10m, r now): boom") {
 		t.Fatalf("error not shown:\n%s", s)
 	}
 	load(m, sampleSnapshot())
@@ -162,7 +162,7 @@ func TestThrottlingWaitsAsAsked(t *testing.T) {
 	if m.nextPollIn != 7*time.Minute {
 		t.Fatalf("next poll in %v, want the server's 7m", m.nextPollIn)
 	}
-	if s := screen(m); !strings.Contains(s, "Slow down (429, TooManyRequests, request-id r-1)") {
+	if s := screen(m); !strings.Contains(s, "Slow down (429, TooManyRequests, request-id r-1) — Graph is throttling") {
 		t.Fatalf("Graph details not shown:\n%s", s)
 	}
 }
@@ -172,7 +172,7 @@ func TestSnapshotErrorsAndWarningsShown(t *testing.T) {
 	s := sampleSnapshot()
 	s.Errors = []graph.SourceError{{Source: graph.SourceGroup, Err: &graph.Error{StatusCode: 403, Message: "Forbidden"}}}
 	load(m, s)
-	if !strings.Contains(screen(m), "PIM for Groups could not be listed (Forbidden (403)); showing the rest") {
+	if !strings.Contains(screen(m), "PIM for Groups could not be listed; showing the rest: Forbidden (403) — missing permission") {
 		t.Fatalf("source error not shown:\n%s", screen(m))
 	}
 	s.Errors = nil

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -136,7 +137,11 @@ func (m *Model) signInLines() []string {
 		return []string{st.Warn.Render("Sign-in cancelled."), "",
 			"Press " + m.keys.first(config.ActionRefresh) + " to sign in again, or " + m.keys.first(config.ActionQuit) + " to quit."}
 	case s.err != nil:
-		return []string{st.Bad.Render("Sign-in failed: " + errText(s.err)), "",
+		text := errText(s.err)
+		if !strings.HasPrefix(text, "sign-in failed") {
+			text = "sign-in failed: " + text
+		}
+		return []string{st.Bad.Render(capitalize(text)), "",
 			"Press " + m.keys.first(config.ActionRefresh) + " to try again, or " + m.keys.first(config.ActionQuit) + " to quit."}
 	case s.code == nil:
 		return []string{st.Title.Render("Signing in…")}

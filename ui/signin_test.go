@@ -111,7 +111,7 @@ func TestSignInErrorIsOneClearLine(t *testing.T) {
 	si.finish <- errors.New("AADSTS70016: pending\x1b[2J")
 	m.Update(next[signedInMsg](t, ch))
 	s := screen(m)
-	if !strings.Contains(s, "Sign-in failed: AADSTS70016: pending") || strings.Contains(m.View().Content, "\x1b[2J") {
+	if !strings.Contains(s, "Sign-in failed (AADSTS70016): the device-code sign-in was not completed yet") || strings.Contains(m.View().Content, "\x1b[2J") {
 		t.Fatalf("screen:\n%q", s)
 	}
 }

@@ -42,7 +42,7 @@ func startSimInbox(t *testing.T, seed int64) *simInbox {
 		PollInterval: time.Hour, UndoWindow: 300 * time.Millisecond, GracePeriod: 30 * time.Millisecond})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40), teatest.WithProgramOptions(
 		tea.WithEnvironment([]string{"TERM=xterm-256color"}), tea.WithColorProfile(colorprofile.ANSI256)))
-	scr := termtest.New(120, 40, nil)
+	scr := termtest.New(120, 40, nil, true) // teatest's output is not a tty: \n means CR LF
 	t.Cleanup(scr.Close)
 	s := &simInbox{srv: srv, client: client, me: me, tm: tm, scr: scr}
 	s.waitFor(t, "the inbox", "waiting", "sort: urgency")

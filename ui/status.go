@@ -79,7 +79,11 @@ func (m *Model) statusLine() string {
 		text = m.note.text
 		style = map[noticeLevel]lipgloss.Style{noticeInfo: lipgloss.NewStyle(), noticeOk: s.Ok, noticeWarn: s.Warn, noticeBad: s.Bad}[m.note.level]
 	case m.pollErr != nil:
-		text, style = "Couldn't refresh: "+errText(m.pollErr)+" — retrying in "+span(m.nextPollIn)+", "+m.keys.first(config.ActionRefresh)+" to retry now", s.Bad
+		retry := "retrying in " + span(m.nextPollIn) + ", " + m.keys.first(config.ActionRefresh) + " now"
+		if m.opts.PollInterval < 0 {
+			retry = m.keys.first(config.ActionRefresh) + " to retry"
+		}
+		text, style = "Couldn't refresh ("+retry+"): "+errText(m.pollErr), s.Bad
 	case len(m.sourceErrs) > 0:
 		text, style = sourceErrText(m.sourceErrs), s.Bad
 	case len(m.warnings) > 0:
@@ -95,11 +99,11 @@ func sourceErrText(errs []graph.SourceError) string {
 	if name == "" {
 		name = sanitize.Line(string(e.Source))
 	}
-	text := name + " could not be listed (" + errText(e.Err) + "); showing the rest"
+	text := name + " could not be listed"
 	if len(errs) > 1 {
-		text += " (+" + strconv.Itoa(len(errs)-1) + " more)"
+		text += " (and " + strconv.Itoa(len(errs)-1) + " more)"
 	}
-	return text
+	return text + "; showing the rest: " + errText(e.Err)
 }
 
 // filterPrompt is the filter being typed.

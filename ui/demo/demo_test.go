@@ -80,7 +80,7 @@ func TestDemoBinary(t *testing.T) {
 	go func() { exited <- cmd.Wait() }()
 	defer func() { _ = cmd.Process.Kill() }()
 
-	scr := termtest.New(120, 40, tty) // the emulator answers the program's queries
+	scr := termtest.New(120, 40, tty, false) // the emulator answers the program's queries; the pty maps newlines
 	defer scr.Close()
 	go func() {
 		buf := make([]byte, 32*1024)

@@ -4,6 +4,7 @@
 package termtest
 
 import (
+	"bytes"
 	"io"
 	"strings"
 	"sync"
@@ -15,15 +16,19 @@ import (
 
 // Screen is a virtual terminal fed with a program's output.
 type Screen struct {
-	mu  sync.Mutex
-	emu *vt.Emulator
-	raw int // bytes written so far
+	mu    sync.Mutex
+	emu   *vt.Emulator
+	raw   int  // bytes written so far
+	onlcr bool // translate \n to \r\n, as a tty in cooked mode does
 }
 
 // New makes a w×h screen. The terminal's answers to queries (background
 // colour, modes, ...) are written to replies, or dropped when it is nil.
-func New(w, h int, replies io.Writer) *Screen {
-	s := &Screen{emu: vt.NewEmulator(w, h)}
+// onlcr makes it behave like a tty whose driver turns \n into \r\n, which
+// is what Bubble Tea assumes of an output that is not a terminal (teatest);
+// a pseudo-terminal does that translation itself.
+func New(w, h int, replies io.Writer, onlcr bool) *Screen {
+	s := &Screen{emu: vt.NewEmulator(w, h), onlcr: onlcr}
 	if replies == nil {
 		replies = io.Discard
 	}
@@ -36,6 +41,10 @@ func (s *Screen) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.raw += len(p)
+	if s.onlcr {
+		_, err := s.emu.Write(bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n")))
+		return len(p), err
+	}
 	return s.emu.Write(p)
 }
 

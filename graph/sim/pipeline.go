@@ -181,7 +181,8 @@ func (c *call) preFaults(fired []Fault) (resetAfter, malformed, handled bool) {
 	}
 	ctx := c.r.Context()
 	if delay > 0 && !sleep(ctx, c.s.closed, delay) {
-		return false, false, true // the client gave up while waiting
+		c.gaveUp()
+		return false, false, true
 	}
 	switch {
 	case resetBefore:
@@ -190,6 +191,7 @@ func (c *call) preFaults(fired []Fault) (resetAfter, malformed, handled bool) {
 	case hang:
 		select {
 		case <-ctx.Done():
+			c.gaveUp()
 		case <-c.s.closed:
 			writeError(c, unavailable(http.StatusServiceUnavailable, ""))
 		}
@@ -199,6 +201,18 @@ func (c *call) preFaults(fired []Fault) (resetAfter, malformed, handled bool) {
 		return false, false, true
 	}
 	return resetAfter, malformed, false
+}
+
+// gaveUp ends a request whose context ended while a fault held it (the
+// client left, or the server is shutting down). Returning without a
+// response would send an empty 200, so the connection is dropped instead;
+// a $batch item gets a 503, as its outer request is ending anyway.
+func (c *call) gaveUp() {
+	if c.inBatch {
+		writeError(c, unavailable(http.StatusServiceUnavailable, ""))
+		return
+	}
+	abortConnection(c.raw)
 }
 
 func sleep(ctx context.Context, closed <-chan struct{}, d time.Duration) bool {

@@ -6,7 +6,6 @@ import (
 	"runtime"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity/cache"
 )
 
 // cacheName is the azidentity/cache name for this sign-in, so logging out
@@ -18,7 +17,7 @@ func (s *Session) cacheName() string { return "approvals." + s.key }
 func (s *Session) openCache() azidentity.Cache {
 	newCache := s.opts.NewCache
 	if newCache == nil {
-		newCache = func(name string) (azidentity.Cache, error) { return cache.New(&cache.Options{Name: name}) }
+		newCache = persistentCache
 	}
 	c, err := newCache(s.cacheName())
 	if err != nil {

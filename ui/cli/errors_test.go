@@ -78,6 +78,10 @@ func TestCLIGoldenEdges(t *testing.T) {
 	step("token-missing", "", "list")
 	w.env["APPROVALS_TOKEN"] = canary
 	step("http-to-remote-refused", "", "list", "--graph-url", "http://graph.example.com")
+
+	step("deny-text", "", "deny", "group:"+reqGroup, "-j", "Use the break-glass process")
+	step("approve-json", "", "approve", reqLee, "--json", "-j", "Audit support confirmed")
+	step("history-after", "", "history")
 }
 
 func TestBulkDecisionUsesOneListing(t *testing.T) {

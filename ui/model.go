@@ -65,6 +65,10 @@ type Model struct {
 	quitAsk      string // non-empty: waiting for y/n to quit
 	signIn       signInState
 	helpCache    struct{ key, text string }
+	headerCache  struct {
+		key  [3]int
+		text string
+	}
 }
 
 // New builds an inbox. It does nothing until the program runs Init.

@@ -132,3 +132,11 @@ func (m *Model) applySnapshot(s *graph.Snapshot) tea.Cmd {
 	}
 	return nil
 }
+
+// Load shows a snapshot as if a poll had just returned it, without a
+// Backend: for benchmarks and tools that feed the inbox themselves.
+func (m *Model) Load(s *graph.Snapshot) {
+	m.now = m.clock()
+	m.failures, m.pollErr = 0, nil
+	m.applySnapshot(s)
+}

@@ -157,8 +157,19 @@ func (m *Model) dueStyle(it *item) lipgloss.Style {
 	return lipgloss.NewStyle()
 }
 
-// listHeader is the column titles, the sorted one highlighted.
+// listHeader is the column titles, the sorted one highlighted; drawn
+// again only when the width, sort or styles change.
 func (m *Model) listHeader(width int) string {
+	key := [3]int{width, int(m.inbox.order), m.stylesGen}
+	if m.headerCache.key == key && m.headerCache.text != "" {
+		return m.headerCache.text
+	}
+	text := m.drawListHeader(width)
+	m.headerCache.key, m.headerCache.text = key, text
+	return text
+}
+
+func (m *Model) drawListHeader(width int) string {
 	c := rowColumns(width)
 	type col struct {
 		title string

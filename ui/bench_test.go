@@ -187,4 +187,3 @@ func TestIdleScreenWritesNothing(t *testing.T) {
 	}
 	t.Logf("first frame %d bytes, cursor move %d bytes", first, moved)
 }
-

@@ -109,11 +109,7 @@ func (d *detailWriter) describe(it *item) {
 	for _, l := range wrap(it.title(), d.width) {
 		d.add(s.Title.Render(l))
 	}
-	sub := kindLong(a.Kind)
-	if rt := sanitize.Line(a.RequestType); rt != "" {
-		sub += " · " + rt
-	}
-	d.add(s.Muted.Render(sanitize.Truncate(sub, d.width)))
+	d.add(s.Muted.Render(sanitize.Truncate(kindLong(a.Kind), d.width)))
 	d.blank()
 	d.field("Requestor", subject(a.Requestor))
 	if t := a.Target; (t.ID != "" || t.DisplayName != "") && t.ID != a.Requestor.ID {
@@ -127,6 +123,7 @@ func (d *detailWriter) describe(it *item) {
 		d.field("Group mail", sanitize.Line(a.Resource.Email))
 	}
 	d.field("About", sanitize.Line(a.Resource.Description))
+	d.field("Request", requestWords(a.RequestType))
 	d.field("Status", sanitize.Line(a.RequestState))
 	if !a.Created.IsZero() {
 		d.field("Created", clock(m.now, a.Created)+" · "+relative(m.now, a.Created))

@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"approvals/config"
@@ -44,7 +46,7 @@ func (m *Model) shortHelp() []hint {
 	case m.filtering:
 		return []hint{{keys: "enter", desc: "keep filter"}, {keys: "esc", desc: "clear"}, {keys: "↑/↓", desc: "move", drop: 1}}
 	case m.showHelp:
-		return []hint{{keys: "any key", desc: "close help"}}
+		return []hint{k(config.ActionDown, 0), k(config.ActionUp, 0), {keys: "any other key", desc: "close help"}}
 	}
 	var hs []hint
 	if m.pending != nil {
@@ -128,52 +130,94 @@ func (m *Model) helpGroups() []struct {
 	}
 }
 
-// fullHelpLines lays the groups out in as many columns as fit.
+// fullHelpLines lays the groups out in as many columns as fit, then a
+// legend of the list's marks.
 func (m *Model) fullHelpLines(width int) []string {
 	s := m.styles
-	type entry struct{ keys, desc string }
-	var blocks [][]string
-	colW := 0
-	for _, g := range m.helpGroups() {
-		var es []entry
-		keyW := 0
-		for _, a := range g.actions {
-			b := m.keys.binding(a)
-			if !b.Enabled() {
-				continue
-			}
-			es = append(es, entry{b.Help().Key, b.Help().Desc})
-			keyW = max(keyW, sanitize.Width(b.Help().Key))
-		}
-		block := []string{s.Section.Render(g.title)}
-		for _, e := range es {
-			line := s.Help.FullKey.Render(cell(e.keys, keyW)) + "  " + s.Help.FullDesc.Render(e.desc)
-			block = append(block, line)
-			colW = max(colW, keyW+2+sanitize.Width(e.desc))
-		}
-		blocks = append(blocks, block)
+	type block struct {
+		lines []string
+		width int
 	}
-	colW += 4
-	perRow := max(1, min(len(blocks), width/colW))
-	lines := []string{s.Title.Render("Keys") + s.Muted.Render("  (form keys work while the justification form is open)"), ""}
-	for i := 0; i < len(blocks); i += perRow {
-		row := blocks[i:min(i+perRow, len(blocks))]
+	var blocks []block
+	for _, g := range m.helpGroups() {
+		keyW, descW := 0, 0
+		var bs []key.Binding
+		for _, a := range g.actions {
+			if b := m.keys.binding(a); b.Enabled() {
+				bs = append(bs, b)
+				keyW = max(keyW, sanitize.Width(b.Help().Key))
+				descW = max(descW, sanitize.Width(b.Help().Desc))
+			}
+		}
+		bl := block{lines: []string{s.Section.Render(g.title)}, width: max(keyW+2+descW, sanitize.Width(g.title))}
+		for _, b := range bs {
+			bl.lines = append(bl.lines, s.Help.FullKey.Render(cell(b.Help().Key, keyW))+"  "+s.Help.FullDesc.Render(b.Help().Desc))
+		}
+		blocks = append(blocks, bl)
+	}
+	const gap = 4
+	lines := []string{s.Title.Render("Keys") + s.Muted.Render("  (submit, cancel and next template work in the justification form)"), ""}
+	for len(blocks) > 0 {
+		n, used := 0, 0
+		for n < len(blocks) && (n == 0 || used+gap+blocks[n].width <= width) {
+			used += blocks[n].width + gap
+			n++
+		}
+		row := blocks[:n]
+		blocks = blocks[n:]
 		height := 0
 		for _, b := range row {
-			height = max(height, len(b))
+			height = max(height, len(b.lines))
 		}
-		for y := 0; y < height; y++ {
+		for y := range height {
 			var sb strings.Builder
 			for _, b := range row {
 				l := ""
-				if y < len(b) {
-					l = b[y]
+				if y < len(b.lines) {
+					l = b.lines[y]
 				}
-				sb.WriteString(padStyled(l, colW))
+				sb.WriteString(padStyled(l, b.width+gap))
 			}
-			lines = append(lines, sb.String())
+			lines = append(lines, truncateStyled(sb.String(), width))
 		}
 		lines = append(lines, "")
 	}
+	legend := []string{
+		s.Section.Render("On the list"),
+		"●  marked: " + m.keys.first(config.ActionApprove) + "/" + m.keys.first(config.ActionDeny) + " then apply to every marked request",
+		"•  new since the last refresh, until you select it",
+		"~  the deadline is estimated from the usual stage timeout",
+		"DUE also shows a decision on its way: queued, sending, failed, unknown, not sent",
+	}
+	for _, l := range legend {
+		lines = append(lines, truncateStyled(l, width))
+	}
 	return lines
+}
+
+// helpPane is the full help, scrolled, exactly height lines.
+func (m *Model) helpPane(width, height int) []string {
+	lines := m.fullHelpLines(width)
+	maxScroll := max(0, len(lines)-height)
+	m.helpScroll = max(0, min(m.helpScroll, maxScroll))
+	out := fitLines(lines[m.helpScroll:], height, width)
+	if m.helpScroll < maxScroll && height > 0 {
+		out[height-1] = m.styles.Muted.Render("… more below (↓)")
+	}
+	return out
+}
+
+// onHelpKey scrolls the full help; any other key closes it.
+func (m *Model) onHelpKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case m.keys.is(msg, config.ActionQuit):
+		return m.askQuit()
+	case m.keys.is(msg, config.ActionDown), m.keys.is(msg, config.ActionDetailDown):
+		m.helpScroll++
+	case m.keys.is(msg, config.ActionUp), m.keys.is(msg, config.ActionDetailUp):
+		m.helpScroll = max(0, m.helpScroll-1)
+	default:
+		m.showHelp, m.helpScroll = false, 0
+	}
+	return nil
 }

@@ -122,6 +122,24 @@ func kindLong(k graph.Kind) string {
 	return "Request (" + sanitize.Line(string(k)) + ")"
 }
 
+// requestWords says what a request type or PIM action asks for, in the
+// approver's words; unknown values are shown as sent.
+func requestWords(t string) string {
+	words := map[string]string{
+		"useradd": "new access", "userupdate": "change of access", "userextend": "extension",
+		"userremove": "removal", "adminadd": "assigned by an administrator", "adminupdate": "changed by an administrator",
+		"adminremove": "removal by an administrator", "systemadd": "automatic assignment",
+		"selfactivate": "activation", "selfdeactivate": "deactivation", "selfextend": "extension", "selfrenew": "renewal",
+		"adminassign": "assignment by an administrator", "adminextend": "extension by an administrator",
+		"adminrenew": "renewal by an administrator",
+	}
+	t = sanitize.Line(t)
+	if w, ok := words[strings.ToLower(t)]; ok {
+		return w + " (" + t + ")"
+	}
+	return t
+}
+
 // stageText is "1 of 2" for the stage in progress, "—" without stages.
 func stageText(a graph.Approval) string {
 	i := a.CurrentStage()

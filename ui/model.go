@@ -62,6 +62,7 @@ type Model struct {
 	detailScroll int
 	detailFor    *item
 	showHelp     bool
+	helpScroll   int
 	quitAsk      string // non-empty: waiting for y/n to quit
 	signIn       signInState
 	helpCache    struct{ key, text string }
@@ -201,11 +202,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case m.filtering:
 		return m.onFilterKey(msg)
 	case m.showHelp:
-		if m.keys.is(msg, config.ActionQuit) {
-			return m.askQuit()
-		}
-		m.showHelp = false
-		return nil
+		return m.onHelpKey(msg)
 	}
 	act, ok := m.keys.action(config.ScopeInbox, msg)
 	if !ok {

@@ -149,6 +149,18 @@ func TestHelpToggles(t *testing.T) {
 	}
 }
 
+func TestHelpScrollsWhenItDoesNotFit(t *testing.T) {
+	m, _, _ := newLoaded(t, 80, 24)
+	press(m, "?")
+	if !strings.Contains(screen(m), "… more below") || strings.Contains(screen(m), "new since the last refresh") {
+		t.Fatalf("help at 80x24:\n%s", screen(m))
+	}
+	press(m, "j", "j", "j", "j", "j", "j", "j", "j", "j", "j")
+	if !m.showHelp || !strings.Contains(screen(m), "new since the last refresh") {
+		t.Fatalf("j does not scroll the help:\n%s", screen(m))
+	}
+}
+
 func TestHelpShowsEffectiveKeys(t *testing.T) {
 	m, _, _ := newLoaded(t, 120, 40, func(o *Options) {
 		o.Keys = rebind(o.Keys, "approve", "y")

@@ -62,7 +62,7 @@ func (m *Model) body() []string {
 	l := m.layout
 	switch {
 	case m.showHelp:
-		return fitLines(m.fullHelpLines(m.width), l.bodyH, m.width)
+		return m.helpPane(m.width, l.bodyH)
 	case m.signIn.active:
 		return fitLines(centerBlock(m.signInLines(), m.width, l.bodyH), l.bodyH, m.width)
 	case !l.wide && m.showDetail && m.inbox.selected() != nil:

@@ -157,10 +157,39 @@ func (m *Model) submitForm() tea.Cmd {
 	return m.queue(f.decision, text, targets)
 }
 
+// checkFormTargets drops from an open form what a refresh took away
+// (decided elsewhere, cancelled, expired) and says so, so nobody types a
+// justification for a request that is gone.
+func (m *Model) checkFormTargets() {
+	f := m.form
+	if f == nil {
+		return
+	}
+	kept := f.targets[:0]
+	for _, it := range f.targets {
+		if now, ok := m.inbox.items[it.a.Ref]; ok && now == it && it.decidable() {
+			kept = append(kept, it)
+		}
+	}
+	gone := len(f.targets) - len(kept)
+	f.targets = kept
+	switch {
+	case gone == 0:
+	case len(kept) == 0:
+		f.problem = "No longer waiting for you: decided by someone else, cancelled or expired. esc closes the form."
+	default:
+		f.skipped += gone
+		f.problem = plural(gone, "request") + " no longer waiting for you (decided elsewhere or gone): left out."
+	}
+}
+
 // formTitle states the decision and what it applies to, plainly.
 func (f *decisionForm) formTitle() string {
 	verb := strings.ToUpper(decisionWord(f.decision)[:1]) + decisionWord(f.decision)[1:]
-	if len(f.targets) == 1 {
+	switch len(f.targets) {
+	case 0:
+		return verb + ": nothing left to decide"
+	case 1:
 		return verb + ": " + f.targets[0].title()
 	}
 	return verb + " " + strconv.Itoa(len(f.targets)) + " requests"

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -261,5 +262,30 @@ func TestFormBlockedWhileQueued(t *testing.T) {
 	}
 	if !strings.Contains(screen(m), "Decisions are queued") {
 		t.Fatal("no explanation")
+	}
+}
+
+func TestFormNoticesWhenARefreshTakesItsRequest(t *testing.T) {
+	m, fb, clk := newLoaded(t, 120, 40)
+	press(m, "space", "space", "k", "k", "d") // ap-1 and pim-2 marked
+	clk.Advance(time.Second)
+	typeText(m, "no")
+	s := sampleSnapshot()
+	s.Approvals = s.Approvals[1:] // someone else decided ap-1
+	load(m, s)
+	if len(m.form.targets) != 1 || !strings.Contains(screen(m), "1 request no longer waiting for you") {
+		t.Fatalf("form after the refresh:\n%s", screen(m))
+	}
+	if !strings.Contains(screen(m), "Deny: Katherine Johnson → Security Readers") {
+		t.Fatalf("the title does not follow:\n%s", screen(m))
+	}
+	s.Approvals = slices.DeleteFunc(s.Approvals, func(a graph.Approval) bool { return a.ID == "pim-2" }) // and pim-2 too
+	load(m, s)
+	if !strings.Contains(screen(m), "No longer waiting for you") {
+		t.Fatalf("form after the second refresh:\n%s", screen(m))
+	}
+	press(m, "enter")
+	if m.pending != nil || len(fb.requests()) != 0 {
+		t.Fatal("a decision was queued for requests that are gone")
 	}
 }

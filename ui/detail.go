@@ -191,7 +191,7 @@ func schedule(m *Model, sc graph.Schedule) string {
 			parts = append(parts, "for "+sanitize.Line(isoDuration(sc.Duration)))
 		}
 	case "noexpiration":
-		parts = append(parts, "no expiration")
+		parts = append(parts, "(no expiration)")
 	case "", "notspecified":
 	default:
 		parts = append(parts, sanitize.Line(sc.ExpirationType))

@@ -47,7 +47,7 @@ type columns struct {
 // rowColumns splits a row of width w. Requestor and resource share what the
 // fixed columns leave, resource getting the larger part.
 func rowColumns(w int) columns {
-	c := columns{gutter: 2, due: 8, kind: 7, stage: 6, age: 4}
+	c := columns{gutter: 3, due: 8, kind: 7, stage: 6, age: 4}
 	fixed := c.gutter + c.due + 1 + c.kind + 1 + 1 + 1 + c.stage + 1 + c.age
 	flex := max(2, w-fixed)
 	c.requestor = flex * 2 / 5

@@ -124,6 +124,7 @@ func (m *Model) applySnapshot(s *graph.Snapshot) tea.Cmd {
 	keep := func(it *item) bool { return it.state == stateQueued || it.state == stateSending }
 	arrived := m.inbox.replace(approvals, m.loaded, keep)
 	m.loaded = true
+	m.checkFormTargets()
 	m.lastUpdated = m.now
 	m.sourceErrs, m.warnings = s.Errors, s.Warnings
 	m.selectionChanged()

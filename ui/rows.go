@@ -89,7 +89,7 @@ func (m *Model) rowParts(it *item, c columns) rowParts {
 		due = dueLabel(m.now, it.a.Deadline, it.a.DeadlineEstimated)
 	}
 	return rowParts{
-		gutter:    mark + fresh,
+		gutter:    mark + fresh + " ",
 		due:       cell(due, c.due),
 		kind:      cell(it.kind, c.kind),
 		requestor: cell(it.requestor, c.requestor),

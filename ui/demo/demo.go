@@ -50,6 +50,9 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 		return err
 	}
 	uiOpts := opts.UI
+	if opts.Activity > 0 && uiOpts.PollInterval > opts.Activity {
+		uiOpts.PollInterval = opts.Activity // so the activity is seen as it happens
+	}
 	uiOpts.Backend = client
 	uiOpts.Identity = who.DisplayName + " <" + who.UserPrincipalName + "> · demo tenant"
 	runErr := ui.Run(ctx, uiOpts, progOpts...)

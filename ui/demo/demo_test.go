@@ -57,9 +57,6 @@ func repoRoot(t *testing.T) string {
 // pseudo-terminal, read through a terminal emulator, approving one request
 // with a justification; then it checks the simulated tenant's final state.
 func TestDemoBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	tmp := t.TempDir()
 	bin := filepath.Join(tmp, "approvals")
 	build := exec.Command("go", "build", "-buildvcs=false", "-o", bin, ".")

@@ -54,13 +54,15 @@ func (ib *inbox) selected() *item {
 }
 
 // replace loads a new set of approvals, reusing the items of approvals it
-// already knows (their marks, outcomes and caches survive). keep says which
-// missing items must stay anyway (a decision on them is in flight). It
-// returns the items that are new; they are flagged isNew when flagNew.
-func (ib *inbox) replace(approvals []graph.Approval, flagNew bool, keep func(*item) bool) (arrived []*item) {
+// already knows (their marks, outcomes and caches survive). skip leaves
+// approvals out; keep says which missing items must stay anyway (a
+// decision on them is in flight). It returns the items that are new; they
+// are flagged isNew when flagNew.
+func (ib *inbox) replace(approvals []graph.Approval, flagNew bool, skip func(*graph.Approval) bool, keep func(*item) bool) (arrived []*item) {
 	next := make(map[graph.Ref]*item, len(approvals))
-	for _, a := range approvals {
-		if _, dup := next[a.Ref]; dup {
+	for i := range approvals {
+		a := &approvals[i]
+		if _, dup := next[a.Ref]; dup || skip != nil && skip(a) {
 			continue // a misbehaving server listed it twice: show it once
 		}
 		if it, ok := ib.items[a.Ref]; ok {

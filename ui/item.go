@@ -41,18 +41,21 @@ type item struct {
 	detail  detailCache
 }
 
-func newItem(a graph.Approval) *item {
+func newItem(a *graph.Approval) *item {
 	it := &item{}
 	it.set(a)
 	return it
 }
 
-// set replaces the approval and reports whether it changed.
-func (it *item) set(a graph.Approval) bool {
-	if it.version > 0 && reflect.DeepEqual(it.a, a) {
+// set replaces the approval and reports whether it changed. (Pointers to
+// DeepEqual: boxing two large structs per item per poll was most of a
+// reload's garbage.)
+func (it *item) set(a *graph.Approval) bool {
+	if it.version > 0 && reflect.DeepEqual(&it.a, a) {
 		return false
 	}
-	it.a = a
+	it.a = *a
+	a = &it.a // the item's own copy from here on
 	it.stage, _, it.hasMine = a.MyStage()
 	it.requestor = personName(a.Requestor)
 	it.resource = sanitize.Line(a.Resource.DisplayName)
@@ -60,7 +63,7 @@ func (it *item) set(a graph.Approval) bool {
 		it.resource = sanitize.Line(a.Resource.ID)
 	}
 	it.kind = kindLabel(a.Kind)
-	it.stageText = stageText(a)
+	it.stageText = stageText(it.a)
 	it.sortRequestor = strings.ToLower(it.requestor)
 	it.sortResource = strings.ToLower(it.resource)
 	it.search = strings.ToLower(strings.Join([]string{

@@ -104,25 +104,26 @@ func backoff(interval time.Duration, failures int, serverWait time.Duration) tim
 
 // applySnapshot loads a snapshot into the list.
 func (m *Model) applySnapshot(s *graph.Snapshot) tea.Cmd {
-	approvals := make([]graph.Approval, 0, len(s.Approvals))
 	present := make(map[graph.Ref]bool, len(m.decided))
-	for _, a := range s.Approvals {
-		if stageID, ok := m.decided[a.Ref]; ok {
-			present[a.Ref] = true
-			if st, _, mine := a.MyStage(); mine && st.ID == stageID {
-				continue // decided here; the listing has not caught up yet
-			}
-			delete(m.decided, a.Ref) // a new stage of it waits for me
+	skip := func(a *graph.Approval) bool {
+		stageID, ok := m.decided[a.Ref]
+		if !ok {
+			return false
 		}
-		approvals = append(approvals, a)
+		present[a.Ref] = true
+		if st, _, mine := a.MyStage(); mine && st.ID == stageID {
+			return true // decided here; the listing has not caught up yet
+		}
+		delete(m.decided, a.Ref) // a new stage of it waits for me
+		return false
 	}
+	keep := func(it *item) bool { return it.state == stateQueued || it.state == stateSending }
+	arrived := m.inbox.replace(s.Approvals, m.loaded, skip, keep)
 	for ref := range m.decided {
 		if !present[ref] {
 			delete(m.decided, ref)
 		}
 	}
-	keep := func(it *item) bool { return it.state == stateQueued || it.state == stateSending }
-	arrived := m.inbox.replace(approvals, m.loaded, keep)
 	m.loaded = true
 	m.checkFormTargets()
 	m.lastUpdated = m.now

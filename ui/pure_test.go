@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+func TestComputeLayout(t *testing.T) {
+	cases := []struct {
+		w, h           int
+		form           bool
+		small, wide    bool
+		listW, detailW int
+		bodyH          int
+	}{
+		{59, 40, false, true, false, 0, 0, 0},
+		{80, 13, false, true, false, 0, 0, 0},
+		{60, 14, false, false, false, 60, 0, 11},
+		{80, 24, false, false, false, 80, 0, 21},
+		{109, 30, false, false, false, 109, 0, 27},
+		{110, 30, false, false, true, 66, 43, 27},
+		{120, 40, true, false, true, 72, 47, 30},
+		{200, 50, false, false, true, 120, 79, 47},
+	}
+	for _, c := range cases {
+		l := computeLayout(c.w, c.h, c.form)
+		if l.tooSmall != c.small || l.wide != c.wide || !c.small && (l.listW != c.listW || l.detailW != c.detailW || l.bodyH != c.bodyH) {
+			t.Errorf("%dx%d form=%v: %+v", c.w, c.h, c.form, l)
+		}
+		if l.wide && l.listW+1+l.detailW != c.w {
+			t.Errorf("%dx%d: panes do not fill the width", c.w, c.h)
+		}
+	}
+}
+
+func TestRowColumnsFillTheWidth(t *testing.T) {
+	for _, w := range []int{60, 66, 72, 80, 120, 200} {
+		c := rowColumns(w)
+		sum := c.gutter + c.due + c.kind + c.requestor + c.resource + c.stage + c.age + 5
+		if sum != w || c.resource < c.requestor {
+			t.Errorf("width %d: %+v sums to %d", w, c, sum)
+		}
+	}
+}
+
+func TestTimeLabels(t *testing.T) {
+	now := t0
+	cases := []struct{ got, want string }{
+		{ageLabel(now, now.Add(-30*time.Second)), "now"},
+		{ageLabel(now, now.Add(-59*time.Minute)), "59m"},
+		{ageLabel(now, now.Add(-47*time.Hour)), "47h"},
+		{ageLabel(now, now.Add(-72*time.Hour)), "3d"},
+		{ageLabel(now, time.Time{}), "—"},
+		{dueLabel(now, now.Add(-time.Minute), false), "overdue"},
+		{dueLabel(now, now.Add(90*time.Minute), false), "1h"},
+		{dueLabel(now, now.Add(20*time.Hour), true), "~20h"},
+		{dueLabel(now, time.Time{}, false), "—"},
+		{updatedLabel(now, now.Add(-59*time.Second)), "updated just now"},
+		{updatedLabel(now, now.Add(-2*time.Minute)), "updated 2m ago"},
+		{updatedLabel(now, time.Time{}), "not updated yet"},
+		{relative(now, now.Add(2*time.Hour)), "in 2h"},
+		{relative(now, now.Add(-3*24*time.Hour)), "3d ago"},
+		{isoDuration("PT8H"), "8h"},
+		{isoDuration("P1DT2H30M"), "1d 2h 30m"},
+		{isoDuration("P3M"), "3mo"},
+		{isoDuration("garbage"), "garbage"},
+		{isoDuration("PT"), "PT"},
+		{countdown(4200 * time.Millisecond), "5s"},
+		{countdown(125 * time.Second), "2:05"},
+		{countdown(-time.Second), "0s"},
+	}
+	for i, c := range cases {
+		if c.got != c.want {
+			t.Errorf("case %d: %q, want %q", i, c.got, c.want)
+		}
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	cases := []struct {
+		failures int
+		server   time.Duration
+		want     time.Duration
+	}{
+		{0, 0, 30 * time.Second}, {1, 0, time.Minute}, {3, 0, 4 * time.Minute},
+		{10, 0, 10 * time.Minute}, {1, 5 * time.Minute, 5 * time.Minute}, {10, time.Hour, time.Hour},
+	}
+	for _, c := range cases {
+		if got := backoff(30*time.Second, c.failures, c.server); got != c.want {
+			t.Errorf("backoff(%d, %v) = %v, want %v", c.failures, c.server, got, c.want)
+		}
+	}
+}
+
+func TestTextField(t *testing.T) {
+	f := newTextField(10, 2, 30)
+	for _, k := range []string{"h", "e", "l", "l", "o", "space", "w", "o", "r", "l", "d"} {
+		f.Update(keyOf(k))
+	}
+	if f.Value() != "hello world" {
+		t.Fatalf("typed %q", f.Value())
+	}
+	view, x, y := f.View("")
+	if view != "hello worl\nd         " || x != 1 || y != 1 {
+		t.Fatalf("view %q cursor %d,%d", view, x, y)
+	}
+	f.Update(tea.KeyPressMsg{Code: 'w', Mod: tea.ModCtrl}) // delete word
+	if f.Value() != "hello " {
+		t.Fatalf("ctrl+w left %q", f.Value())
+	}
+	f.Update(tea.KeyPressMsg{Code: tea.KeyHome})
+	f.Update(tea.PasteMsg{Content: "say\x1b[2J\n\t"})
+	if f.Value() != "say  hello " {
+		t.Fatalf("paste gave %q", f.Value())
+	}
+	f.Update(tea.KeyPressMsg{Code: 'k', Mod: tea.ModCtrl}) // delete to end
+	if f.Value() != "say  " {
+		t.Fatalf("ctrl+k left %q", f.Value())
+	}
+	f.SetValue(strings.Repeat("x", 50))
+	if len(f.Value()) != 30 {
+		t.Fatalf("limit not kept: %d", len(f.Value()))
+	}
+	_, _, y = f.View("")
+	if y != 1 {
+		t.Fatalf("the cursor row is not kept in view: %d", y)
+	}
+	f.SetValue("")
+	if view, _, _ := f.View("type"); !strings.HasPrefix(view, "type") {
+		t.Fatalf("placeholder missing: %q", view)
+	}
+}

@@ -184,7 +184,11 @@ func (c *Client) resolveAmbiguous(ctx context.Context, res DecisionResult, ref R
 	case res.Attempts < maxPatches:
 		return res, true // still open and undecided: the PATCH did not land
 	default:
-		res.Outcome, res.Err = OutcomeUnknown, &unknownOutcomeError{cause: cause}
+		// Still open and undecided after the last try: neither PATCH
+		// landed. That is a failure, safe to retry (should one land late,
+		// the retry's 409 reads back as ours); unknown is kept for when
+		// the stage cannot be read at all.
+		res.Outcome, res.Err = OutcomeFailed, fmt.Errorf("not applied: the stage is still undecided after %d tries (last: %w); safe to retry", res.Attempts, cause)
 	}
 	return res, false
 }

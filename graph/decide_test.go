@@ -241,12 +241,19 @@ func TestDecideAmbiguousUndecidedRetriesOnce(t *testing.T) {
 	}
 }
 
-func TestDecideAmbiguousTwiceIsUnknown(t *testing.T) {
+// Two ambiguous failures, but the stage reads back open and undecided:
+// nothing landed, so it is a failure (safe to retry), not "unknown", and
+// no third PATCH goes out.
+func TestDecideAmbiguousTwiceStillUndecidedIsFailed(t *testing.T) {
 	st := undecided()
 	st.onPatch = func(int) string { return "500" }
 	res := decideOnce(t, newStageServer(t, st), Approve)
-	if res.Outcome != OutcomeUnknown || res.Attempts != 2 || st.patches != 2 || !errors.Is(res.Err, ErrOutcomeUnknown) {
+	if res.Outcome != OutcomeFailed || res.Attempts != 2 || st.patches != 2 || errors.Is(res.Err, ErrOutcomeUnknown) {
 		t.Fatalf("%+v, %d PATCHes", res, st.patches)
+	}
+	var ge *Error
+	if msg := res.Err.Error(); !errors.As(res.Err, &ge) || ge.StatusCode != 500 || !strings.Contains(msg, "still undecided") || !strings.Contains(msg, "safe to retry") {
+		t.Fatalf("error %q must keep the Graph error and say the stage is still undecided", msg)
 	}
 }
 

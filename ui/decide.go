@@ -165,10 +165,13 @@ func (m *Model) checkFormTargets() {
 	if f == nil {
 		return
 	}
+	text := strings.TrimSpace(f.input.Value())
 	kept := f.targets[:0]
 	for _, it := range f.targets {
 		if now, ok := m.inbox.items[it.a.Ref]; ok && now == it && it.decidable() {
 			kept = append(kept, it)
+		} else if text != "" {
+			m.drafts[it.a.Ref] = text // should it come back, the text waits for it
 		}
 	}
 	gone := len(f.targets) - len(kept)

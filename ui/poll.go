@@ -117,10 +117,30 @@ func (m *Model) applySnapshot(s *graph.Snapshot) tea.Cmd {
 		delete(m.decided, a.Ref) // a new stage of it waits for me
 		return false
 	}
-	keep := func(it *item) bool { return it.state == stateQueued || it.state == stateSending }
-	arrived := m.inbox.replace(s.Approvals, m.loaded, skip, keep)
+	// A source that could not be listed, or an approval whose stages could
+	// not be read this time, keeps what was last read: a passing failure
+	// must not make requests (with their marks, drafts and open form)
+	// vanish as if decided elsewhere.
+	failed := make(map[graph.Source]bool, len(s.Errors))
+	for _, e := range s.Errors {
+		failed[e.Source] = true
+	}
+	unread := map[graph.Ref]bool{}
+	skipOrKeep := func(a *graph.Approval) bool {
+		if len(a.Stages) == 0 && a.Problem != "" {
+			if it, ok := m.inbox.items[a.Ref]; ok && len(it.a.Stages) > 0 {
+				unread[a.Ref] = true // keep it as last read
+				return true
+			}
+		}
+		return skip(a)
+	}
+	keep := func(it *item) bool {
+		return it.state == stateQueued || it.state == stateSending || failed[it.a.Source] || unread[it.a.Ref]
+	}
+	arrived := m.inbox.replace(s.Approvals, m.loaded, skipOrKeep, keep)
 	for ref := range m.decided {
-		if !present[ref] {
+		if !present[ref] && !failed[ref.Source] {
 			delete(m.decided, ref)
 		}
 	}

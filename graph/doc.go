@@ -17,6 +17,7 @@
 //	errors.go     *Error and the sentinels for errors.Is
 //	wire.go       the private v1.0 JSON shapes, with tolerant decoders
 //	normalize.go  wire shapes → Approval / Stage, and deadline estimates
+//	intern.go     one shared copy of the strings approvals repeat
 //	list.go       "waiting for me" listings, following @odata.nextLink
 //	batch.go      up to 20 GETs per $batch, inner 429s retried
 //	details.go    stages for many approvals at once

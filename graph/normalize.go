@@ -37,6 +37,7 @@ func fromAssignmentRequest(w wireAssignmentRequest) Approval {
 	for _, ans := range w.Answers {
 		a.Answers = append(a.Answers, fromAnswer(ans))
 	}
+	internShared(&a)
 	return a
 }
 
@@ -79,6 +80,7 @@ func fromGroupRequest(w wireGroupRequest) Approval {
 		!strings.EqualFold(w.CreatedBy.User.ID, a.Target.ID) {
 		a.Requestor = Subject{ID: w.CreatedBy.User.ID, DisplayName: w.CreatedBy.User.DisplayName}
 	}
+	internShared(&a)
 	return a
 }
 
@@ -148,11 +150,11 @@ func rawText(b json.RawMessage) string {
 func fromStage(w wireStage) Stage {
 	return Stage{
 		ID:            w.ID,
-		DisplayName:   w.DisplayName,
+		DisplayName:   intern(w.DisplayName),
 		AssignedToMe:  w.AssignedToMe,
 		Status:        StageStatus(canonical(w.Status, string(StageInProgress), string(StageInitializing), string(StageCompleted), string(StageExpired))),
 		Result:        ReviewResult(canonical(w.ReviewResult, string(NotReviewed), string(Approved), string(Denied))),
-		ReviewedBy:    Identity{ID: w.ReviewedBy.ID, DisplayName: w.ReviewedBy.DisplayName},
+		ReviewedBy:    Identity{ID: intern(w.ReviewedBy.ID), DisplayName: intern(w.ReviewedBy.DisplayName)},
 		ReviewedAt:    w.ReviewedAt.Time,
 		Justification: w.Justification,
 	}

@@ -46,7 +46,7 @@ func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
 	}
 
 	approvals, fresh := c.withDetails(ctx, ok)
-	c.remember(ok, fresh, epoch)
+	c.remember(ok, approvals, fresh, epoch)
 
 	sortApprovals(approvals)
 	snap.Approvals = approvals
@@ -62,15 +62,30 @@ func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
 	return snap, nil
 }
 
+// freshEntry is an approval read by this refresh that is worth caching:
+// its index in the refresh's output and its listing fingerprint.
+type freshEntry struct {
+	index int
+	print uint64
+}
+
 // withDetails pairs each listed approval with its stages: from the cache
 // when the listing entry is unchanged, else read now. It returns the
-// approvals to show and the cache entries worth keeping from this read.
-func (c *Client) withDetails(ctx context.Context, ls []listing) ([]Approval, map[Ref]cacheEntry) {
-	var out []Approval
-	var need []listed
+// approvals to show and which of them are worth keeping from this read.
+// (The output is sized once and the entries to read are pointed to, not
+// copied: at 10,000 approvals the copies were most of a cold refresh's
+// peak memory.)
+func (c *Client) withDetails(ctx context.Context, ls []listing) ([]Approval, []freshEntry) {
+	total := 0
+	for _, l := range ls {
+		total += len(l.items)
+	}
+	out := make([]Approval, 0, total)
+	var need []*listed
 	c.mu.Lock()
 	for _, l := range ls {
-		for _, it := range l.items {
+		for i := range l.items {
+			it := &l.items[i]
 			if e, ok := c.cache[it.approval.Ref]; ok && e.print == it.print {
 				out = append(out, e.approval)
 				continue
@@ -85,27 +100,27 @@ func (c *Client) withDetails(ctx context.Context, ls []listing) ([]Approval, map
 		refs[i] = it.approval.Ref
 	}
 	details := c.fetchDetails(ctx, refs)
-	fresh := make(map[Ref]cacheEntry, len(need))
+	var fresh []freshEntry
 	for _, it := range need {
 		d := details[it.approval.Ref]
 		if d.gone {
 			continue
 		}
-		a := it.approval
+		out = append(out, it.approval)
+		a := &out[len(out)-1]
 		a.Stages, a.Problem = d.stages, d.problem
-		estimateDeadline(&a, c.stageTimeouts[a.Source])
-		out = append(out, a)
+		estimateDeadline(a, c.stageTimeouts[a.Source])
 		if d.lasting {
-			fresh[a.Ref] = cacheEntry{print: it.print, approval: a}
+			fresh = append(fresh, freshEntry{index: len(out) - 1, print: it.print})
 		}
 	}
 	return out, fresh
 }
 
-// remember stores fresh entries and drops those of listed sources that
-// are no longer listed. Entries forgotten since the refresh began (a
-// decision landed meanwhile) are not brought back.
-func (c *Client) remember(ls []listing, fresh map[Ref]cacheEntry, epoch uint64) {
+// remember stores the fresh entries of approvals and drops those of listed
+// sources that are no longer listed. Entries forgotten since the refresh
+// began (a decision landed meanwhile) are not brought back.
+func (c *Client) remember(ls []listing, approvals []Approval, fresh []freshEntry, epoch uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, l := range ls {
@@ -119,11 +134,12 @@ func (c *Client) remember(ls []listing, fresh map[Ref]cacheEntry, epoch uint64) 
 			}
 		}
 	}
-	for ref, e := range fresh {
-		if c.forgot[ref] > epoch {
+	for _, f := range fresh {
+		a := approvals[f.index]
+		if c.forgot[a.Ref] > epoch {
 			continue
 		}
-		c.cache[ref] = e
+		c.cache[a.Ref] = cacheEntry{print: f.print, approval: a}
 	}
 }
 

@@ -219,6 +219,9 @@ func (t *wireTime) UnmarshalJSON(b []byte) error {
 
 func parseTime(s string) time.Time {
 	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{} // null, or a stage not reviewed yet: no parse errors to build
+	}
 	for _, layout := range timeLayouts {
 		if v, err := time.Parse(layout, s); err == nil {
 			return v.UTC()

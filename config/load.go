@@ -79,7 +79,7 @@ func Load(opts LoadOptions) (*Config, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("%s: no such config file", path)
 	default:
-		return nil, err
+		return nil, fmt.Errorf("config file: %w", err) // a folder, no permission, an I/O error
 	}
 	for name := range f.profiles {
 		c.Profiles = append(c.Profiles, name)

@@ -77,6 +77,9 @@ func checkDecision(req DecisionRequest) error {
 		return errors.New("graph: no approval id; nothing was sent")
 	case req.StageID == "":
 		return errors.New("graph: no stage id; nothing was sent")
+	case JustificationLength(req.Justification) > MaxJustification:
+		return fmt.Errorf("graph: the justification is %d characters, more than %d; nothing was sent",
+			JustificationLength(req.Justification), MaxJustification)
 	}
 	return nil
 }

@@ -350,13 +350,19 @@ func TestDecideRejectsBadRequests(t *testing.T) {
 		{Ref: testRef, StageID: testStage, Decision: "Approved"},
 		{Ref: testRef, Decision: Approve},
 		{StageID: testStage, Decision: Deny},
+		{Ref: testRef, StageID: testStage, Decision: Deny, Justification: strings.Repeat("審", MaxJustification+1)},
 	} {
-		if res := c.Decide(t.Context(), req); res.Outcome != OutcomeFailed || res.Attempts != 0 {
+		if res := c.Decide(t.Context(), req); res.Outcome != OutcomeFailed || res.Attempts != 0 || !strings.Contains(res.Err.Error(), "nothing was sent") {
 			t.Fatalf("%+v", res)
 		}
 	}
-	if st.patches != 0 {
-		t.Fatalf("%d PATCHes", st.patches)
+	// At the limit exactly (counted in characters, not bytes) it goes out.
+	at := DecisionRequest{Ref: testRef, StageID: testStage, Decision: Deny, Justification: strings.Repeat("審", MaxJustification)}
+	if res := c.Decide(t.Context(), at); res.Outcome != OutcomeDenied {
+		t.Fatalf("a justification of exactly %d characters: %+v", MaxJustification, res)
+	}
+	if st.patches != 1 {
+		t.Fatalf("%d PATCHes, want only the one within the limit", st.patches)
 	}
 }
 

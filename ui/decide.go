@@ -66,7 +66,9 @@ func (m *Model) openForm(d graph.Decision) tea.Cmd {
 	}
 	f.required = d == graph.Deny || m.opts.RequireApproveJustification
 	f.templates = m.opts.Templates[d]
-	f.input = newTextField(m.width-m.styles.FormBox.GetHorizontalFrameSize(), 2, 2000)
+	// The field holds more than can be sent, so a long paste is kept
+	// whole to be shortened, not cut silently.
+	f.input = newTextField(m.width-m.styles.FormBox.GetHorizontalFrameSize(), 2, sanitize.MaxRunes)
 	for _, it := range f.targets {
 		if draft, ok := m.drafts[it.a.Ref]; ok {
 			f.input.SetValue(draft)
@@ -141,6 +143,11 @@ func (m *Model) submitForm() tea.Cmd {
 	text := strings.TrimSpace(f.input.Value())
 	if f.required && text == "" {
 		f.problem = "A justification is required to " + decisionWord(f.decision) + "."
+		return nil
+	}
+	if n := graph.JustificationLength(text); n > graph.MaxJustification {
+		f.problem = "Too long: " + strconv.Itoa(n) + " characters, at most " + strconv.Itoa(graph.MaxJustification) +
+			" can be sent. Shorten it; nothing was sent."
 		return nil
 	}
 	targets := make([]*item, 0, len(f.targets))
@@ -218,8 +225,17 @@ func (m *Model) formView(width int) string {
 	case len(f.templates) > 0:
 		label += " · " + plural(len(f.templates), "template") + " on tab"
 	}
+	counter, over := justificationCounter(f.input.Value())
 	if len(f.targets) > 1 {
-		label += " · " + sanitize.Truncate(f.targetList(), max(0, inner-sanitize.Width(label)-3))
+		label += " · " + sanitize.Truncate(f.targetList(), max(0, inner-sanitize.Width(label)-sanitize.Width(counter)-3))
+	}
+	labelLine := s.Label.Render(sanitize.Truncate(label, max(0, inner-sanitize.Width(counter))))
+	if counter != "" {
+		style := s.Muted
+		if over {
+			style = s.Bad
+		}
+		labelLine += style.Render(counter)
 	}
 	hint := s.Muted.Render(sanitize.Truncate(m.formHint(), inner))
 	if f.problem != "" {
@@ -236,11 +252,21 @@ func (m *Model) formView(width int) string {
 	input, _, _ := f.input.View(s.Muted.Render(sanitize.Truncate(placeholder, inner)))
 	body := strings.Join([]string{
 		titleStyle.Render(sanitize.Truncate(title, inner)),
-		s.Label.Render(sanitize.Truncate(label, inner)),
+		labelLine,
 		input,
 		hint,
 	}, "\n")
 	return s.FormBox.Width(width).Render(body)
+}
+
+// justificationCounter is " · 912/1000" once the text nears the most that
+// can be sent, and whether it is over; "" while it is far from it.
+func justificationCounter(text string) (string, bool) {
+	n := graph.JustificationLength(strings.TrimSpace(text))
+	if n < graph.MaxJustification*9/10 {
+		return "", false
+	}
+	return " · " + strconv.Itoa(n) + "/" + strconv.Itoa(graph.MaxJustification), n > graph.MaxJustification
 }
 
 // targetList names the first few targets: "Ada, Bob and 3 more".

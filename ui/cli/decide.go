@@ -41,9 +41,10 @@ or unknown (check before retrying). Every attempt and outcome is written to
 the decision journal first (see approvals history).
 
 ID is accessPackage:<id>, group:<id>, or a bare id (looked up in both).
---justification - reads the justification from standard input.
+--justification - reads the justification from standard input. A
+justification has at most %d characters.
 
-Exit code 0 when every decision was applied, 3 when some were not.`, strings.ToUpper(verb[:1])+verb[1:]),
+Exit code 0 when every decision was applied, 3 when some were not.`, strings.ToUpper(verb[:1])+verb[1:], graph.MaxJustification),
 		Example: fmt.Sprintf("  approvals %s accessPackage:5e2b1f4c-7d0a-4a33-9c1e-0f6f2b1d9a10 --justification \"Ticket INC-1042 checked\"\n  approvals list --json | jq -r '.approvals[].id' | xargs approvals %s -j \"Quarterly review\"", verb, verb),
 		Args: func(_ *cobra.Command, ids []string) error {
 			if len(ids) == 0 {
@@ -59,6 +60,9 @@ Exit code 0 when every decision was applied, 3 when some were not.`, strings.ToU
 			text, err := a.justification(justification)
 			if err != nil {
 				return err
+			}
+			if n := graph.JustificationLength(text); n > graph.MaxJustification {
+				return usagef("the justification is %d characters; at most %d are sent", n, graph.MaxJustification)
 			}
 			s, err := a.session(cmd, true)
 			if err != nil {

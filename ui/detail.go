@@ -74,13 +74,29 @@ func wrap(s string, w int) []string {
 	return lines
 }
 
+// maxFieldLines bounds a field's value (and the title): a name or a
+// description hundreds of lines long must not push the justification and
+// the stages out of view. Justifications are shown whole.
+const maxFieldLines = 4
+
+// capLines keeps the first n lines, ending the last with an ellipsis when
+// something was cut.
+func capLines(lines []string, n, w int) []string {
+	if len(lines) <= n {
+		return lines
+	}
+	lines = lines[:n]
+	lines[n-1] = ansi.Truncate(lines[n-1], max(0, w-1), "") + sanitize.Ellipsis
+	return lines
+}
+
 // field adds "Label      value", the value wrapped under itself.
 func (d *detailWriter) field(label, value string) {
 	if strings.TrimSpace(value) == "" {
 		return
 	}
 	lbl := d.m.styles.Label.Render(cell(label, labelWidth))
-	for i, l := range wrap(value, d.width-labelWidth) {
+	for i, l := range capLines(wrap(value, d.width-labelWidth), maxFieldLines, d.width-labelWidth) {
 		if i == 0 {
 			d.add(lbl + l)
 		} else {
@@ -106,7 +122,7 @@ func (d *detailWriter) para(text string, style func(string) string) {
 
 func (d *detailWriter) describe(it *item) {
 	m, a, s := d.m, it.a, d.m.styles
-	for _, l := range wrap(it.title(), d.width) {
+	for _, l := range capLines(wrap(it.title(), d.width), maxFieldLines/2, d.width) {
 		d.add(s.Title.Render(l))
 	}
 	d.add(s.Muted.Render(sanitize.Truncate(kindLong(a.Kind), d.width)))

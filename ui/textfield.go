@@ -40,7 +40,7 @@ func (f *textField) SetWidth(w int) { f.width = max(1, w) }
 
 // insert puts sanitized text at the cursor, within the limit.
 func (f *textField) insert(s string) {
-	r := []rune(sanitize.Line(s))
+	r := []rune(sanitize.Input(s))
 	if f.limit > 0 {
 		r = r[:max(0, min(len(r), f.limit-len(f.runes)))]
 	}

@@ -24,12 +24,18 @@ const MaxRunes = 4096
 // whole, line breaks and tabs become spaces, other controls and bidi
 // formatting characters are dropped, invalid UTF-8 becomes U+FFFD, and
 // leading combining marks (which would fuse with the previous column) are
-// dropped. Values longer than MaxRunes are cut with an ellipsis.
-func Line(s string) string { return clean(s, false) }
+// dropped. Emoji sequences whose width depends on the terminal are reduced
+// to their first code point (see width.go). Values longer than MaxRunes
+// are cut with an ellipsis.
+func Line(s string) string { return uniformWidth(clean(s, false)) }
 
 // Text is Line that keeps line breaks ("\r\n" and "\r" become "\n"), for
 // multi-line values such as justifications.
-func Text(s string) string { return clean(s, true) }
+func Text(s string) string { return uniformWidth(clean(s, true)) }
+
+// Input is Line for text the user types: as safe, but emoji sequences are
+// kept as typed, since it is the user's own words that will be sent.
+func Input(s string) string { return clean(s, false) }
 
 // Truncate cuts an already sanitized string to at most width terminal
 // columns, ending it with an ellipsis when something was cut. Wide

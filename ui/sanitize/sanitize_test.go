@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func TestLine(t *testing.T) {
@@ -30,7 +32,15 @@ func TestLine(t *testing.T) {
 		{"leading combining mark", "\u0301abc", "abc"},
 		{"inner combining mark kept", "e\u0301", "e\u0301"},
 		{"cjk kept", "山田太郎", "山田太郎"},
-		{"emoji kept", "👩‍💻 dev", "👩‍💻 dev"},
+		{"emoji kept", "😀 dev 山田", "😀 dev 山田"},
+		// Sequences some terminals draw wider than others: their base.
+		{"zwj sequence", "👩‍💻 dev", "👩 dev"},
+		{"skin tone", "ok 👍🏽!", "ok 👍!"},
+		{"emoji presentation", "❤️", "❤"},
+		{"keycap", "1️⃣", "1"},
+		{"flag kept", "🇩🇪", "🇩🇪"},
+		{"lone regional indicator", "🇩x", "\uFFFDx"},
+		{"indic conjunct kept", "नमस्ते", "नमस्ते"},
 		{"charset escape", "a\x1b(Bb", "ab"},
 		{"unterminated osc swallows rest", "a\x1b]0;title", "a"},
 		{"lone esc at end", "a\x1b", "a"},
@@ -116,6 +126,7 @@ func FuzzSanitize(f *testing.F) {
 	for _, s := range []string{
 		"plain", "\x1b[2J", "\x1b]52;c;aGk=\x07", "\x1b]8;;u\x1b\\t\x1b]8;;\x1b\\", "\u009b31m",
 		"\u202e", "\x08\x08", "\xff\xfe", "\u0301", "山田", "👩‍💻", "a\r\nb", "\x1bP\x1b\\",
+		"👍🏽", "❤️", "1️⃣", "🇩🇪🇩", "🏳️‍🌈", "नमस्ते",
 	} {
 		f.Add(s, 10)
 	}
@@ -144,6 +155,18 @@ func FuzzSanitize(f *testing.F) {
 		// Sanitizing is idempotent: clean text stays as it is.
 		if once := Line(s); Line(once) != once {
 			t.Fatalf("Line is not idempotent on %q", s)
+		}
+		// No emoji sequence whose width depends on the terminal is left.
+		for rest := Line(s); rest != ""; {
+			cluster, _ := ansi.FirstGraphemeCluster(rest, ansi.GraphemeWidth)
+			if cluster == "" {
+				break
+			}
+			if _, ambiguous := reduceEmoji(cluster); ambiguous {
+				t.Fatalf("Line(%q) keeps %q, %d columns or %d depending on the terminal", s, cluster,
+					ansi.StringWidth(cluster), ansi.StringWidthWc(cluster))
+			}
+			rest = rest[len(cluster):]
 		}
 	})
 }

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/lipgloss/v2"
-
 	"approvals/graph"
 	"approvals/ui/sanitize"
 )
@@ -27,6 +25,9 @@ type rowCache struct {
 
 // cell pads or cuts sanitized s to exactly w columns.
 func cell(s string, w int) string {
+	if asciiFits(s, w) {
+		return s + strings.Repeat(" ", w-len(s))
+	}
 	s = sanitize.Truncate(s, w)
 	if pad := w - sanitize.Width(s); pad > 0 {
 		s += strings.Repeat(" ", pad)
@@ -36,11 +37,29 @@ func cell(s string, w int) string {
 
 // cellRight is cell aligned right.
 func cellRight(s string, w int) string {
+	if asciiFits(s, w) {
+		return strings.Repeat(" ", w-len(s)) + s
+	}
 	s = sanitize.Truncate(s, w)
 	if pad := w - sanitize.Width(s); pad > 0 {
 		s = strings.Repeat(" ", pad) + s
 	}
 	return s
+}
+
+// asciiFits reports whether s is printable ASCII (one column per byte) no
+// wider than w. Most names and labels are, and measuring them by grapheme
+// was half the time of a frame whose rows were all new.
+func asciiFits(s string, w int) bool {
+	if len(s) > w {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // stateLabel is the DUE column while a decision is pending or done.
@@ -108,19 +127,21 @@ func (m *Model) row(it *item, width int, selected bool) string {
 	}
 	c := rowColumns(width)
 	p := m.rowParts(it, c)
+	pens := m.styles.rows
 	var text string
 	if selected {
 		plain := p.gutter + p.due + " " + p.kind + " " + p.requestor + " " + p.resource + " " + p.stage + " " + p.age
-		text = m.styles.Selected.Render(cell(plain, width))
+		text = pens.selected.paint(cell(plain, width))
 	} else {
-		s := m.styles
-		reqStyle := lipgloss.NewStyle()
+		req := pens.plain
 		if it.isNew {
-			reqStyle = s.New
+			req = pens.fresh
 		}
-		text = s.Marked.Render(p.gutter) + m.dueStyle(it).Render(p.due) + " " + s.Muted.Render(p.kind) + " " +
-			reqStyle.Render(p.requestor) + " " + p.resource + " " + s.Muted.Render(p.stage) + " " + s.Muted.Render(p.age)
-		if pad := width - sanitize.Width(p.gutter+p.due+p.kind+p.requestor+p.resource+p.stage+p.age) - 5; pad > 0 {
+		text = pens.marked.paint(p.gutter) + m.duePen(it).paint(p.due) + " " + pens.muted.paint(p.kind) + " " +
+			req.paint(p.requestor) + " " + p.resource + " " + pens.muted.paint(p.stage) + " " + pens.muted.paint(p.age)
+		// every cell but the gutter is exactly its column's width
+		used := sanitize.Width(p.gutter) + c.due + c.kind + c.requestor + c.resource + c.stage + c.age + 5
+		if pad := width - used; pad > 0 {
 			text += strings.Repeat(" ", pad)
 		}
 	}
@@ -128,33 +149,33 @@ func (m *Model) row(it *item, width int, selected bool) string {
 	return text
 }
 
-// dueStyle colours the DUE column: outcomes by their meaning, deadlines by
+// duePen colours the DUE column: outcomes by their meaning, deadlines by
 // how close they are.
-func (m *Model) dueStyle(it *item) lipgloss.Style {
-	s := m.styles
+func (m *Model) duePen(it *item) pen {
+	p := m.styles.rows
 	switch it.state {
 	case stateQueued, stateSending:
-		return s.Warn
+		return p.warn
 	case stateDone:
 		switch it.result.Outcome {
 		case graph.OutcomeApproved, graph.OutcomeDenied:
-			return s.Ok
+			return p.ok
 		case graph.OutcomeAlreadyDecided, graph.OutcomeGone, graph.OutcomeCancelled:
-			return s.Muted
+			return p.muted
 		default:
-			return s.Bad
+			return p.bad
 		}
 	}
 	d := it.a.Deadline
 	switch {
 	case d.IsZero():
-		return s.Muted
+		return p.muted
 	case !d.After(m.now):
-		return s.Bad
+		return p.bad
 	case d.Sub(m.now) < 24*time.Hour:
-		return s.Warn
+		return p.warn
 	}
-	return lipgloss.NewStyle()
+	return p.plain
 }
 
 // listHeader is the column titles, the sorted one highlighted; drawn

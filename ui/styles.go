@@ -62,6 +62,8 @@ type Styles struct {
 	MyStage, Border, FormBox    lipgloss.Style
 	FormTitle, Key              lipgloss.Style
 	Help                        help.Styles
+
+	rows rowPens // the row styles as pens (see pen.go)
 }
 
 // newStyles builds the styles for a theme. dark matters for "auto" only;
@@ -130,5 +132,6 @@ func newStyles(theme string, dark, noColor bool) Styles {
 	if noColor {
 		s.Help.ShortDesc, s.Help.FullDesc = lipgloss.NewStyle(), lipgloss.NewStyle()
 	}
+	s.rows = newRowPens(s)
 	return s
 }

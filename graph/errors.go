@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Sentinels for errors.Is on an *Error. Match on these (the HTTP status),
@@ -154,16 +156,36 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
-// oneLine collapses whitespace and control characters so an error string
-// is always one line, and caps its length.
+// oneLine removes escape sequences whole (their payload too, so a hostile
+// message leaves no debris), collapses whitespace and control characters
+// so an error string is always one line, and caps its length.
 func oneLine(s string, max int) string {
-	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+	s = strings.Join(strings.FieldsFunc(ansi.Strip(c1As7Bit(s)), func(r rune) bool {
 		return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == ' ' || r == '\u2028' || r == '\u2029'
 	}), " ")
 	if r := []rune(s); len(r) > max {
 		s = string(r[:max]) + "…"
 	}
 	return s
+}
+
+// c1As7Bit rewrites C1 controls (U+0080–U+009F) as their 7-bit ESC
+// forms, so that ansi.Strip removes the sequences they open too.
+func c1As7Bit(s string) string {
+	isC1 := func(r rune) bool { return r >= 0x80 && r <= 0x9f }
+	if !strings.ContainsFunc(s, isC1) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isC1(r) {
+			b.WriteByte(0x1b)
+			b.WriteByte(byte(r - 0x40))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func firstNonEmpty(vs ...string) string {

@@ -74,7 +74,7 @@ func TestExitCodesAndReport(t *testing.T) {
 		{config.Errors{{Where: "c.toml:1", Key: "a", Msg: "m"}, {Where: "c.toml:2", Key: "b", Msg: "n"}}, 1,
 			"approvals: c.toml:1: a: m\napprovals: c.toml:2: b: n\n"},
 		{&silentError{code: 3}, 3, ""},
-		{&graph.Error{StatusCode: 400, Message: "bad \u202eevil\x1b[2J \u009b"}, 1, "approvals: 400 Bad Request: bad evil [2J\n"},
+		{&graph.Error{StatusCode: 400, Message: "bad \u202eevil\x1b[2J \u009b"}, 1, "approvals: 400 Bad Request: bad evil\n"}, // sequences go whole
 	}
 	for _, tc := range cases {
 		var b bytes.Buffer

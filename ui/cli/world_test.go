@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -109,11 +110,12 @@ func tenant() *sim.Tenant {
 
 // world is a simulated tenant on loopback and a private home folder.
 type world struct {
-	t    *testing.T
-	sim  *sim.Server
-	url  string
-	home string
-	env  map[string]string
+	t        *testing.T
+	sim      *sim.Server
+	url      string
+	home     string
+	env      map[string]string
+	identity string // who the simulator sees; default meID
 }
 
 func newWorld(t *testing.T) *world {
@@ -194,7 +196,7 @@ func (w *world) run(stdin string, args ...string) runResult {
 	Attach(root, Setup{
 		Stdin: strings.NewReader(stdin), Stdout: &stdout, Stderr: &stderr,
 		Getenv: func(k string) string { return w.env[k] }, Now: func() time.Time { return now }, Loc: time.UTC,
-		Transport: swapToken{identity: meID},
+		Transport: swapToken{identity: cmp.Or(w.identity, meID)},
 	})
 	root.SetArgs(append([]string{}, args...)) // nil would mean os.Args
 	err := root.ExecuteContext(context.Background())

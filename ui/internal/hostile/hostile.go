@@ -6,6 +6,7 @@
 package hostile
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -265,4 +266,25 @@ func unsafeRune(r rune) string {
 
 func around(s string, i int) string {
 	return s[max(0, i-20):min(len(s), i+20)]
+}
+
+// CheckJSON is CheckText for JSON output, which keeps server values
+// exactly: an attack's payload may be there as data, but nothing a
+// terminal acts on (escape and control characters are written as \u
+// escapes). It also checks that s is JSON.
+func CheckJSON(s string) []string {
+	var problems []string
+	if !json.Valid([]byte(s)) {
+		problems = append(problems, "not valid JSON")
+	}
+	if !utf8.ValidString(s) {
+		problems = append(problems, "invalid UTF-8")
+	}
+	for i, r := range s {
+		if why := unsafeRune(r); why != "" {
+			problems = append(problems, fmt.Sprintf("%s %U at byte %d: %q", why, r, i, around(s, i)))
+			break
+		}
+	}
+	return problems
 }

@@ -15,6 +15,7 @@ import (
 	"approvals/graph/auth"
 	"approvals/graph/sim"
 	"approvals/ui"
+	"approvals/ui/bench"
 	"approvals/ui/cli"
 	"approvals/ui/demo"
 )
@@ -34,6 +35,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newSimCmd())
 	cli.Attach(root, cli.Setup{Inbox: runInbox}) // list, show, approve, deny, history, login, logout, config; global flags
 	root.AddCommand(newDemoCmd())
+	root.AddCommand(bench.Command()) // hidden: the README's performance table (measures this binary)
 	return root
 }
 

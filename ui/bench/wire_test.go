@@ -1,0 +1,51 @@
+package bench
+
+import (
+	"testing"
+	"time"
+)
+
+// Byte budgets (design §7). The renderer writes the same bytes for the
+// same screens, and the tenant, clock, size, colour profile and TERM are
+// fixed, so these are asserted, not timed. (200 approvals rather than the
+// table's 1,000 keeps the test quick; only the count in the title differs.)
+func TestWireBudgets(t *testing.T) {
+	b, err := MeasureWire(t.Context(), WireWidth, 200, 20*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d×%d: %+v", WireWidth, WireHeight, b)
+	if b.N != 200 {
+		t.Fatalf("%d approvals loaded, want 200", b.N)
+	}
+	if b.FirstFrame > FirstFrameBudget || b.FirstFrame+b.Loaded > FirstScreenBudget {
+		t.Errorf("first frame %d B (budget %d), with the inbox loaded %d B (budget %d)",
+			b.FirstFrame, FirstFrameBudget, b.FirstFrame+b.Loaded, FirstScreenBudget)
+	}
+	if b.Repaint < 4000 {
+		t.Errorf("a full repaint wrote only %d B: was the screen drawn at all?", b.Repaint)
+	}
+	// In the wide layout a cursor move also brings the newly selected
+	// approval's detail pane (its text differs): a fraction of a repaint.
+	if b.CursorMove > 2*1024 || b.CursorMove*4 > b.Repaint {
+		t.Errorf("a cursor move wrote %d B; a full repaint is %d B", b.CursorMove, b.Repaint)
+	}
+	if b.IdlePolls < 3 || b.IdleBytes != 0 {
+		t.Errorf("%d polls with identical data wrote %d B, want 0", b.IdlePolls, b.IdleBytes)
+	}
+	if b.TypedChar == 0 || b.TypedChar > TypedCharBudget {
+		t.Errorf("one typed character wrote %d B (budget %d)", b.TypedChar, TypedCharBudget)
+	}
+}
+
+// In the list-only layout a cursor move rewrites the two rows it touches.
+func TestWireCursorMoveListOnly(t *testing.T) {
+	b, err := MeasureWire(t.Context(), NarrowWidth, 200, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d×%d: %+v", NarrowWidth, WireHeight, b)
+	if b.CursorMove == 0 || b.CursorMove >= CursorMoveBudget {
+		t.Errorf("a cursor move wrote %d B, budget < %d", b.CursorMove, CursorMoveBudget)
+	}
+}

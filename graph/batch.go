@@ -152,23 +152,36 @@ func (c *Client) batchOnce(ctx context.Context, chunk []batchGet) map[string]bat
 	if err := r.errorFor(); err != nil {
 		return fail(err)
 	}
-	var w wireBatchResponse
-	if err := decodeBody(r.body, &w); err != nil {
+	replies, err := batchReplies(r.body, byID)
+	if err != nil {
 		return fail(err)
 	}
+	return replies
+}
+
+// batchReplies reads a $batch reply body: each inner reply goes to the key
+// byID names for its id. Replies with ids that were not sent are ignored
+// rather than trusted; every key without a reply gets an error. The error
+// is for a body that is not a $batch reply at all.
+func batchReplies(body []byte, byID map[string]string) (map[string]batchResult, error) {
+	var w wireBatchResponse
+	if err := decodeBody(body, &w); err != nil {
+		return nil, err
+	}
+	out := make(map[string]batchResult, len(byID))
 	for _, item := range w.Responses {
 		key, ok := byID[item.ID]
 		if !ok {
-			continue // an id we did not send: ignore rather than trust
+			continue
 		}
 		out[key] = batchResult{reply: reply{status: item.Status, header: itemHeader(item.Status, item.Headers), body: itemBody(item.Body)}}
 	}
-	for _, g := range chunk {
-		if _, ok := out[g.key]; !ok {
-			out[g.key] = batchResult{err: errors.New("graph: $batch gave no reply for this request")}
+	for _, key := range byID {
+		if _, ok := out[key]; !ok {
+			out[key] = batchResult{err: errors.New("graph: $batch gave no reply for this request")}
 		}
 	}
-	return out
+	return out, nil
 }
 
 // itemHeader is the header of a reply that needs one: a failure (its

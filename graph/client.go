@@ -178,14 +178,17 @@ func withDefaults(o Options, origin *url.URL) Options {
 }
 
 // newTransport is a client-private HTTP transport (no shared global pool)
-// that keeps enough idle connections for DecideConcurrency PATCHes.
+// that keeps enough idle connections for DecideConcurrency PATCHes. It
+// follows no redirects: net/http would resend the bearer token to the same
+// host on another port or over plain http, past checkOrigin. Graph does
+// not redirect these calls; a 3xx comes back as an error.
 func newTransport() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 100
 	t.MaxIdleConnsPerHost = 64
 	t.ForceAttemptHTTP2 = true
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	return &http.Client{Transport: t}
+	return &http.Client{Transport: t, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 // Requests is the number of HTTP requests sent so far; every try counts,

@@ -74,15 +74,24 @@ func (m *Model) shortHelp() []hint {
 }
 
 // helpLine draws the hints that fit in width, dropping the least useful.
+// Each hint is drawn and measured once; trying narrower sets only adds up
+// widths (drawing them afresh for each try was most of a resize's frame).
 func (m *Model) helpLine(width int) string {
-	hs := m.shortHelp()
 	sep := m.styles.Help.ShortSeparator.Render(" · ")
-	for rank := 6; rank >= 0; rank-- {
-		line, w := m.joinHints(hs, sep)
-		if w <= width {
-			return line
+	sepW := ansi.StringWidth(sep)
+	var hs []drawnHint
+	for _, h := range m.shortHelp() {
+		if h.keys == "" {
+			continue
 		}
-		var kept []hint
+		text := m.styles.Help.ShortKey.Render(h.keys) + " " + m.styles.Help.ShortDesc.Render(h.desc)
+		hs = append(hs, drawnHint{text: text, width: ansi.StringWidth(text), drop: h.drop})
+	}
+	for rank := 6; rank >= 0; rank-- {
+		if w := hintsWidth(hs, sepW); w <= width {
+			return joinHints(hs, sep)
+		}
+		var kept []drawnHint
 		for _, h := range hs {
 			if h.drop < rank {
 				kept = append(kept, h)
@@ -90,24 +99,35 @@ func (m *Model) helpLine(width int) string {
 		}
 		hs = kept
 	}
-	line, _ := m.joinHints(hs, sep)
-	return truncateStyled(line, width)
+	return truncateStyled(joinHints(hs, sep), width)
 }
 
-func (m *Model) joinHints(hs []hint, sep string) (string, int) {
-	var b strings.Builder
-	first := true
-	for _, h := range hs {
-		if h.keys == "" {
-			continue
+// drawnHint is a hint as drawn in the help line.
+type drawnHint struct {
+	text        string
+	width, drop int
+}
+
+func hintsWidth(hs []drawnHint, sepW int) int {
+	w := 0
+	for i, h := range hs {
+		if i > 0 {
+			w += sepW
 		}
-		if !first {
+		w += h.width
+	}
+	return w
+}
+
+func joinHints(hs []drawnHint, sep string) string {
+	var b strings.Builder
+	for i, h := range hs {
+		if i > 0 {
 			b.WriteString(sep)
 		}
-		first = false
-		b.WriteString(m.styles.Help.ShortKey.Render(h.keys) + " " + m.styles.Help.ShortDesc.Render(h.desc))
+		b.WriteString(h.text)
 	}
-	return b.String(), ansi.StringWidth(b.String())
+	return b.String()
 }
 
 // helpGroups is the full help, by topic.

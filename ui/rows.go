@@ -28,6 +28,9 @@ func cell(s string, w int) string {
 	if asciiFits(s, w) {
 		return s + strings.Repeat(" ", w-len(s))
 	}
+	if w > 0 && asciiFits(s, len(s)) {
+		return s[:w-1] + sanitize.Ellipsis // one column each
+	}
 	s = sanitize.Truncate(s, w)
 	if pad := w - sanitize.Width(s); pad > 0 {
 		s += strings.Repeat(" ", pad)
@@ -48,8 +51,8 @@ func cellRight(s string, w int) string {
 }
 
 // asciiFits reports whether s is printable ASCII (one column per byte) no
-// wider than w. Most names and labels are, and measuring them by grapheme
-// was half the time of a frame whose rows were all new.
+// wider than w. Most names and labels are, and measuring or cutting them
+// by grapheme was half the time of a frame whose rows were all new.
 func asciiFits(s string, w int) bool {
 	if len(s) > w {
 		return false

@@ -191,6 +191,13 @@ func newTransport() *http.Client {
 	return &http.Client{Transport: t, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
+// String names the client by its Graph root. It keeps the innards (the
+// pipeline caches the token) out of any %v, %s or %#v.
+func (c *Client) String() string { return "graph.Client(" + c.base + ")" }
+
+// GoString is String, for %#v.
+func (c *Client) GoString() string { return c.String() }
+
 // Requests is the number of HTTP requests sent so far; every try counts,
 // and a $batch counts once.
 func (c *Client) Requests() int64 { return c.requests.Load() }

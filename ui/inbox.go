@@ -167,6 +167,8 @@ func compareDeadline(x, y *item) int {
 
 // refilter rebuilds the view from the sorted index, keeping the selection
 // on the same approval, or on the one that followed it when it went away.
+// Each item records its place in the view (viewPos), so finding the
+// selection again needs no map of every item per keystroke.
 func (ib *inbox) refilter() {
 	prev, prevCursor := ib.view, ib.cursor
 	var sel *item
@@ -174,35 +176,42 @@ func (ib *inbox) refilter() {
 		sel = prev[prevCursor]
 	}
 	view := make([]*item, 0, len(ib.sorted))
-	pos := make(map[*item]int, len(ib.sorted))
 	for _, it := range ib.sorted {
+		it.viewPos = -1
 		if ib.matches(it) {
-			pos[it] = len(view)
+			it.viewPos = len(view)
 			view = append(view, it)
 		}
 	}
 	ib.view = view
 	ib.cursor = 0
 	if sel != nil {
-		if i, ok := pos[sel]; ok {
+		if i, ok := ib.position(sel); ok {
 			ib.cursor = i
-		} else if i, ok := nearest(prev, prevCursor, pos); ok {
+		} else if i, ok := ib.nearest(prev, prevCursor); ok {
 			ib.cursor = i
 		}
 	}
 	ib.clamp()
 }
 
+// position is where it is in the view. An item no longer loaded keeps a
+// stale viewPos, hence the check.
+func (ib *inbox) position(it *item) (int, bool) {
+	p := it.viewPos
+	return p, p >= 0 && p < len(ib.view) && ib.view[p] == it
+}
+
 // nearest finds the first item after prev[from] that is still shown, else
 // the last one before it.
-func nearest(prev []*item, from int, pos map[*item]int) (int, bool) {
+func (ib *inbox) nearest(prev []*item, from int) (int, bool) {
 	for i := from + 1; i < len(prev); i++ {
-		if p, ok := pos[prev[i]]; ok {
+		if p, ok := ib.position(prev[i]); ok {
 			return p, true
 		}
 	}
 	for i := min(from, len(prev)) - 1; i >= 0; i-- {
-		if p, ok := pos[prev[i]]; ok {
+		if p, ok := ib.position(prev[i]); ok {
 			return p, true
 		}
 	}

@@ -37,6 +37,7 @@ type item struct {
 	result        graph.DecisionResult // when state == stateDone
 
 	version int // bumps whenever anything drawn for this item changes
+	viewPos int // index in the inbox's filtered view, -1 when filtered out (see refilter)
 	row     rowCache
 	detail  detailCache
 }

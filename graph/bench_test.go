@@ -11,7 +11,9 @@ import (
 
 // Request budgets (design §7): a cold refresh of N approvals costs the
 // listing pages + ceil(N/20) $batch calls, where the naive way costs the
-// pages + N; a warm refresh with nothing new costs the listing pages only.
+// pages + N; a warm refresh with nothing new costs the listing pages only,
+// and one after a new request arrived adds one $batch. (The exact counts
+// are asserted in ui/bench; `approvals bench` also runs the naive way.)
 
 func BenchmarkRefresh(b *testing.B) {
 	for _, n := range []int{50, 500, 5000} {
@@ -30,6 +32,17 @@ func BenchmarkRefresh(b *testing.B) {
 				refresh(b, c)
 			}
 			reportRequests(b, e, func() *graph.Snapshot { return refresh(b, c) })
+		})
+		b.Run(fmt.Sprintf("arrival/N=%d", n), func(b *testing.B) {
+			c := e.client(upn)
+			refresh(b, c)
+			for b.Loop() {
+				b.StopTimer()
+				e.sim.Arrive()
+				b.StartTimer()
+				refresh(b, c)
+			}
+			reportRequests(b, e, func() *graph.Snapshot { e.sim.Arrive(); return refresh(b, c) })
 		})
 	}
 }

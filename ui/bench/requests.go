@@ -36,8 +36,9 @@ type RefreshCost struct {
 	Cold       Cost
 	Steady     Cost // the next poll, nothing changed
 	Arrival    Cost // a poll after one new request arrived
-	ArrivalN   int  // approvals listed after the arrival
-	Naive      Cost // the naive baseline on the same tenant
+	// ArrivalEM and ArrivalGroups are listed after the arrival.
+	ArrivalEM, ArrivalGroups int
+	Naive                    Cost // the naive baseline on the same tenant
 }
 
 // Pages is the number of listing pages for em and groups approvals: each
@@ -51,6 +52,12 @@ func (r RefreshCost) WantCold() int { return Pages(r.EM, r.Groups) + ceilDiv(r.N
 
 // WantSteady is the budget of a poll that finds nothing new: the pages.
 func (r RefreshCost) WantSteady() int { return Pages(r.EM, r.Groups) }
+
+// WantArrival is the budget of the poll after one arrival: its pages + 1.
+func (r RefreshCost) WantArrival() int { return Pages(r.ArrivalEM, r.ArrivalGroups) + 1 }
+
+// ArrivalN is how many approvals were listed after the arrival.
+func (r RefreshCost) ArrivalN() int { return r.ArrivalEM + r.ArrivalGroups }
 
 // WantNaive is what the naive way costs: pages + N.
 func (r RefreshCost) WantNaive() int { return Pages(r.EM, r.Groups) + r.N }
@@ -84,13 +91,7 @@ func MeasureRefresh(ctx context.Context, seed int64, n int, withNaive bool) (Ref
 		return out, err
 	}
 	out.N = len(snap.Approvals)
-	for _, a := range snap.Approvals {
-		if a.Source == graph.SourceGroup {
-			out.Groups++
-		} else {
-			out.EM++
-		}
-	}
+	out.EM, out.Groups = bySource(snap)
 	if _, out.Steady, err = t.refresh(ctx, c); err != nil {
 		return out, err
 	}
@@ -101,7 +102,7 @@ func MeasureRefresh(ctx context.Context, seed int64, n int, withNaive bool) (Ref
 	if snap, out.Arrival, err = t.refresh(ctx, c); err != nil {
 		return out, err
 	}
-	out.ArrivalN = len(snap.Approvals)
+	out.ArrivalEM, out.ArrivalGroups = bySource(snap)
 	if !listed(snap, id) {
 		return out, fmt.Errorf("the new request %s is not in the refresh after it arrived", id)
 	}
@@ -149,4 +150,16 @@ func listed(s *graph.Snapshot, id string) bool {
 		}
 	}
 	return false
+}
+
+// bySource counts the approvals of each source.
+func bySource(s *graph.Snapshot) (em, groups int) {
+	for _, a := range s.Approvals {
+		if a.Source == graph.SourceGroup {
+			groups++
+		} else {
+			em++
+		}
+	}
+	return em, groups
 }

@@ -11,6 +11,7 @@
 //
 // Where things are:
 //
+//	command.go    the cobra command main.go registers
 //	run.go        Run: every measurement, then the table
 //	table.go      rows and the markdown table
 //	machine.go    the header line: CPU, cores, Go version, date, commit

@@ -8,6 +8,7 @@ import (
 
 	"approvals/config"
 	"approvals/graph"
+	"approvals/ui/sanitize"
 )
 
 // Model is the root of the inbox. Use a pointer: every method has a pointer
@@ -287,7 +288,9 @@ func (m *Model) copyID() tea.Cmd {
 		return nil
 	}
 	m.notice("Copied the approval id to the clipboard.", noticeInfo)
-	return tea.SetClipboard(it.a.Ref.String())
+	// The id is the server's: clean it, since it will be pasted (into a
+	// shell, say) where a line break would run a command.
+	return tea.SetClipboard(sanitize.Line(it.a.Ref.String()))
 }
 
 // onPaste feeds pasted text to whatever takes text.

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"approvals/config"
+	"approvals/ui/sanitize"
 )
 
 // Sign-in runs Options.SignIn in a Cmd before polling starts. Device-code
@@ -123,7 +124,7 @@ func (m *Model) onSignInKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case (msg.String() == "c" || m.keys.is(msg, config.ActionCopyID)) && s.code != nil && s.err == nil:
 		m.notice("Copied the sign-in code to the clipboard.", noticeInfo)
-		return tea.SetClipboard(s.code.UserCode)
+		return tea.SetClipboard(sanitize.Line(s.code.UserCode))
 	}
 	return nil
 }

@@ -1,10 +1,12 @@
 package hostile
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"approvals/graph/sim"
 	"approvals/ui/sanitize"
 )
 
@@ -40,5 +42,21 @@ func TestChecksCatchTheAttacksAndPassSanitizedText(t *testing.T) {
 	}
 	if p := CheckTerminal([]byte("\x1b]2;" + Text("t") + "\a")); p == nil || !strings.Contains(strings.Join(p, " "), "title") && !strings.Contains(strings.Join(p, " "), "marker") {
 		t.Fatalf("a hostile window title passes: %v", p)
+	}
+}
+
+// The tenant travels as a tenant file too (approvals sim --data FILE), so
+// it can be served to any client by hand.
+func TestTenantFileRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hostile.json")
+	if err := sim.WriteTenantFile(path, Tenant(time.Now().UTC())); err != nil {
+		t.Fatal(err)
+	}
+	back, err := sim.ReadTenantFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := back.AccessPackageRequests[0].Stages[0].Justification; !strings.Contains(got, "PWNED-TITLE") || !strings.Contains(got, "\x1b") {
+		t.Fatalf("the attacks did not survive the file: %q", got[:80])
 	}
 }

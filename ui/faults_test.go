@@ -159,7 +159,8 @@ func TestSimPollingBacksOffAndRecovers(t *testing.T) {
 		t.Fatalf("the failure is not explained:\n%s", sc)
 	}
 
-	// Graph says how long to wait: the inbox waits at least that long.
+	// Graph says how long to wait: the inbox waits at least that long,
+	// also when only one source is throttled and the other is shown.
 	s.srv.ClearFaults()
 	for _, op := range []sim.Operation{sim.OpListAccessPackageRequests, sim.OpListGroupRequests} {
 		s.srv.AddFault(sim.Fault{Kind: sim.FaultThrottle, Op: op, RetryAfter: "900"})
@@ -167,6 +168,14 @@ func TestSimPollingBacksOffAndRecovers(t *testing.T) {
 	s.poll(t)
 	if m.nextPollIn != 15*time.Minute {
 		t.Fatalf("after a 429 with Retry-After 900: next poll in %v", m.nextPollIn)
+	}
+	s.srv.ClearFaults()
+	s.srv.AddFault(sim.Fault{Kind: sim.FaultThrottle, Op: sim.OpListGroupRequests, RetryAfter: "600"})
+	if msg := s.poll(t); msg.err != nil || len(msg.snap.Errors) != 1 {
+		t.Fatalf("want one source throttled: %v", msg.err)
+	}
+	if m.nextPollIn != 10*time.Minute || m.failures != 0 {
+		t.Fatalf("one source throttled for 10m: next poll in %v, failures %d", m.nextPollIn, m.failures)
 	}
 
 	s.srv.ClearFaults()

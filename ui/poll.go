@@ -74,6 +74,9 @@ func (m *Model) onLoaded(msg approvalsLoadedMsg) tea.Cmd {
 	} else {
 		m.failures, m.pollErr = 0, nil
 		m.nextPollIn = m.opts.PollInterval
+		for _, e := range msg.snap.Errors { // a source throttled for longer waits as asked
+			m.nextPollIn = max(m.nextPollIn, retryAfter(e.Err))
+		}
 		cmds = append(cmds, m.applySnapshot(msg.snap))
 	}
 	m.manual = m.manual && m.refreshQueued

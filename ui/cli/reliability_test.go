@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 
 	"approvals/graph"
 	"approvals/graph/sim"
@@ -103,5 +106,30 @@ func TestOpenStateFolderIsRefused(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "journal.jsonl")); err == nil {
 		t.Fatal("the journal was written into an open folder")
+	}
+}
+
+// An outcome the journal could not record while the inbox ran (disk full,
+// say) is not silent: the inbox owns the terminal, so it is said after.
+func TestInboxSaysWhenTheJournalMissedAnOutcome(t *testing.T) {
+	w := newWorld(t)
+	stderr := new(strings.Builder)
+	root := &cobra.Command{Use: "approvals"}
+	Attach(root, Setup{
+		Stdout: new(strings.Builder), Stderr: stderr,
+		Getenv: func(k string) string { return w.env[k] }, Transport: swapToken{identity: meID},
+		Inbox: func(ctx context.Context, s *Session) error {
+			s.Journal.Close() // as if the disk went away
+			s.Journal.Outcome(graph.DecisionResult{Request: graph.DecisionRequest{Ref: graph.Ref{Source: graph.SourceGroup, ID: reqGroup}},
+				Outcome: graph.OutcomeApproved})
+			return nil
+		},
+	})
+	root.SetArgs([]string{})
+	if err := root.ExecuteContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr.String(), "approvals: warning: the journal could not record every outcome") {
+		t.Fatalf("stderr %q", stderr.String())
 	}
 }

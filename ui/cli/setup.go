@@ -151,6 +151,9 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 		held = append(held, msg)
 	}
 	err = a.Inbox(ctxOf(cmd), s)
+	if jerr := s.Journal.Err(); jerr != nil {
+		held = append(held, "the journal could not record every outcome ("+jerr.Error()+"); approvals history may miss some")
+	}
 	for _, msg := range held {
 		fmt.Fprintln(a.Stderr, "approvals: warning: "+sanitize.Line(msg))
 	}

@@ -84,8 +84,10 @@ func TestHostileTenantOverTheWireIsSafeOnScreen(t *testing.T) {
 	for _, k := range []string{"s", "s", "s"} { // every sort order
 		key(k)
 	}
-	key("j", "k")
-	screens["detail"] = wait("the detail", "Requestor", "Justification")
+	key("j")
+	screens["PIM detail"] = wait("the PIM request's detail", "Group mail", "Ticket", "ticketlink")
+	key("k")
+	screens["detail"] = wait("the detail", "Requestor", "Catalog", "Justification")
 	for range 200 { // past the requestor's justification and answer, 4096 characters each
 		key("J")
 	}

@@ -24,9 +24,15 @@
 //	refresh.go    Refresh: listings + details only for what changed
 //	approval.go   Get, Stages
 //	decide.go     Decide, DecideMany: re-read before any second PATCH
+//	justification.go  MaxJustification, the longest justification sent
 //	me.go         the signed-in user, cached
 //	cloud.go      national clouds and the scopes this tool asks for
 //	token.go      StaticToken for scripts and the simulator
+//
+// Tests worth knowing: faultsuite_test.go runs every simulator fault
+// against single and bulk decisions and polling and prints the README's
+// Reliability tables (go test ./graph -run TestFaultSuite -v);
+// fuzz_test.go fuzzes every decoder of server bytes.
 //
 // Request budgets: a Refresh that finds nothing new sends only the listing
 // pages; a cold one sends the pages plus one $batch per 20 approvals.

@@ -5,5 +5,6 @@
 // and reads the file back for `approvals history`.
 //
 // The file is 0600 in a 0700 folder. It holds what the user decided and
-// typed, never a token.
+// typed, never a token; text a terminal could act on (C1 controls, bidi
+// overrides) is written as JSON escapes, so printing the file is safe.
 package journal

@@ -120,6 +120,17 @@ func runInbox(ctx context.Context, s *cli.Session) error {
 	opts := ui.FromSettings(s.Config.Settings)
 	opts.Backend = s.Client
 	opts.Identity = s.Auth.Account()
+	opts.Notices = append([]string(nil), s.Warnings...) // said before the inbox took the screen
+	opts.WhoAmI = func(ctx context.Context) (string, error) {
+		me, err := s.Client.Me(ctx)
+		if err != nil || me.DisplayName == "" {
+			return "", err
+		}
+		if acct := s.Auth.Account(); acct != "" {
+			return me.DisplayName + " <" + acct + ">", nil
+		}
+		return me.DisplayName, nil
+	}
 	if s.Auth.Interactive() {
 		opts.SignIn = func(ctx context.Context, prompt func(ui.DeviceCode)) error {
 			return s.Auth.EnsureSignedIn(ctx, func(dc auth.DeviceCode) { prompt(ui.DeviceCode(dc)) })

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -18,6 +19,8 @@ type Model struct {
 	keys   keyMap
 	ctx    context.Context // cancelled when the program ends
 	cancel context.CancelFunc
+
+	identity string // "signed in as" text: Options.Identity, then WhoAmI's answer
 
 	// Look.
 	styles    Styles
@@ -78,16 +81,17 @@ func New(opts Options) *Model {
 	opts = opts.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Model{
-		opts:    opts,
-		keys:    newKeyMap(opts.Keys),
-		ctx:     ctx,
-		cancel:  cancel,
-		dark:    opts.Theme != ThemeLight,
-		now:     opts.Now(),
-		inbox:   newInbox(),
-		sending: map[int]*batch{},
-		drafts:  map[graph.Ref]string{},
-		decided: map[graph.Ref]string{},
+		opts:     opts,
+		identity: opts.Identity,
+		keys:     newKeyMap(opts.Keys),
+		ctx:      ctx,
+		cancel:   cancel,
+		dark:     opts.Theme != ThemeLight,
+		now:      opts.Now(),
+		inbox:    newInbox(),
+		sending:  map[int]*batch{},
+		drafts:   map[graph.Ref]string{},
+		decided:  map[graph.Ref]string{},
 	}
 	m.restyle()
 	return m
@@ -106,12 +110,30 @@ func (m *Model) Init() tea.Cmd {
 	if m.opts.Theme == ThemeAuto {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
+	if len(m.opts.Notices) > 0 {
+		m.notice(strings.Join(m.opts.Notices, "; "), noticeWarn)
+	}
 	if m.opts.SignIn != nil {
 		cmds = append(cmds, m.startSignIn())
 	} else {
-		cmds = append(cmds, m.startPoll(false))
+		cmds = append(cmds, m.startPoll(false), m.findIdentity())
 	}
 	return tea.Batch(cmds...)
+}
+
+// findIdentity asks WhoAmI, when set, for the "signed in as" text.
+func (m *Model) findIdentity() tea.Cmd {
+	who, ctx := m.opts.WhoAmI, m.ctx
+	if who == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		text, err := who(ctx)
+		if err != nil || text == "" {
+			return nil // keep what is shown; the polls report Graph errors
+		}
+		return identityFoundMsg{text: text}
+	}
 }
 
 // clockTick fires on each wall-clock minute.
@@ -152,6 +174,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onSignedIn(msg)
 	case signInTickedMsg:
 		return m, m.onSignInTick(msg)
+	case identityFoundMsg:
+		m.identity = msg.text
 	}
 	return m, nil
 }

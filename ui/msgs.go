@@ -45,3 +45,6 @@ type signedInMsg struct {
 
 // signInTickedMsg redraws the device-code expiry countdown.
 type signInTickedMsg struct{ attempt int }
+
+// identityFoundMsg carries the "signed in as" text WhoAmI found.
+type identityFoundMsg struct{ text string }

@@ -51,6 +51,13 @@ type Options struct {
 	// (deny always requires one).
 	RequireApproveJustification bool
 	Identity                    string // "signed in as" text for the title bar
+	// WhoAmI, when set, is asked once signed in for the "signed in as"
+	// text (it may read Graph); it replaces Identity when it answers.
+	WhoAmI func(ctx context.Context) (string, error)
+	// Notices are said once when the inbox opens (for example: the token
+	// cache is in memory only), since nothing printed before the inbox
+	// took the screen stays visible.
+	Notices []string
 	// SignIn, when set, runs before polling starts. prompt may be called
 	// from another goroutine.
 	SignIn func(ctx context.Context, prompt func(DeviceCode)) error

@@ -107,7 +107,7 @@ func (m *Model) onSignedIn(msg signedInMsg) tea.Cmd {
 		return nil
 	}
 	*s = signInState{attempt: s.attempt}
-	return m.startPoll(false)
+	return tea.Batch(m.startPoll(false), m.findIdentity())
 }
 
 // onSignInKey: copy the code, cancel, retry or quit.

@@ -40,7 +40,7 @@ func (m *Model) titleBar() string {
 		}
 		right = append(right, upd)
 	}
-	if who := sanitize.Line(m.opts.Identity); who != "" {
+	if who := sanitize.Line(m.identity); who != "" {
 		right = append(right, who) // cut first when space is short
 	}
 	r := s.Muted.Render(sanitize.Truncate(strings.Join(right, " · "), max(20, m.width-lipgloss.Width(left)-2)))

@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+func TestWhoAmIReplacesIdentityOnceAnswered(t *testing.T) {
+	fb := &fakeBackend{snap: sampleSnapshot()}
+	asked := 0
+	m := New(Options{Backend: fb, Now: newFakeClock().Now, Theme: ThemeDark, Identity: "megan@contoso.com",
+		WhoAmI: func(context.Context) (string, error) { asked++; return "Megan Bowen <megan@contoso.com>", nil }})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if !strings.Contains(screen(m), "megan@contoso.com") || strings.Contains(screen(m), "Megan Bowen") {
+		t.Fatalf("before WhoAmI answers, the title should show Options.Identity:\n%s", screen(m))
+	}
+	if n := feed[identityFoundMsg](m, m.Init()); n != 1 || asked != 1 {
+		t.Fatalf("WhoAmI asked %d times, %d answers fed; want 1 and 1", asked, n)
+	}
+	if first := strings.SplitN(screen(m), "\n", 2)[0]; !strings.Contains(first, "Megan Bowen <megan@contoso.com>") {
+		t.Fatalf("title bar after WhoAmI: %q", first)
+	}
+}
+
+func TestWhoAmIErrorKeepsIdentity(t *testing.T) {
+	fb := &fakeBackend{snap: sampleSnapshot()}
+	m := New(Options{Backend: fb, Now: newFakeClock().Now, Theme: ThemeDark, Identity: "megan@contoso.com",
+		WhoAmI: func(context.Context) (string, error) { return "", errors.New("403") }})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if n := feed[identityFoundMsg](m, m.Init()); n != 0 {
+		t.Fatalf("a failed WhoAmI produced %d identity messages", n)
+	}
+	if !strings.Contains(screen(m), "megan@contoso.com") {
+		t.Fatal("a failed WhoAmI lost the identity shown")
+	}
+}
+
+func TestWhoAmIWaitsForSignIn(t *testing.T) {
+	asked := 0
+	m := New(Options{Backend: &fakeBackend{snap: sampleSnapshot()}, Now: newFakeClock().Now, Theme: ThemeDark,
+		SignIn: func(ctx context.Context, prompt func(DeviceCode)) error { <-ctx.Done(); return ctx.Err() },
+		WhoAmI: func(context.Context) (string, error) { asked++; return "x", nil }})
+	collect(m.Init())
+	if asked != 0 {
+		t.Fatal("WhoAmI ran before the sign-in finished")
+	}
+	m.cancel()
+}
+
+func TestNoticesAreShownWhenTheInboxOpens(t *testing.T) {
+	fb := &fakeBackend{snap: sampleSnapshot()}
+	m := New(Options{Backend: fb, Now: newFakeClock().Now, Theme: ThemeDark,
+		Notices: []string{"tokens are kept in memory only: sign in again next run"}})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.Init()
+	load(m, sampleSnapshot()) // the first poll must not wipe it
+	if !strings.Contains(screen(m), "tokens are kept in memory only") {
+		t.Fatalf("startup notice not shown:\n%s", screen(m))
+	}
+}

@@ -7,12 +7,15 @@ import (
 	"unicode/utf8"
 )
 
-// escapeUnsafe rewrites, inside a JSON line, the runes a terminal could act
-// on when someone prints the journal (cat, tail, jq): DEL, C1 controls and
-// Unicode format characters such as bidi overrides. encoding/json already
-// escapes C0 controls. The escape is equivalent JSON, so the values read
-// back exactly. A decided-by name comes from the server and may be hostile.
-func escapeUnsafe(b []byte) []byte {
+// EscapeJSON rewrites, inside encoded JSON, the runes a terminal could act
+// on when someone prints it (cat, tail, jq): DEL, C1 controls, line and
+// paragraph separators and Unicode format characters such as bidi
+// overrides. encoding/json already escapes C0 controls. Those runes can
+// only occur inside strings, where the \u escape is equivalent JSON, so
+// the values read back exactly. The journal writes every line through it
+// (a decided-by name comes from the server and may be hostile), and so
+// does the command line's --json output.
+func EscapeJSON(b []byte) []byte {
 	var out []byte
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])

@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -27,5 +28,26 @@ func TestHostileTextIsEscapedInTheFile(t *testing.T) {
 	log, err := Read(path)
 	if err != nil || len(log.Records) != 1 || log.Records[0].DecidedBy != name || log.Records[0].Justification != req.Justification {
 		t.Fatalf("read back %+v, %v", log.Records, err)
+	}
+}
+
+func TestEscapeJSON(t *testing.T) {
+	for in, want := range map[string]string{
+		`"plain é 😀"`:          `"plain é 😀"`,
+		"\"a\u202eb\"":         `"a\u202eb"`,
+		"\"c1\u009bx\"":        `"c1\u009bx"`,
+		"\"del\x7f\"":          `"del\u007f"`,
+		"\"ls\u2028ps\u2029\"": `"ls\u2028ps\u2029"`,
+		"\"tag\U000E0041\"":    `"tag\udb40\udc41"`,
+		"\"zwj\u200d\"":        `"zwj\u200d"`,
+	} {
+		got := string(EscapeJSON([]byte(in)))
+		if got != want {
+			t.Errorf("EscapeJSON(%q) = %q, want %q", in, got, want)
+		}
+		var a, b string
+		if json.Unmarshal([]byte(in), &a) != nil || json.Unmarshal([]byte(got), &b) != nil || a != b {
+			t.Errorf("%q: the escaped JSON must decode to the same value", in)
+		}
 	}
 }

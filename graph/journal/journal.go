@@ -180,7 +180,7 @@ func (j *Journal) append(rec Record) error {
 		j.mu.Unlock()
 		return err
 	}
-	line = escapeUnsafe(line)
+	line = EscapeJSON(line)
 	if j.f == nil {
 		j.mu.Unlock()
 		return fmt.Errorf("decision journal %s is closed", j.path)

@@ -3,11 +3,9 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
-	"unicode"
-	"unicode/utf16"
-	"unicode/utf8"
+
+	"approvals/graph/journal"
 )
 
 // JSONVersion is the "version" of every JSON document the CLI prints. It
@@ -27,36 +25,6 @@ func writeJSON(w io.Writer, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(escapeUnsafe(buf.Bytes()))
+	_, err := w.Write(journal.EscapeJSON(buf.Bytes())) // terminal-safe, as the journal is
 	return err
-}
-
-// escapeUnsafe rewrites runes a terminal could act on as JSON escapes.
-// encoding/json already escapes C0 controls; this adds DEL, C1 controls
-// and Unicode format characters (bidi overrides, zero-width joiners...).
-// They can only occur inside strings, where an escape is equivalent.
-func escapeUnsafe(b []byte) []byte {
-	var out []byte
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if unsafeRune(r) {
-			if out == nil {
-				out = append(make([]byte, 0, len(b)+32), b[:i]...)
-			}
-			for _, u := range utf16.Encode([]rune{r}) {
-				out = fmt.Appendf(out, `\u%04x`, u)
-			}
-		} else if out != nil {
-			out = append(out, b[i:i+size]...)
-		}
-		i += size
-	}
-	if out == nil {
-		return b
-	}
-	return out
-}
-
-func unsafeRune(r rune) bool {
-	return r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0x2028 || r == 0x2029 || unicode.Is(unicode.Cf, r)
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,27 +18,6 @@ import (
 	"approvals/graph"
 	"approvals/graph/auth"
 )
-
-func TestEscapeUnsafe(t *testing.T) {
-	for in, want := range map[string]string{
-		`"plain é 😀"`:          `"plain é 😀"`,
-		"\"a\u202eb\"":         `"a\u202eb"`,
-		"\"c1\u009bx\"":        `"c1\u009bx"`,
-		"\"del\x7f\"":          `"del\u007f"`,
-		"\"ls\u2028ps\u2029\"": `"ls\u2028ps\u2029"`,
-		"\"tag\U000E0041\"":    `"tag\udb40\udc41"`,
-		"\"zwj\u200d\"":        `"zwj\u200d"`,
-	} {
-		got := string(escapeUnsafe([]byte(in)))
-		if got != want {
-			t.Errorf("escapeUnsafe(%q) = %q, want %q", in, got, want)
-		}
-		var a, b string
-		if json.Unmarshal([]byte(in), &a) != nil || json.Unmarshal([]byte(got), &b) != nil || a != b {
-			t.Errorf("%q: the escaped JSON must decode to the same value", in)
-		}
-	}
-}
 
 func TestParseID(t *testing.T) {
 	for in, want := range map[string]graph.Ref{

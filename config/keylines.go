@@ -161,6 +161,31 @@ func (s *lineScanner) quoted(q byte) string {
 	return body
 }
 
+// sequence scans the items of an array or inline table up to its closing
+// byte, giving up on an item that does not advance (malformed input: the
+// TOML decoder reports that one).
+func (s *lineScanner) sequence(closing byte, item func()) {
+	s.advance()
+	for {
+		s.skip(true)
+		if s.eof() || s.peek(0) == closing {
+			break
+		}
+		before := s.pos
+		item()
+		s.skip(true)
+		if s.peek(0) == ',' {
+			s.advance()
+		}
+		if s.pos == before {
+			return
+		}
+	}
+	if !s.eof() {
+		s.advance()
+	}
+}
+
 func (s *lineScanner) value(path []string) {
 	switch c := s.peek(0); {
 	case c == '"' || c == '\'':
@@ -170,45 +195,9 @@ func (s *lineScanner) value(path []string) {
 			s.quoted(c)
 		}
 	case c == '[':
-		s.advance()
-		for {
-			s.skip(true)
-			if s.eof() || s.peek(0) == ']' {
-				break
-			}
-			before := s.pos
-			s.value(path)
-			s.skip(true)
-			if s.peek(0) == ',' {
-				s.advance()
-			}
-			if s.pos == before {
-				return
-			}
-		}
-		if !s.eof() {
-			s.advance()
-		}
+		s.sequence(']', func() { s.value(path) })
 	case c == '{':
-		s.advance()
-		for {
-			s.skip(true)
-			if s.eof() || s.peek(0) == '}' {
-				break
-			}
-			before := s.pos
-			s.keyValue(path)
-			s.skip(true)
-			if s.peek(0) == ',' {
-				s.advance()
-			}
-			if s.pos == before {
-				return
-			}
-		}
-		if !s.eof() {
-			s.advance()
-		}
+		s.sequence('}', func() { s.keyValue(path) })
 	default: // numbers, booleans, dates: up to a delimiter
 		for !s.eof() && !strings.ContainsRune(" \t\r\n,]}#", rune(s.peek(0))) {
 			s.advance()

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"approvals/graph/internal/fixtures"
 )
 
 // The Graph docs' own examples must decode with our wire types, with the
@@ -15,7 +17,7 @@ import (
 
 func TestFixtureApprovalGet(t *testing.T) {
 	var w wireApproval
-	if err := json.Unmarshal(readFixture(t, "v1.0-approval-get.response.json"), &w); err != nil {
+	if err := json.Unmarshal(fixtures.Read(t, "v1.0-approval-get.response.json"), &w); err != nil {
 		t.Fatal(err)
 	}
 	if w.ID != "abd306ef-f7b2-4a10-9fd1-493454322489" || !w.hasStages() {
@@ -37,11 +39,11 @@ func TestFixtureApprovalGet(t *testing.T) {
 
 func TestFixtureListStagesAndGetStage(t *testing.T) {
 	var p wireStagePage
-	if err := json.Unmarshal(readFixture(t, "v1.0-approval-list-stages.response.json"), &p); err != nil {
+	if err := json.Unmarshal(fixtures.Read(t, "v1.0-approval-list-stages.response.json"), &p); err != nil {
 		t.Fatal(err)
 	}
 	var one wireStage
-	if err := json.Unmarshal(readFixture(t, "v1.0-approvalstage-get.response.json"), &one); err != nil {
+	if err := json.Unmarshal(fixtures.Read(t, "v1.0-approvalstage-get.response.json"), &one); err != nil {
 		t.Fatal(err)
 	}
 	if len(p.Value) != 1 || p.NextLink != "" {
@@ -59,13 +61,13 @@ func TestFixtureApprovalFilterByCurrentUser(t *testing.T) {
 	var em, pim struct {
 		Value []wireApproval `json:"value"`
 	}
-	if err := json.Unmarshal(readFixture(t, "v1.0-approval-filterbycurrentuser-em.response.json"), &em); err != nil {
+	if err := json.Unmarshal(fixtures.Read(t, "v1.0-approval-filterbycurrentuser-em.response.json"), &em); err != nil {
 		t.Fatal(err)
 	}
 	if len(em.Value) != 1 || em.Value[0].ID != "368f6786-6786-368f-8667-8f3686678f36" || em.Value[0].hasStages() {
 		t.Fatalf("EM approvals = %+v (the docs' EM example has no stages)", em.Value)
 	}
-	if err := json.Unmarshal(readFixture(t, "v1.0-approval-filterbycurrentuser-pimgroups.response.json"), &pim); err != nil {
+	if err := json.Unmarshal(fixtures.Read(t, "v1.0-approval-filterbycurrentuser-pimgroups.response.json"), &pim); err != nil {
 		t.Fatal(err)
 	}
 	if len(pim.Value) != 1 || !pim.Value[0].hasStages() {
@@ -92,7 +94,7 @@ func TestFixtureAssignmentRequests(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			var p wirePage
-			if err := json.Unmarshal(readFixture(t, tc.file), &p); err != nil {
+			if err := json.Unmarshal(fixtures.Read(t, tc.file), &p); err != nil {
 				t.Fatal(err)
 			}
 			if len(p.Value) != 1 {
@@ -106,7 +108,7 @@ func TestFixtureAssignmentRequests(t *testing.T) {
 		})
 	}
 	t.Run("get", func(t *testing.T) {
-		a, err := decodeEMItem(readFixture(t, "v1.0-accesspackageassignmentrequest-get.response.json"))
+		a, err := decodeEMItem(fixtures.Read(t, "v1.0-accesspackageassignmentrequest-get.response.json"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -124,7 +126,7 @@ func checkEMFixture(t *testing.T, a Approval, id, requestType, created string) {
 }
 
 func TestFixturePIMRequestInvalidJSONIsAnError(t *testing.T) {
-	raw := readFixture(t, "v1.0-privilegedaccessgroupassignmentschedulerequest-filterbycurrentuser.response.json")
+	raw := fixtures.Read(t, "v1.0-privilegedaccessgroupassignmentschedulerequest-filterbycurrentuser.response.json")
 	var p wirePage
 	if err := decodeBody(raw, &p); err == nil {
 		t.Fatal("the docs' PIM example has a trailing comma: decoding must fail")
@@ -150,7 +152,7 @@ func TestFixturePIMRequestInvalidJSONIsAnError(t *testing.T) {
 // With its trailing comma removed, the same example decodes, misspelled
 // createdDateTIme and PascalCase enums included.
 func TestFixturePIMRequestRepaired(t *testing.T) {
-	raw := string(readFixture(t, "v1.0-privilegedaccessgroupassignmentschedulerequest-filterbycurrentuser.response.json"))
+	raw := string(fixtures.Read(t, "v1.0-privilegedaccessgroupassignmentschedulerequest-filterbycurrentuser.response.json"))
 	fixed := strings.Replace(raw, `"PT8H",`, `"PT8H"`, 1)
 	var p wirePage
 	if err := json.Unmarshal([]byte(fixed), &p); err != nil {
@@ -180,12 +182,12 @@ func TestFixturePIMRequestRepaired(t *testing.T) {
 }
 
 func TestFixtureErrors(t *testing.T) {
-	e := newError(400, nil, readFixture(t, "graph-error-example.response.json"))
+	e := newError(400, nil, fixtures.Read(t, "graph-error-example.response.json"))
 	if e.Code != "invalidRange" || e.Message != "Uploaded fragment overlaps with existing data." || e.RequestID != "request-id" {
 		t.Fatalf("error = %+v", e)
 	}
 	h := http.Header{"Retry-After": {"2.128"}}
-	th := newError(429, h, readFixture(t, "graph-throttling-429.response.json"))
+	th := newError(429, h, fixtures.Read(t, "graph-throttling-429.response.json"))
 	if th.Code != "TooManyRequests" || th.Message != "Please retry again later." ||
 		th.RequestID != "94fb3b52-452a-4535-a601-69e0a90e3aa2" || th.RetryAfter != 2128*time.Millisecond ||
 		!th.Date.Equal(time.Date(2020, 8, 18, 12, 51, 51, 0, time.UTC)) {
@@ -195,14 +197,14 @@ func TestFixtureErrors(t *testing.T) {
 
 func TestFixtureBatch(t *testing.T) {
 	var req wireBatchRequest
-	if err := json.Unmarshal(readFixture(t, "graph-batch.request.json"), &req); err != nil {
+	if err := json.Unmarshal(fixtures.Read(t, "graph-batch.request.json"), &req); err != nil {
 		t.Fatal(err)
 	}
 	if len(req.Requests) != 5 || req.Requests[0] != (wireBatchItem{ID: "1", Method: "GET", URL: "/me/memberOf"}) {
 		t.Fatalf("requests = %+v", req.Requests)
 	}
 	var resp wireBatchResponse
-	if err := json.Unmarshal(readFixture(t, "graph-batch.response.json"), &resp); err != nil {
+	if err := json.Unmarshal(fixtures.Read(t, "graph-batch.response.json"), &resp); err != nil {
 		t.Fatal(err)
 	}
 	statuses := map[string]int{}
@@ -230,7 +232,7 @@ func TestFixtureBatch(t *testing.T) {
 // What Decide sends has the same keys and value types as the docs' PATCH.
 func TestFixturePatchBodyMatchesDecide(t *testing.T) {
 	var want map[string]any
-	if err := json.Unmarshal(readFixture(t, "v1.0-approvalstage-update.request.json"), &want); err != nil {
+	if err := json.Unmarshal(fixtures.Read(t, "v1.0-approvalstage-update.request.json"), &want); err != nil {
 		t.Fatal(err)
 	}
 	f := newFakeGraph(t)

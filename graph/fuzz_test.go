@@ -10,40 +10,14 @@ package graph
 import (
 	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
-)
 
-// fixtureBodies are the JSON bodies of the Graph docs' examples, when
-// they are next to the repository (../shared/graph-fixtures); none else.
-func fixtureBodies() [][]byte {
-	dir, err := os.Getwd()
-	if err != nil {
-		return nil
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			return nil
-		}
-		dir = filepath.Dir(dir)
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "..", "shared", "graph-fixtures", "*.json"))
-	var out [][]byte
-	for _, name := range files {
-		if b, err := os.ReadFile(name); err == nil {
-			out = append(out, b)
-		}
-	}
-	return out
-}
+	"approvals/graph/internal/fixtures"
+)
 
 var responseSeeds = []string{
 	`{"value":[{"id":"r1","requestType":"userAdd","state":"pendingApproval","createdDateTime":"2026-01-02T03:04:05Z",` +
@@ -67,7 +41,7 @@ func FuzzDecodeResponses(f *testing.F) {
 	for _, b := range responseSeeds {
 		f.Add([]byte(b))
 	}
-	for _, b := range fixtureBodies() {
+	for _, b := range fixtures.JSONBodies() {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -124,7 +98,7 @@ func FuzzBatchReplies(f *testing.F) {
 	f.Add([]byte(`{"responses":[{"id":"99","status":200}]}`), 1)
 	f.Add([]byte(`{"responses":null}`), 20)
 	f.Add([]byte(`{"responses":[{"id":1,"status":"200"}]}`), 1)
-	for _, b := range fixtureBodies() {
+	for _, b := range fixtures.JSONBodies() {
 		f.Add(b, 4) // the docs' $batch example has ids 1 to 4
 	}
 	f.Fuzz(func(t *testing.T, body []byte, n int) {

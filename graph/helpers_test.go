@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -165,40 +163,6 @@ func testClient(t *testing.T, f *fakeGraph, mod ...func(*Options)) *Client {
 		t.Fatal(err)
 	}
 	return c
-}
-
-// fixturesDir is <repo root>/../shared/graph-fixtures; tests that need it
-// skip, saying so, when it is absent.
-func fixturesDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory, so no ../shared/graph-fixtures")
-		}
-		dir = parent
-	}
-	fx := filepath.Join(dir, "..", "shared", "graph-fixtures")
-	if _, err := os.Stat(fx); err != nil {
-		t.Skipf("fixtures folder %s is absent: skipping the Graph docs example tests", fx)
-	}
-	return fx
-}
-
-func readFixture(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(fixturesDir(t), name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // emRequest is a minimal EM listing entry.

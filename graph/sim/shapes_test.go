@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"approvals/graph/internal/fixtures"
 )
 
 // Raw-JSON shape tests: exact property names, in order, and no keys we did
@@ -222,7 +224,7 @@ func TestShapeErrorsAndHeaders(t *testing.T) {
 // The stage objects must have exactly the keys of the documentation's
 // examples; request objects at least theirs (doc examples are truncated).
 func TestShapesMatchDocsFixtures(t *testing.T) {
-	dir := fixturesDir(t)
+	dir := fixtures.Require(t)
 	e := newEnv(t, Options{Tenant: smallTenant()})
 	ours := map[string][]byte{
 		"v1.0-approval-get.response.json":                                                       e.do("GET", emApprovals+"/req-em-1", "megan@contoso.com", nil).body,
@@ -295,29 +297,4 @@ func compareShape(t *testing.T, file, at string, doc, ours any, exact bool) {
 		}
 		compareShape(t, file, at+"[0]", d[0], o[0], exact)
 	}
-}
-
-// fixturesDir finds <repo root>/../shared/graph-fixtures, skipping the
-// test when the folder is absent.
-func fixturesDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory, so no ../shared/graph-fixtures to compare with")
-		}
-		dir = parent
-	}
-	fx := filepath.Join(dir, "..", "shared", "graph-fixtures")
-	if _, err := os.Stat(fx); err != nil {
-		t.Skipf("Graph docs fixtures folder %s is absent; shape-vs-docs comparison skipped", fx)
-	}
-	return fx
 }

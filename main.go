@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"approvals/graph/auth"
 	"approvals/graph/sim"
 	"approvals/ui"
 	"approvals/ui/bench"
@@ -115,7 +114,7 @@ func newDemoCmd() *cobra.Command {
 
 // runInbox is `approvals` without a subcommand: the inbox against the
 // signed-in tenant. The device code, when a sign-in is needed, is shown
-// inside the inbox (ui.DeviceCode has auth.DeviceCode's fields).
+// inside the inbox.
 func runInbox(ctx context.Context, s *cli.Session) error {
 	opts := ui.FromSettings(s.Config.Settings)
 	opts.Backend = s.Client
@@ -132,9 +131,7 @@ func runInbox(ctx context.Context, s *cli.Session) error {
 		return me.DisplayName, nil
 	}
 	if s.Auth.Interactive() {
-		opts.SignIn = func(ctx context.Context, prompt func(ui.DeviceCode)) error {
-			return s.Auth.EnsureSignedIn(ctx, func(dc auth.DeviceCode) { prompt(ui.DeviceCode(dc)) })
-		}
+		opts.SignIn = ui.AuthSignIn(s.Auth.EnsureSignedIn) // the device code is drawn inside the inbox
 	}
 	return ui.Run(ctx, opts)
 }

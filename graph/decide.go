@@ -114,6 +114,9 @@ func (c *Client) decide(ctx context.Context, res DecisionResult) DecisionResult 
 			wireDecision{ReviewResult: string(req.Decision), Justification: req.Justification})
 		var te *transportError
 		if errors.As(sendErr, &te) && !te.delivered {
+			if te.refused {
+				return notSent(ctx, res, fmt.Errorf("%w; not applied: Graph refused the request before acting on it", sendErr))
+			}
 			return notSent(ctx, res, fmt.Errorf("%w; nothing was sent", sendErr))
 		}
 		res.Attempts++

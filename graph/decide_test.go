@@ -503,3 +503,45 @@ func TestDecideNotSentIsFailedNotUnknown(t *testing.T) {
 		}
 	})
 }
+
+// caeRefusingCredential hands out the fake token, but cannot satisfy a CAE
+// claims challenge without the user (azidentity's
+// AuthenticationRequiredError with DisableAutomaticAuthentication).
+type caeRefusingCredential struct{}
+
+var errInteractionRequired = errors.New("interaction required: sign in again")
+
+func (caeRefusingCredential) GetToken(_ context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	if o.Claims != "" {
+		return azcore.AccessToken{}, errInteractionRequired
+	}
+	return azcore.AccessToken{Token: fakeToken, ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+// A PATCH answered with a CAE challenge (401 insufficient_claims) was not
+// acted on; when no token with the claims can be had without the user, the
+// decision failed (safe to retry after signing in), it is not "unknown".
+func TestDecideCAEChallengeNeedingSignInIsFailedNotUnknown(t *testing.T) {
+	st := undecided()
+	f := newStageServer(t, st)
+	challenge := func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="", client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", `+
+			`claims="eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwidmFsdWUiOiIxNzAwMDAwMDAwIn19fQ=="`)
+		writeJSON(w, 401, graphErr("InvalidAuthenticationToken", "Continuous access evaluation resulted in challenge"))
+	}
+	path := "/v1.0" + pathEMApprovals + "/" + testApproval + "/stages/" + testStage
+	f.handle("PATCH "+path, challenge)
+	f.handle("GET "+path, challenge)
+	res := decideOnce(t, f, Approve, func(o *Options) { o.Credential = caeRefusingCredential{} })
+	if res.Outcome != OutcomeFailed || !errors.Is(res.Err, errInteractionRequired) || errors.Is(res.Err, ErrOutcomeUnknown) ||
+		!strings.Contains(res.Err.Error(), "not applied") {
+		t.Fatalf("%+v", res)
+	}
+	if n := f.count("PATCH " + path); n != 1 {
+		t.Fatalf("PATCHes = %d, want 1", n)
+	}
+	if n := f.count("GET " + path); n != 0 {
+		t.Fatalf("the stage was re-read %d times; a refused PATCH needs no re-read", n)
+	}
+	mustContainNoToken(t, "error", res.Err.Error())
+}

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
@@ -24,7 +25,7 @@ import (
 // (Retry-After, TryTimeout) → bearer token (CAE) → fractional Retry-After
 // fix → count and log each try → transport.
 func (c *Client) newPipeline(o Options, allowHTTP bool) runtime.Pipeline {
-	bearer := runtime.NewBearerTokenPolicy(o.Credential, o.Scopes,
+	bearer := runtime.NewBearerTokenPolicy(markedCredential{o.Credential}, o.Scopes,
 		&policy.BearerTokenOptions{InsecureAllowCredentialWithHTTP: allowHTTP})
 	return runtime.NewPipeline("approvals", "v1", runtime.PipelineOptions{
 		PerCall:  []policy.Policy{policyFunc(clientRequestID)},
@@ -36,6 +37,27 @@ func (c *Client) newPipeline(o Options, allowHTTP bool) runtime.Pipeline {
 }
 
 type policyFunc func(*policy.Request) (*http.Response, error)
+
+// markedCredential marks the errors of the token source, so a call that
+// failed for want of a token can be told from one lost on the network: the
+// bearer policy asks for a token before each try and again after a CAE
+// challenge (a 401 Graph answered without acting), so such a failure means
+// the try it was for never went out.
+type markedCredential struct{ cred azcore.TokenCredential }
+
+func (m markedCredential) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	t, err := m.cred.GetToken(ctx, o)
+	if err != nil {
+		return t, &tokenError{err: err}
+	}
+	return t, nil
+}
+
+// tokenError is a failure to get a token; its text is the credential's.
+type tokenError struct{ err error }
+
+func (e *tokenError) Error() string { return e.err.Error() }
+func (e *tokenError) Unwrap() error { return e.err }
 
 func (f policyFunc) Do(r *policy.Request) (*http.Response, error) { return f(r) }
 
@@ -148,10 +170,14 @@ func innerError(err error) error {
 type transportError struct {
 	method, path string
 	err          error
-	// delivered is false when the request surely never reached the
-	// server: no try got to the transport (no token, say) or the last
-	// try could not even connect.
+	// delivered is false when the request surely was not acted on: no
+	// try got to the transport (no token, say), the last try could not
+	// even connect, or no token could be had for it (for a PATCH, which
+	// is retried only after a 429, every earlier try was refused too).
 	delivered bool
+	// refused says that some try did reach Graph, which refused it
+	// before acting (401 challenge, 429), and the next had no token.
+	refused bool
 }
 
 func (e *transportError) Error() string {
@@ -210,11 +236,13 @@ func (c *Client) send(ctx context.Context, method, rawURL string, body any) (rep
 		_, err = runtime.Payload(resp)
 	}
 	if err != nil {
+		noToken := errors.As(err, new(*tokenError))
 		return reply{}, &transportError{
 			method:    method,
 			path:      redactedPath(req.Raw().URL),
 			err:       innerError(err),
-			delivered: tries.Load() > 0 && !dialFailed(err),
+			delivered: tries.Load() > 0 && !dialFailed(err) && !noToken,
+			refused:   tries.Load() > 0 && noToken,
 		}
 	}
 	payload, _ := runtime.Payload(resp)

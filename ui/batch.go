@@ -49,6 +49,10 @@ func (m *Model) queue(d graph.Decision, text string, targets []*item) tea.Cmd {
 	return undoTick(b.id, m.opts.UndoWindow)
 }
 
+// quitHold is how often a batch whose window ended while the quit question
+// was open checks whether it has been answered.
+const quitHold = 200 * time.Millisecond
+
 // undoTick wakes the model when the countdown's shown second changes.
 func undoTick(id int, left time.Duration) tea.Cmd {
 	wait := left % time.Second
@@ -67,6 +71,12 @@ func (m *Model) onUndoTick(msg undoTickedMsg) tea.Cmd {
 	left := b.deadline.Sub(m.clock())
 	if left > 0 {
 		return undoTick(b.id, left)
+	}
+	if m.quitAsk != "" {
+		// The quit question says the queued decisions will not be sent:
+		// keep that true until it is answered (y drops them, any other
+		// key lets them go out).
+		return tea.Tick(quitHold, func(time.Time) tea.Msg { return undoTickedMsg{batch: b.id} })
 	}
 	m.pending = nil
 	return m.send(b)

@@ -93,3 +93,42 @@ func TestRunEndsWithItsContext(t *testing.T) {
 		t.Fatal("Run did not end with its context")
 	}
 }
+
+// The question says the queued decision will not be sent; the undo window
+// running out while it is read must not send it behind the user's back.
+func TestQuitQuestionHoldsTheQueuedDecision(t *testing.T) {
+	m, fb, clk := newLoaded(t, 120, 40)
+	openAndType(m, clk, "a", "ok")
+	press(m, "enter")
+	press(m, "q")
+	clk.Advance(6 * time.Second) // the window ends while the question is open
+	_, cmd := m.Update(undoTickedMsg{batch: m.pending.id})
+	if m.pending == nil || len(m.sending) > 0 {
+		t.Fatal("the queued decision went out while the quit question was open")
+	}
+	if feed[decisionSentMsg](m, cmd) != 0 || len(fb.requests()) != 0 {
+		t.Fatalf("sent %+v while asking", fb.requests())
+	}
+	if !quits(press(m, "y")) || len(fb.requests()) != 0 {
+		t.Fatal("y did not quit without sending")
+	}
+}
+
+func TestStayingLetsTheHeldDecisionGoOut(t *testing.T) {
+	m, fb, clk := newLoaded(t, 120, 40)
+	openAndType(m, clk, "a", "ok")
+	press(m, "enter")
+	press(m, "q")
+	clk.Advance(6 * time.Second)
+	_, cmd := m.Update(undoTickedMsg{batch: m.pending.id})
+	press(m, "n")
+	held := next[undoTickedMsg](t, stream(cmd))
+	_, cmd = m.Update(held)
+	if m.pending != nil {
+		t.Fatal("the held decision did not go out once the question was answered")
+	}
+	next[decisionSentMsg](t, stream(cmd))
+	if len(fb.requests()) != 1 {
+		t.Fatalf("sent %d decisions, want 1", len(fb.requests()))
+	}
+}

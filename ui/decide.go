@@ -128,9 +128,14 @@ func (m *Model) closeForm(keepDraft bool) {
 	if f == nil {
 		return
 	}
-	if text := strings.TrimSpace(f.input.Value()); keepDraft && text != "" {
+	if keepDraft {
+		text := strings.TrimSpace(f.input.Value())
 		for _, it := range f.targets {
-			m.drafts[it.a.Ref] = text
+			if text == "" {
+				delete(m.drafts, it.a.Ref) // cleared on purpose: nothing to keep or to warn about on quit
+			} else {
+				m.drafts[it.a.Ref] = text
+			}
 		}
 	}
 	m.form = nil

@@ -132,3 +132,24 @@ func TestStayingLetsTheHeldDecisionGoOut(t *testing.T) {
 		t.Fatalf("sent %d decisions, want 1", len(fb.requests()))
 	}
 }
+
+// A kept justification that the user clears and cancels is gone: quitting
+// must not warn about it, nor the next form bring it back.
+func TestClearedDraftIsForgotten(t *testing.T) {
+	m, _, clk := newLoaded(t, 120, 40)
+	openAndType(m, clk, "a", "typed")
+	clk.Advance(time.Second)
+	press(m, "esc", "a")
+	clk.Advance(time.Second)
+	if m.form == nil || m.form.input.Value() != "typed" {
+		t.Fatal("the draft was not kept")
+	}
+	m.Update(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}) // clear
+	press(m, "esc")
+	if len(m.drafts) != 0 {
+		t.Fatalf("cleared draft kept: %q", m.drafts)
+	}
+	if !quits(press(m, "q")) {
+		t.Fatalf("asked before quitting with nothing to lose:\n%s", screen(m))
+	}
+}

@@ -62,3 +62,24 @@ func TestNoticesAreShownWhenTheInboxOpens(t *testing.T) {
 		t.Fatalf("startup notice not shown:\n%s", screen(m))
 	}
 }
+
+// Start-up warnings hold error text from outside the program (the token
+// cache, the journal): drawn raw, a line break would push the screen out
+// of shape and an escape sequence would reach the terminal.
+func TestNoticesAreSanitized(t *testing.T) {
+	m := New(Options{Backend: &fakeBackend{snap: sampleSnapshot()}, Now: newFakeClock().Now, Theme: ThemeDark,
+		Notices: []string{"cache failed:\nsecond line \x1b]0;owned\x07\x1b[2J"}})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.Init()
+	load(m, sampleSnapshot())
+	v := m.View().Content
+	if strings.Contains(v, "\x1b]") || strings.Contains(v, "\x1b[2J") || strings.Contains(v, "\a") {
+		t.Fatalf("escape sequence reached the screen: %q", v)
+	}
+	if n := strings.Count(v, "\n") + 1; n != 40 {
+		t.Fatalf("screen is %d lines, want 40:\n%s", n, screen(m))
+	}
+	if !strings.Contains(screen(m), "cache failed: second line") {
+		t.Fatalf("notice not shown on one line:\n%s", screen(m))
+	}
+}

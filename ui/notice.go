@@ -24,7 +24,12 @@ type notice struct {
 	level noticeLevel
 }
 
-func (m *Model) notice(text string, level noticeLevel) { m.note = notice{text: text, level: level} }
+// notice sets the status-bar message. The text is cleaned here, whatever
+// it holds: start-up warnings carry error text from outside the program,
+// and a line break or escape sequence would break the screen.
+func (m *Model) notice(text string, level noticeLevel) {
+	m.note = notice{text: sanitize.Line(text), level: level}
+}
 
 func (m *Model) clearNotice() { m.note = notice{} }
 

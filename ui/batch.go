@@ -162,6 +162,10 @@ func (m *Model) onDecisionSent(msg decisionSentMsg) tea.Cmd {
 	return m.refreshNow()
 }
 
+// maxNoticeSubject bounds the request's name in a failure notice, so the
+// reason after it still shows.
+const maxNoticeSubject = 48
+
 // summary reports a finished batch in one line.
 func (m *Model) summary(b *batch) {
 	if len(b.results) == 1 {
@@ -170,7 +174,16 @@ func (m *Model) summary(b *batch) {
 		if len(b.items) == 1 {
 			subject = b.items[0].title()
 		}
-		m.notice(outcomeSentence(r)+" — "+subject, outcomeLevel(r.Outcome))
+		// Which request (shortened) comes before the reason: a Graph
+		// error is long enough to push the name off the status line.
+		line := outcomeSentence(r) + " — " + subject
+		switch short := sanitize.Truncate(subject, maxNoticeSubject); r.Outcome {
+		case graph.OutcomeFailed:
+			line = "Failed — " + short + ": " + errText(r.Err)
+		case graph.OutcomeUnknown:
+			line = "Outcome unknown — " + short + ": " + errText(r.Err)
+		}
+		m.notice(line, outcomeLevel(r.Outcome))
 		return
 	}
 	counts := map[graph.Outcome]int{}

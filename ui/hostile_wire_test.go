@@ -120,7 +120,7 @@ func TestHostileTenantOverTheWireIsSafeOnScreen(t *testing.T) {
 	for name, s := range screens {
 		checkColumns(t, name, s, 120, 40)
 	}
-	if !strings.Contains(screens["failure"], "Failed: messagelink") || !strings.Contains(screens["source error"], "showing the rest: messagelink") {
+	if !strings.Contains(screens["failure"], "Failed — Mallory") || !strings.Contains(screens["failure"], ": messagelink") || !strings.Contains(screens["source error"], "showing the rest: messagelink") {
 		t.Errorf("the server's words are not shown at all:\n%s\n%s", screens["source error"], screens["failure"])
 	}
 	if st, _ := srv.StageState(evil.PIMID, evil.PIMID); st.PatchAttempts != 0 {

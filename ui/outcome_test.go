@@ -25,8 +25,8 @@ func TestEveryOutcomeIsReported(t *testing.T) {
 			"Already decided by Grace Hopper (denied) — Ada Lovelace"},
 		{"gone", graph.DecisionResult{Outcome: graph.OutcomeGone, Err: &graph.Error{StatusCode: 404}}, true, "", "Gone: cancelled, expired or no longer yours"},
 		{"failed", graph.DecisionResult{Outcome: graph.OutcomeFailed, Err: badRequest}, false, "failed",
-			"Failed: Justification is required (400, BadRequest, request-id req-42)"},
-		{"unknown", graph.DecisionResult{Outcome: graph.OutcomeUnknown, Err: context.DeadlineExceeded}, false, "unknown", "Outcome unknown: timed out"},
+			"Failed — Ada Lovelace → SAP Finance — read: Justification is required (400, BadRequest, request-id req-42)"},
+		{"unknown", graph.DecisionResult{Outcome: graph.OutcomeUnknown, Err: context.DeadlineExceeded}, false, "unknown", "Outcome unknown — Ada Lovelace → SAP Finance — read: timed out"},
 		{"cancelled", graph.DecisionResult{Outcome: graph.OutcomeCancelled, Err: context.Canceled}, false, "not sent", "Not sent (cancelled)"},
 	}
 	for _, c := range cases {
@@ -151,5 +151,24 @@ func TestQueuedItemsSurviveARefreshWithoutThem(t *testing.T) {
 	load(m, s)
 	if _, ok := m.inbox.items[graph.Ref{Source: graph.SourceAccessPackage, ID: "ap-1"}]; !ok {
 		t.Fatal("a queued decision lost its item on refresh")
+	}
+}
+
+// On a terminal of 80 columns a Graph error fills the status line: the
+// request it concerns must come first, or the user cannot tell which one
+// failed.
+func TestFailureNoticeNamesTheRequestFirst(t *testing.T) {
+	m, fb, clk := newLoaded(t, 80, 24, func(o *Options) { o.UndoWindow = 0 })
+	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
+		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeFailed, Err: &graph.Error{StatusCode: 503,
+			Code: "ServiceUnavailable", Message: "The service is temporarily unavailable. Please retry later.",
+			RequestID: "313e28d4-a9e5-4315-8278-b1e05e15c02c"}}
+	}
+	openAndType(m, clk, "a", "ok")
+	m.Update(next[decisionSentMsg](t, stream(press(m, "enter"))))
+	lines := strings.Split(screen(m), "\n")
+	status := lines[len(lines)-2]
+	if !strings.HasPrefix(status, "Failed — Ada Lovelace → SAP Finance — read: The service") {
+		t.Fatalf("status line %q does not name the request first", status)
 	}
 }

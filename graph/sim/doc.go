@@ -29,6 +29,8 @@
 //     expired, or request already ended 409 Conflict; stage not started yet
 //     (an earlier stage is in progress) 400; required justification blank
 //     400. Success is 204 with no body.
+//   - Request bodies may be gzip (Content-Encoding: gzip), as Microsoft's
+//     SDKs send them by default; any other coding is 415.
 //   - A stage past its deadline (start + timeout: EM P14D, PIM PT24H by
 //     default) becomes Expired, checked lazily against the clock. An expired
 //     access package request has state "denied" and status "Expired"; an

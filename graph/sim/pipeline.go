@@ -300,6 +300,10 @@ func (c *call) handle() {
 		writeError(c, e)
 		return
 	}
+	if err := decodeBody(c.r); err != nil {
+		writeError(c, err)
+		return
+	}
 	q, qerr := parseQuery(queryValues(c.r.URL.RawQuery))
 	if qerr != nil {
 		writeError(c, qerr)

@@ -218,6 +218,9 @@ func (m *Model) formView(width int) string {
 	if f.skipped > 0 {
 		title += " (" + strconv.Itoa(f.skipped) + " skipped: not waiting for you)"
 	}
+	if n := m.hiddenTargets(); n > 0 {
+		title += " (" + strconv.Itoa(n) + " hidden by the filter)"
+	}
 	label := "Justification"
 	if f.required {
 		label += " (required)"
@@ -262,6 +265,19 @@ func (m *Model) formView(width int) string {
 		hint,
 	}, "\n")
 	return s.FormBox.Width(width).Render(body)
+}
+
+// hiddenTargets counts the form's targets the filter hides: marked requests
+// are decided whether shown or not, so the form says so rather than let
+// the rows on screen suggest they are all there is.
+func (m *Model) hiddenTargets() int {
+	n := 0
+	for _, it := range m.form.targets {
+		if _, shown := m.inbox.position(it); !shown {
+			n++
+		}
+	}
+	return n
 }
 
 // justificationCounter is " · 912/1000" once the text nears the most that

@@ -45,6 +45,25 @@ func TestFormCountForMarkedItems(t *testing.T) {
 	}
 }
 
+// Marked requests are decided even when the filter hides them; with other
+// rows on screen the form must say so.
+func TestFormSaysWhenTheFilterHidesMarkedItems(t *testing.T) {
+	m, _, clk := newLoaded(t, 120, 40)
+	press(m, "space", "space") // Ada and Katherine
+	press(m, "/")
+	typeText(m, "alan")
+	press(m, "enter", "a")
+	if s := screen(m); !strings.Contains(s, "Approve 2 requests (2 hidden by the filter)") {
+		t.Fatalf("the form does not say its targets are hidden:\n%s", s)
+	}
+	clk.Advance(time.Second)
+	press(m, "esc", "esc") // close the form, clear the filter
+	press(m, "a")
+	if s := screen(m); m.form == nil || len(m.form.targets) != 2 || strings.Contains(s, "hidden by the filter") {
+		t.Fatalf("hidden count shown without a filter:\n%s", s)
+	}
+}
+
 func TestFormSkipsWhatIsNotMine(t *testing.T) {
 	m, _, _ := newLoaded(t, 120, 40)
 	press(m, "G", "a") // ap-3 has no stage of mine

@@ -76,7 +76,8 @@ func (m *Model) onUndoTick(msg undoTickedMsg) tea.Cmd {
 		// The quit question says the queued decisions will not be sent:
 		// keep that true until it is answered (y drops them, any other
 		// key lets them go out).
-		return tea.Tick(quitHold, func(time.Time) tea.Msg { return undoTickedMsg{batch: b.id} })
+		id := b.id
+		return tea.Tick(quitHold, func(time.Time) tea.Msg { return undoTickedMsg{batch: id} })
 	}
 	m.pending = nil
 	return m.send(b)

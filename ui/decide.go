@@ -86,6 +86,9 @@ func undecidableReason(items []*item) string {
 		if it.state == stateQueued || it.state == stateSending {
 			return "A decision on this request is already on its way."
 		}
+		if it.state == stateDone && leaves(it.result.Outcome) {
+			return "Nothing more to decide: " + outcomeSentence(it.result) + "."
+		}
 	}
 	if len(items) == 1 {
 		return "Nothing to decide: no stage of this request is waiting for you."

@@ -79,9 +79,20 @@ func (it *item) set(a *graph.Approval) bool {
 // touch invalidates what is cached for drawing this item.
 func (it *item) touch() { it.version++ }
 
-// decidable reports whether a decision can be made on the item now.
+// decidable reports whether a decision can be made on the item now. A
+// decision that landed (or found the stage decided or gone) stays on the
+// list until the rest of its batch is done; it is not decidable again.
+// Failed, unknown and unsent ones are: a retry, on a key press.
 func (it *item) decidable() bool {
-	return it.hasMine && (it.state == stateIdle || it.state == stateDone)
+	switch {
+	case !it.hasMine:
+		return false
+	case it.state == stateIdle:
+		return true
+	case it.state == stateDone:
+		return !leaves(it.result.Outcome)
+	}
+	return false
 }
 
 // personName is a subject's display name, falling back to UPN, email, id.

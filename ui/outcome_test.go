@@ -172,3 +172,37 @@ func TestFailureNoticeNamesTheRequestFirst(t *testing.T) {
 		t.Fatalf("status line %q does not name the request first", status)
 	}
 }
+
+// While the rest of a batch is on its way, a request whose decision
+// already landed stays on the list (marked approved) until the batch ends.
+// It must not be decidable again: a second PATCH would go out for a stage
+// this session has just decided.
+func TestDecidedItemCannotBeDecidedAgainWhileItsBatchFinishes(t *testing.T) {
+	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+	press(m, "space", "space") // ap-1 and pim-2
+	openAndType(m, clk, "a", "ok")
+	ch := stream(press(m, "enter"))
+	first := next[decisionSentMsg](t, ch)
+	m.Update(first)
+	it := m.inbox.items[first.result.Request.Ref]
+	if it == nil || len(m.sending) != 1 {
+		t.Fatal("the batch ended after one of two results")
+	}
+	pos, _ := m.inbox.position(it)
+	m.inbox.moveTo(pos)
+	clk.Advance(time.Second)
+	press(m, "d")
+	if s := screen(m); m.form == nil && !strings.Contains(s, "Nothing more to decide: Approved.") {
+		t.Errorf("no reason given:\n%s", s)
+	}
+	if m.form != nil {
+		clk.Advance(time.Second)
+		typeText(m, "changed my mind")
+		cmd := press(m, "enter")
+		feed[decisionSentMsg](m, cmd)
+	}
+	m.Update(next[decisionSentMsg](t, ch))
+	if n := len(fb.requests()); n != 2 {
+		t.Fatalf("%d decisions sent for 2 requests: %+v", n, fb.requests())
+	}
+}

@@ -75,6 +75,9 @@ func (m *Model) statusLine() string {
 		}
 	case len(m.sending) > 0:
 		text, style = m.progress(), s.Warn
+		if m.note.text != "" { // said while sending (why a key did nothing, say)
+			text += " · " + m.note.text
+		}
 	case m.note.text != "":
 		text = m.note.text
 		style = map[noticeLevel]lipgloss.Style{noticeInfo: lipgloss.NewStyle(), noticeOk: s.Ok, noticeWarn: s.Warn, noticeBad: s.Bad}[m.note.level]

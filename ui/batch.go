@@ -292,12 +292,19 @@ func (m *Model) progress() string {
 
 // undoLine is the countdown shown while a batch waits.
 func (m *Model) undoLine() string {
+	what, when := m.undoParts()
+	return what + " " + when
+}
+
+// undoParts are the countdown's halves: what is queued, and "in 3s — press
+// u to undo" (kept whole on a narrow screen).
+func (m *Model) undoParts() (what, when string) {
 	b := m.pending
-	what := strings.ToUpper(decisionWord(b.decision)[:1]) + decisionWord(b.decision)[1:] + " "
+	what = strings.ToUpper(decisionWord(b.decision)[:1]) + decisionWord(b.decision)[1:] + " "
 	if len(b.items) == 1 {
 		what += b.items[0].title()
 	} else {
 		what += strconv.Itoa(len(b.items)) + " requests"
 	}
-	return what + " in " + countdown(b.deadline.Sub(m.clock())) + " — press " + m.keys.first(config.ActionUndo) + " to undo"
+	return what, "in " + countdown(b.deadline.Sub(m.clock())) + " — press " + m.keys.first(config.ActionUndo) + " to undo"
 }

@@ -220,6 +220,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case m.quitAsk != "":
 		return m.onQuitKey(msg)
+	case m.layout.tooSmall:
+		return m.onKeyTooSmall(msg)
 	case m.signIn.active:
 		return m.onSignInKey(msg)
 	case m.form != nil:
@@ -234,6 +236,21 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	return m.onAction(act)
+}
+
+// onKeyTooSmall: with only "terminal too small" on screen nobody can see
+// what a key would do, so none decides anything blind (a form typed and
+// submitted, a list moved and approved). Quitting (its question is shown)
+// and undoing a queued decision still work.
+func (m *Model) onKeyTooSmall(msg tea.KeyPressMsg) tea.Cmd {
+	typing := m.form != nil || m.filtering
+	switch {
+	case m.keys.is(msg, config.ActionQuit) && (!typing || msg.Text == ""):
+		return m.askQuit()
+	case m.keys.is(msg, config.ActionUndo) && !typing && m.pending != nil:
+		m.undo()
+	}
+	return nil
 }
 
 // onAction carries out an inbox action.

@@ -3,6 +3,9 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"approvals/graph"
 )
@@ -184,5 +187,44 @@ func TestCopyID(t *testing.T) {
 	msgs := collect(cmd)
 	if len(msgs) != 1 || !strings.Contains(strings.ToLower(typeName(msgs[0])), "clipboard") || !strings.Contains(valueOf(msgs[0]), "accessPackage:ap-1") {
 		t.Fatalf("y did not copy the id: %#v", msgs)
+	}
+}
+
+// With only "terminal too small" on screen, no key may decide anything
+// blind; quitting (its question shown) and undo still work.
+func TestTooSmallDecidesNothingBlind(t *testing.T) {
+	m, fb, clk := newLoaded(t, 120, 40)
+	resize := func(w, h int) { m.Update(tea.WindowSizeMsg{Width: w, Height: h}) }
+	resize(50, 10)
+	clk.Advance(time.Second)
+	press(m, "a")
+	clk.Advance(time.Second)
+	press(m, "enter")
+	if m.form != nil || m.pending != nil {
+		t.Fatal("a key opened a form or queued a decision on a too-small screen")
+	}
+
+	resize(120, 40)
+	openAndType(m, clk, "a", "typed before the resize")
+	resize(50, 10)
+	press(m, "enter")
+	if m.form == nil || m.pending != nil || m.form.input.Value() != "typed before the resize" {
+		t.Fatal("enter submitted the form on a too-small screen")
+	}
+	press(m, "ctrl+c")
+	if s := screen(m); m.quitAsk == "" || !strings.Contains(s, "Quit?") {
+		t.Fatalf("the quit question is not shown:\n%s", s)
+	}
+	press(m, "n")
+
+	resize(120, 40)
+	press(m, "enter") // submit at a size that shows it
+	resize(50, 10)
+	if s := screen(m); !strings.Contains(s, "u to undo") {
+		t.Fatalf("the countdown is not shown:\n%s", s)
+	}
+	press(m, "u")
+	if m.pending != nil || len(fb.requests()) != 0 {
+		t.Fatal("u does not undo on a too-small screen")
 	}
 }

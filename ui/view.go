@@ -42,10 +42,7 @@ func (m *Model) render() string {
 	}
 	l := m.layout
 	if l.tooSmall {
-		msg := "Terminal too small: need " + strconv.Itoa(minWidth) + "×" + strconv.Itoa(minHeight) +
-			", have " + strconv.Itoa(m.width) + "×" + strconv.Itoa(m.height) + "."
-		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center,
-			m.styles.Warn.Render(sanitize.Truncate(msg, m.width)))
+		return m.tooSmallView()
 	}
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.titleBar())
@@ -55,6 +52,23 @@ func (m *Model) render() string {
 	}
 	lines = append(lines, m.statusLine(), m.helpLineCached())
 	return strings.Join(lines, "\n")
+}
+
+// tooSmallView says the terminal is too small, and what still matters: the
+// quit question, or a queued decision's countdown (u still undoes it).
+func (m *Model) tooSmallView() string {
+	lines := []string{m.styles.Warn.Render(sanitize.Truncate("Terminal too small: need "+strconv.Itoa(minWidth)+"×"+
+		strconv.Itoa(minHeight)+", have "+strconv.Itoa(m.width)+"×"+strconv.Itoa(m.height)+".", m.width))}
+	switch {
+	case m.quitAsk != "":
+		lines = append(lines, m.styles.Bad.Render(sanitize.Truncate("Quit? "+capitalize(m.quitAsk)+". y quits.", m.width)))
+	case m.pending != nil:
+		what, when := m.undoParts()
+		for _, l := range []string{what, when} {
+			lines = append(lines, m.styles.Warn.Render(sanitize.Truncate(l, m.width)))
+		}
+	}
+	return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, strings.Join(lines, "\n"))
 }
 
 // body is the panes: bodyH lines.

@@ -212,7 +212,7 @@ func TestTooSmallDecidesNothingBlind(t *testing.T) {
 		t.Fatal("enter submitted the form on a too-small screen")
 	}
 	press(m, "ctrl+c")
-	if s := screen(m); m.quitAsk == "" || !strings.Contains(s, "Quit?") {
+	if s := screen(m); m.quitAsk == "" || !strings.Contains(s, "Quit?") || !strings.Contains(s, "y quits") {
 		t.Fatalf("the quit question is not shown:\n%s", s)
 	}
 	press(m, "n")

@@ -61,7 +61,9 @@ func (m *Model) tooSmallView() string {
 		strconv.Itoa(minHeight)+", have "+strconv.Itoa(m.width)+"×"+strconv.Itoa(m.height)+".", m.width))}
 	switch {
 	case m.quitAsk != "":
-		lines = append(lines, m.styles.Bad.Render(sanitize.Truncate("Quit? "+capitalize(m.quitAsk)+". y quits.", m.width)))
+		for _, l := range []string{"Quit? " + capitalize(m.quitAsk) + ".", "y quits, any other key stays."} {
+			lines = append(lines, m.styles.Bad.Render(sanitize.Truncate(l, m.width)))
+		}
 	case m.pending != nil:
 		what, when := m.undoParts()
 		for _, l := range []string{what, when} {

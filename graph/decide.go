@@ -165,7 +165,9 @@ func (c *Client) settle(ctx context.Context, res DecisionResult, ref Ref, r repl
 		// Someone decided first, or an earlier attempt of ours landed.
 		st, rerr := c.readStage(ctx, ref, res.Request.StageID)
 		if rerr == nil && st.Decided() {
-			return c.byReviewer(res, st, me)
+			// This PATCH was refused, so only an earlier, ambiguous one
+			// of ours could have decided the stage.
+			return c.byReviewer(res, st, me, res.Attempts > 1)
 		}
 		res.Outcome, res.Err = OutcomeAlreadyDecided, err
 	case r.status == http.StatusNotFound:
@@ -184,7 +186,7 @@ func (c *Client) resolveAmbiguous(ctx context.Context, res DecisionResult, ref R
 	case err != nil:
 		res.Outcome, res.Err = OutcomeUnknown, &unknownOutcomeError{cause: fmt.Errorf("%w; re-reading the stage failed too: %v", cause, err)}
 	case st.Decided():
-		res = c.byReviewer(res, st, me)
+		res = c.byReviewer(res, st, me, true)
 	case st.Status != StageInProgress:
 		res.Outcome, res.Err = OutcomeGone, fmt.Errorf("graph: the stage is %s and no longer takes decisions (after: %w)", st.Status, cause)
 	case res.Attempts < maxPatches:
@@ -200,12 +202,15 @@ func (c *Client) resolveAmbiguous(ctx context.Context, res DecisionResult, ref R
 }
 
 // byReviewer reports a decided stage: ours when I reviewed it with the
-// decision I asked for, else already decided by whoever did.
-func (c *Client) byReviewer(res DecisionResult, st Stage, me wireUser) DecisionResult {
+// decision I asked for, else already decided by whoever did. maybeOurs
+// says a PATCH of ours whose fate was unknown may have done it; only then
+// do our own words stand in for a reviewer the service did not name (the
+// same template justification is common among approvers).
+func (c *Client) byReviewer(res DecisionResult, st Stage, me wireUser, maybeOurs bool) DecisionResult {
 	want := readBack(res.Request.Decision)
 	mine := isMe(st.ReviewedBy, me) ||
 		// No reviewer named: our own words are the next best evidence.
-		st.ReviewedBy.ID == "" && st.Justification == res.Request.Justification
+		maybeOurs && st.ReviewedBy.ID == "" && st.Justification == res.Request.Justification
 	if mine && st.Result == want {
 		res.Outcome, res.Err = applied(res.Request.Decision), nil
 		return res

@@ -545,3 +545,43 @@ func TestDecideCAEChallengeNeedingSignInIsFailedNotUnknown(t *testing.T) {
 	}
 	mustContainNoToken(t, "error", res.Err.Error())
 }
+
+// A PATCH refused with 409 was not applied: a stage decided with the same
+// words (a shared template) and no reviewer named is someone else's
+// decision, not ours. After an ambiguous PATCH, the same read is ours.
+func TestDecideConflictUnnamedReviewerSameWords(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		onPatch func(st *fakeStage) func(int) string
+		want    Outcome
+	}{
+		{"refused", func(st *fakeStage) func(int) string {
+			st.result, st.status = "Approved", "Completed" // someone else, before us
+			return nil
+		}, OutcomeAlreadyDecided},
+		{"ambiguous", func(st *fakeStage) func(int) string {
+			return func(int) string {
+				st.result, st.status = "Approved", "Completed" // ours, reply lost
+				st.applied++
+				return "reset"
+			}
+		}, OutcomeApproved},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := undecided()
+			st.onPatch = tc.onPatch(st)
+			f := newStageServer(t, st)
+			f.handle("GET /v1.0"+pathEMApprovals+"/"+testApproval+"/stages/"+testStage, func(w http.ResponseWriter, r *http.Request) {
+				st.mu.Lock()
+				defer st.mu.Unlock()
+				s := stageJSON(testStage, st.status, st.result, nil) // reviewedBy: null
+				s["justification"] = "looks right"
+				writeJSON(w, 200, s)
+			})
+			res := decideOnce(t, f, Approve)
+			if res.Outcome != tc.want || st.patches != 1 {
+				t.Fatalf("%+v, %d PATCHes", res, st.patches)
+			}
+		})
+	}
+}

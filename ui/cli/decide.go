@@ -229,6 +229,13 @@ func (a *app) decide(ctx context.Context, c *graph.Client, items []*item, d grap
 // notWaiting explains an approval with no stage for me: decided already
 // (by whom), or not my turn.
 func notWaiting(it *item) {
+	if len(it.approval.Stages) == 0 && it.approval.Problem != "" {
+		// Its stages could not be read (a passing error, a missing
+		// catalog role): that is not "not my turn", and a retry may work.
+		it.outcome = string(graph.OutcomeFailed)
+		it.detail = errors.New("nothing was sent: " + it.approval.Problem)
+		return
+	}
 	it.outcome = outcomeNotWaiting
 	for _, st := range it.approval.Stages {
 		if st.AssignedToMe && st.Decided() {

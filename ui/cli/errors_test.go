@@ -191,3 +191,23 @@ func TestLoadConfigForOtherCommands(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// An approval whose stages could not be read is not "not waiting": the
+// report says why nothing was sent, as a failure that may be retried.
+func TestUnreadableStagesAreAFailureNotNotWaiting(t *testing.T) {
+	w := newWorld(t)
+	w.sim.AddFault(sim.Fault{Kind: sim.FaultBatchThrottle, Op: sim.OpGetApproval, RetryAfter: "600"})
+	w.sim.AddFault(sim.Fault{Kind: sim.FaultBatchThrottle, Op: sim.OpListStages, RetryAfter: "600"})
+	r := w.run("", "approve", "group:"+reqGroup, "-j", "ok", "--json")
+	var doc decideDoc
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || len(doc.Results) != 1 {
+		t.Fatalf("%v\n%s\n%s", err, r.stdout, r.stderr)
+	}
+	res := doc.Results[0]
+	if r.code != ExitPartial || res.Outcome != "failed" || res.Error == nil || !strings.Contains(res.Error.Message, "stages could not be read") {
+		t.Fatalf("exit %d, result %+v (error %+v)", r.code, res, res.Error)
+	}
+	if st, _ := w.sim.StageState(reqGroup, reqGroup); st.PatchAttempts != 0 {
+		t.Error("a decision was sent without knowing the stage")
+	}
+}

@@ -19,6 +19,10 @@ type wireStagePage struct {
 	NextLink string      `json:"@odata.nextLink"`
 }
 
+func (p *wireStagePage) UnmarshalJSON(b []byte) error {
+	return decodeCollection(b, &p.Value, &p.NextLink)
+}
+
 // fetchDetails reads the stages of refs: one batched GET per approval, and
 // for approvals returned without a stages property, a second batched round
 // of GET .../stages.

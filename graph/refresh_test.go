@@ -435,3 +435,53 @@ func TestRefreshDoesNotResurrectForgotten(t *testing.T) {
 		t.Fatalf("%d requests: the approval forgotten during a refresh must be read again", snap.Requests)
 	}
 }
+
+// A 200 whose body is JSON but not a collection ({} or null: a proxy, a
+// broken deployment) is an error for that source, never "nothing is
+// waiting": the approvals listed before must not silently disappear.
+// "value": null (no items) still reads as an empty page.
+func TestRefreshReplyThatIsNotACollectionIsAnError(t *testing.T) {
+	for _, body := range []string{`{}`, `null`, `{"@odata.context":"x","id":"em-000"}`} {
+		t.Run(body, func(t *testing.T) {
+			fi := newFakeInbox(t, 3, 2)
+			c := testClient(t, fi.fakeGraph)
+			if _, err := c.Refresh(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			fi.handle(emListKey, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(body))
+			})
+			snap, err := c.Refresh(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(snap.Errors) != 1 || snap.Errors[0].Source != SourceAccessPackage || len(snap.Approvals) != 2 {
+				t.Fatalf("errors %v, %d approvals", snap.Errors, len(snap.Approvals))
+			}
+		})
+	}
+	t.Run("value null", func(t *testing.T) {
+		fi := newFakeInbox(t, 0, 2)
+		fi.handle(emListKey, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"value":null}`))
+		})
+		snap, err := testClient(t, fi.fakeGraph).Refresh(t.Context())
+		if err != nil || len(snap.Errors) != 0 || len(snap.Approvals) != 2 {
+			t.Fatalf("%v, errors %v, %d approvals", err, snap.Errors, len(snap.Approvals))
+		}
+	})
+}
+
+// The same for a stage list: an approval body where the list of stages
+// should be is an error, not "no stages".
+func TestStagesReplyThatIsNotACollectionIsAnError(t *testing.T) {
+	f := newFakeGraph(t)
+	f.handle("GET /v1.0"+pathEMApprovals+"/ap-1/stages", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"id": "ap-1"})
+	})
+	if stages, err := testClient(t, f).Stages(t.Context(), Ref{Source: SourceAccessPackage, ID: "ap-1"}); err == nil {
+		t.Fatalf("no error, stages %v", stages)
+	}
+}

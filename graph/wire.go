@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 )
@@ -19,6 +20,37 @@ import (
 type wirePage struct {
 	Value    []json.RawMessage `json:"value"`
 	NextLink string            `json:"@odata.nextLink"`
+}
+
+func (p *wirePage) UnmarshalJSON(b []byte) error {
+	return decodeCollection(b, &p.Value, &p.NextLink)
+}
+
+// errNotCollection is a 2xx reply where a collection was expected that
+// has no "value" at all: {}, null, or a single object.
+var errNotCollection = errors.New(`not a collection (no "value")`)
+
+// decodeCollection reads a collection reply. Every OData collection has a
+// "value" array; a body without one is an error, so a proxy's or a broken
+// deployment's {} never reads as "nothing is waiting". "value": null is
+// read as no items.
+func decodeCollection[T any](b []byte, value *[]T, next *string) error {
+	var w struct {
+		Value    json.RawMessage `json:"value"`
+		NextLink string          `json:"@odata.nextLink"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	if len(w.Value) == 0 {
+		return errNotCollection
+	}
+	var v []T
+	if err := json.Unmarshal(w.Value, &v); err != nil {
+		return err
+	}
+	*value, *next = v, w.NextLink
+	return nil
 }
 
 // wireAssignmentRequest is an entitlement management

@@ -61,7 +61,7 @@ func (m *Model) openForm(d graph.Decision) tea.Cmd {
 		}
 	}
 	if len(f.targets) == 0 {
-		m.notice(undecidableReason(asked), noticeWarn)
+		m.notice(undecidableReason(asked, m.keys.first(config.ActionRefresh)), noticeWarn)
 		return nil
 	}
 	f.required = d == graph.Deny || m.opts.RequireApproveJustification
@@ -81,7 +81,7 @@ func (m *Model) openForm(d graph.Decision) tea.Cmd {
 }
 
 // undecidableReason explains why none of items can be decided.
-func undecidableReason(items []*item) string {
+func undecidableReason(items []*item, refreshKey string) string {
 	for _, it := range items {
 		if it.state == stateQueued || it.state == stateSending {
 			return "A decision on this request is already on its way."
@@ -91,6 +91,9 @@ func undecidableReason(items []*item) string {
 		}
 	}
 	if len(items) == 1 {
+		if a := items[0].a; len(a.Stages) == 0 && a.Problem != "" {
+			return "Cannot decide yet: " + sanitize.Line(a.Problem) + "; " + refreshKey + " refreshes."
+		}
 		return "Nothing to decide: no stage of this request is waiting for you."
 	}
 	return "Nothing to decide: none of these requests has a stage waiting for you."

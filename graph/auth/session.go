@@ -76,6 +76,9 @@ type Session struct {
 
 	mu      sync.Mutex
 	account string // who signed in, from the record
+	// claims is the claims challenge (CAE, step-up) that the last
+	// AuthenticationRequiredError carried, until a sign-in answers it.
+	claims string
 }
 
 // ErrNoInteractiveSignIn is returned by SignIn with --auth token.
@@ -164,7 +167,34 @@ func (s *Session) Credential() azcore.TokenCredential {
 	if s.static != nil {
 		return s.static
 	}
-	return s.cred
+	return challengeRecorder{s}
+}
+
+// challengeRecorder is the session's credential as the Graph client sees
+// it. When Graph answers with a claims challenge (CAE: a revoked session,
+// a new location) that the cache cannot satisfy, azidentity returns
+// AuthenticationRequiredError carrying the claims; the recorder keeps them
+// so the next sign-in asks Entra ID for exactly those (without them the
+// new token could be refused the same way, and a cached token would make
+// EnsureSignedIn think all is well).
+type challengeRecorder struct{ s *Session }
+
+func (c challengeRecorder) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	t, err := c.s.cred.GetToken(ctx, o)
+	var are *azidentity.AuthenticationRequiredError
+	if errors.As(err, &are) && are.TokenRequestOptions.Claims != "" {
+		c.s.mu.Lock()
+		c.s.claims = are.TokenRequestOptions.Claims
+		c.s.mu.Unlock()
+	}
+	return t, err
+}
+
+// pendingClaims is the claims challenge no sign-in has answered yet.
+func (s *Session) pendingClaims() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.claims
 }
 
 // Scopes are the delegated permissions requested, on the cloud's Graph
@@ -216,13 +246,18 @@ func (s *Session) SignIn(ctx context.Context, prompt func(DeviceCode)) error {
 	}
 	ctx = context.WithValue(ctx, promptKey{}, prompt)
 	// EnableCAE: the Graph pipeline always asks for CAE tokens, which live
-	// in their own cache; signing in without it would prompt twice.
-	rec, err := s.cred.Authenticate(ctx, &policy.TokenRequestOptions{Scopes: s.Scopes(), EnableCAE: true})
+	// in their own cache; signing in without it would prompt twice. Claims:
+	// a challenge Graph made that only a sign-in can answer.
+	claims := s.pendingClaims()
+	rec, err := s.cred.Authenticate(ctx, &policy.TokenRequestOptions{Scopes: s.Scopes(), EnableCAE: true, Claims: claims})
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
 	s.account = rec.Username
+	if s.claims == claims {
+		s.claims = ""
+	}
 	s.mu.Unlock()
 	s.saveRecord(rec)
 	return nil
@@ -230,10 +265,17 @@ func (s *Session) SignIn(ctx context.Context, prompt func(DeviceCode)) error {
 
 // EnsureSignedIn makes sure a token can be had: silently when a saved
 // sign-in still has a valid token in the cache, else by signing in
-// interactively (SignIn). A static token needs nothing.
+// interactively (SignIn). After Graph made a claims challenge the cache
+// could not answer (the Graph client then fails with an error for which
+// NeedsSignIn is true), it signs in with those claims. A static token
+// needs nothing.
 func (s *Session) EnsureSignedIn(ctx context.Context, prompt func(DeviceCode)) error {
 	if s.cred == nil {
 		return nil
+	}
+	if s.pendingClaims() != "" {
+		// A token from the cache is the one Graph just refused.
+		return s.SignIn(ctx, prompt)
 	}
 	_, err := s.cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: s.Scopes(), EnableCAE: true})
 	if err == nil || !NeedsSignIn(err) {

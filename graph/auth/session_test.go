@@ -324,7 +324,7 @@ func TestRealCredentialsBuildWithoutNetwork(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", m, err)
 		}
-		switch s.Credential().(type) {
+		switch s.cred.(type) { // behind Credential's claims recorder
 		case *azidentity.DeviceCodeCredential:
 			if m != config.AuthDeviceCode {
 				t.Errorf("%s built a device code credential", m)
@@ -334,7 +334,7 @@ func TestRealCredentialsBuildWithoutNetwork(t *testing.T) {
 				t.Errorf("%s built a browser credential", m)
 			}
 		default:
-			t.Errorf("%s: %T", m, s.Credential())
+			t.Errorf("%s: %T", m, s.cred)
 		}
 	}
 }
@@ -368,5 +368,53 @@ func TestEnsureSignedIn(t *testing.T) {
 	}
 	if tro := h.creds[1].tro; len(tro) != 0 {
 		t.Errorf("second run authenticated again: %+v", tro)
+	}
+}
+
+// claimsCred is a signed-in credential whose cached token Graph has
+// refused with a claims challenge (CAE): asked with the claims, it needs
+// the user; without them it still hands out the cached token.
+type claimsCred struct{ fakeCred }
+
+func (c *claimsCred) GetToken(ctx context.Context, tro policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	c.mu.Lock()
+	answered := len(c.tro) > 0 && c.tro[len(c.tro)-1].Claims == tro.Claims
+	c.mu.Unlock()
+	if tro.Claims != "" && !answered {
+		return azcore.AccessToken{}, &azidentity.AuthenticationRequiredError{TokenRequestOptions: tro}
+	}
+	return c.fakeCred.GetToken(ctx, tro)
+}
+
+// When Graph's claims challenge needs the user, the next sign-in asks for
+// those claims (with CAE on), and EnsureSignedIn does not settle for the
+// cached token Graph refused.
+func TestSignInAnswersAClaimsChallenge(t *testing.T) {
+	h := newHarness(t)
+	o := h.options(config.AuthDeviceCode)
+	var cred *claimsCred
+	o.NewCredential = func(co CredentialOptions) (Interactive, error) {
+		cred = &claimsCred{fakeCred{opts: co, signedIn: true}}
+		return cred, nil
+	}
+	s, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const claims = `{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}`
+	_, err = s.Credential().GetToken(context.Background(), policy.TokenRequestOptions{Scopes: s.Scopes(), EnableCAE: true, Claims: claims})
+	if !NeedsSignIn(err) {
+		t.Fatalf("GetToken with claims: %v", err)
+	}
+	prompts := 0
+	if err := s.EnsureSignedIn(context.Background(), func(DeviceCode) { prompts++ }); err != nil || prompts != 1 {
+		t.Fatalf("EnsureSignedIn: %v, %d prompts (the cached token is the refused one: a sign-in is needed)", err, prompts)
+	}
+	if len(cred.tro) != 1 || cred.tro[0].Claims != claims || !cred.tro[0].EnableCAE {
+		t.Fatalf("Authenticate options %+v: want the challenge's claims and CAE", cred.tro)
+	}
+	// Answered: the next check is silent again.
+	if err := s.EnsureSignedIn(context.Background(), func(DeviceCode) { prompts++ }); err != nil || prompts != 1 {
+		t.Fatalf("after answering: %v, %d prompts", err, prompts)
 	}
 }

@@ -22,16 +22,17 @@ type batch struct {
 	decision      graph.Decision
 	justification string
 	items         []*item
-	deadline      time.Time // end of the undo window
+	stageOf       map[*item]string // the stage each decision is for, as the form showed it
+	deadline      time.Time        // end of the undo window
 	done          int
 	results       []graph.DecisionResult
 }
 
 // queue starts a batch: into the undo window, or straight out when there is
 // no window.
-func (m *Model) queue(d graph.Decision, text string, targets []*item) tea.Cmd {
+func (m *Model) queue(d graph.Decision, text string, targets []*item, stageOf map[*item]string) tea.Cmd {
 	m.batchSeq++
-	b := &batch{id: m.batchSeq, decision: d, justification: text, items: targets}
+	b := &batch{id: m.batchSeq, decision: d, justification: text, items: targets, stageOf: stageOf}
 	for _, it := range targets {
 		it.state, it.decision = stateQueued, d
 		m.inbox.setMark(it, false)
@@ -107,7 +108,10 @@ func (m *Model) send(b *batch) tea.Cmd {
 	for _, it := range b.items {
 		it.state = stateSending
 		it.touch()
-		req := graph.DecisionRequest{Ref: it.a.Ref, StageID: it.stage.ID, Decision: b.decision, Justification: b.justification}
+		// The stage the user decided on, even if a refresh during the
+		// undo window found a later one: Graph then answers "already
+		// decided" for it, and the later stage waits for its own decision.
+		req := graph.DecisionRequest{Ref: it.a.Ref, StageID: b.stageOf[it], Decision: b.decision, Justification: b.justification}
 		cmds = append(cmds, decideCmd(ctx, backend, b.id, req))
 	}
 	return tea.Batch(cmds...)

@@ -18,7 +18,8 @@ import (
 type decisionForm struct {
 	decision  graph.Decision
 	targets   []*item
-	skipped   int // items that were asked for but cannot be decided now
+	stageOf   map[*item]string // the stage each target was shown with: the decision is for that one
+	skipped   int              // items that were asked for but cannot be decided now
 	required  bool
 	input     textField
 	openedAt  time.Time
@@ -52,10 +53,11 @@ func (m *Model) openForm(d graph.Decision) tea.Cmd {
 		m.notice("Nothing to decide: the list is empty.", noticeInfo)
 		return nil
 	}
-	f := &decisionForm{decision: d, openedAt: m.clock(), template: -1}
+	f := &decisionForm{decision: d, openedAt: m.clock(), template: -1, stageOf: map[*item]string{}}
 	for _, it := range asked {
 		if it.decidable() {
 			f.targets = append(f.targets, it)
+			f.stageOf[it] = it.stage.ID
 		} else {
 			f.skipped++
 		}
@@ -163,7 +165,7 @@ func (m *Model) submitForm() tea.Cmd {
 	}
 	targets := make([]*item, 0, len(f.targets))
 	for _, it := range f.targets {
-		if it.decidable() && m.inbox.items[it.a.Ref] == it { // still there
+		if m.stillAsShown(f, it) {
 			targets = append(targets, it)
 		}
 	}
@@ -172,7 +174,7 @@ func (m *Model) submitForm() tea.Cmd {
 		m.notice("Nothing sent: these requests are no longer waiting for you.", noticeWarn)
 		return nil
 	}
-	return m.queue(f.decision, text, targets)
+	return m.queue(f.decision, text, targets, f.stageOf)
 }
 
 // checkFormTargets drops from an open form what a refresh took away
@@ -186,7 +188,7 @@ func (m *Model) checkFormTargets() {
 	text := strings.TrimSpace(f.input.Value())
 	kept := f.targets[:0]
 	for _, it := range f.targets {
-		if now, ok := m.inbox.items[it.a.Ref]; ok && now == it && it.decidable() {
+		if m.stillAsShown(f, it) {
 			kept = append(kept, it)
 		} else if text != "" {
 			m.drafts[it.a.Ref] = text // should it come back, the text waits for it
@@ -197,11 +199,19 @@ func (m *Model) checkFormTargets() {
 	switch {
 	case gone == 0:
 	case len(kept) == 0:
-		f.problem = "No longer waiting for you: decided by someone else, cancelled or expired. esc closes the form."
+		f.problem = "No longer waiting for you as shown: decided by someone else, moved to another stage, cancelled or expired. esc closes the form."
 	default:
 		f.skipped += gone
-		f.problem = plural(gone, "request") + " no longer waiting for you (decided elsewhere or gone): left out."
+		f.problem = plural(gone, "request") + " no longer waiting for you as shown (decided elsewhere, moved on or gone): left out."
 	}
+}
+
+// stillAsShown reports whether a form target can still be decided as the
+// form showed it: listed, decidable, and at the same stage. (A refresh may
+// find that stage decided elsewhere and a later one mine: a decision on the
+// later stage is one the user has not made.)
+func (m *Model) stillAsShown(f *decisionForm, it *item) bool {
+	return m.inbox.items[it.a.Ref] == it && it.decidable() && it.stage.ID == f.stageOf[it]
 }
 
 // formTitle states the decision and what it applies to, plainly.

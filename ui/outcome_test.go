@@ -206,3 +206,45 @@ func TestDecidedItemCannotBeDecidedAgainWhileItsBatchFinishes(t *testing.T) {
 		t.Fatalf("%d decisions sent for 2 requests: %+v", n, fb.requests())
 	}
 }
+
+// A decision is about the stage the user saw. If, while it waits out the
+// undo window, that stage is decided elsewhere and a later stage of the
+// same request becomes mine, the queued decision must not land on the
+// later stage the user never looked at.
+func TestQueuedDecisionKeepsTheStageItWasMadeFor(t *testing.T) {
+	m, fb, clk := newLoaded(t, 120, 40)
+	openAndType(m, clk, "a", "ok for finance")
+	press(m, "enter")
+	s := sampleSnapshot()
+	s.Approvals[0].Stages[1] = stage("ap-1-s2", "Finance owners", false, graph.StageCompleted, graph.Approved)
+	s.Approvals[0].Stages = append(s.Approvals[0].Stages, stage("ap-1-s3", "Security", true, graph.StageInProgress, graph.NotReviewed))
+	load(m, s)
+	clk.Advance(6 * time.Second)
+	_, cmd := m.Update(undoTickedMsg{batch: m.pending.id})
+	next[decisionSentMsg](t, stream(cmd))
+	reqs := fb.requests()
+	if len(reqs) != 1 || reqs[0].StageID != "ap-1-s2" {
+		t.Fatalf("sent %+v, want the decision on stage ap-1-s2", reqs)
+	}
+}
+
+// The same while the form is open: a request whose stage moved on is
+// taken out of the form (its text kept), not decided on the new stage.
+func TestFormDropsARequestWhoseStageMovedOn(t *testing.T) {
+	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+	openAndType(m, clk, "a", "ok for finance")
+	s := sampleSnapshot()
+	s.Approvals[0].Stages[1] = stage("ap-1-s2", "Finance owners", false, graph.StageCompleted, graph.Approved)
+	s.Approvals[0].Stages = append(s.Approvals[0].Stages, stage("ap-1-s3", "Security", true, graph.StageInProgress, graph.NotReviewed))
+	load(m, s)
+	if m.form == nil || len(m.form.targets) != 0 {
+		t.Fatalf("form targets %+v after the stage moved on", m.form)
+	}
+	feed[decisionSentMsg](m, press(m, "enter"))
+	if reqs := fb.requests(); len(reqs) != 0 {
+		t.Fatalf("sent %+v for a stage the form was not opened for", reqs)
+	}
+	if m.drafts[graph.Ref{Source: graph.SourceAccessPackage, ID: "ap-1"}] != "ok for finance" {
+		t.Fatal("the typed text was lost")
+	}
+}

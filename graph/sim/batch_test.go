@@ -3,6 +3,7 @@ package sim
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -176,5 +177,46 @@ func TestBatchInnerThrottle(t *testing.T) {
 	_, got = e.batch("megan@contoso.com", []map[string]any{getItem("1", emApprovals[len("/v1.0"):]+"/req-em-1")})
 	if got["1"].Status != 200 {
 		t.Errorf("retry: %+v", got["1"])
+	}
+}
+
+// A batch item's url may carry raw spaces (the docs' own example does:
+// "$filter=city eq null"). The nextLink of its reply must still be a valid
+// URL that a client can request verbatim.
+func TestBatchNextLinkIsAValidURL(t *testing.T) {
+	e := newEnv(t, Options{Seed: 3, Approvals: 40})
+	demo := e.demo.UserPrincipalName
+	_, got := e.batch(demo, []map[string]any{
+		getItem("1", pimRequests[len("/v1.0"):]+approverFn+"?$filter=status eq 'PendingApproval'&$select=id&$top=1"),
+	})
+	var page struct {
+		Value []map[string]any `json:"value"`
+		Next  string           `json:"@odata.nextLink"`
+	}
+	if err := json.Unmarshal(got["1"].Body, &page); err != nil || got["1"].Status != 200 || page.Next == "" {
+		t.Fatalf("%+v: %v", got["1"], err)
+	}
+	if strings.ContainsAny(page.Next, " \"<>") {
+		t.Fatalf("nextLink %q is not a valid URL", page.Next)
+	}
+	req, err := http.NewRequest("GET", page.Next, nil) // verbatim: no help from e.do
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+demo)
+	res, err := e.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var next struct {
+		Value []map[string]any `json:"value"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&next); err != nil || res.StatusCode != 200 || len(next.Value) != 1 ||
+		next.Value[0]["id"] == page.Value[0]["id"] {
+		t.Fatalf("following the nextLink: %d, %v, %v", res.StatusCode, err, next.Value)
+	}
+	if _, ok := next.Value[0]["status"]; ok {
+		t.Fatalf("$select lost across pages: %v", next.Value[0])
 	}
 }

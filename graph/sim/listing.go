@@ -111,8 +111,34 @@ func (c *call) nextLink(i int) string {
 				continue
 			}
 		}
-		parts = append(parts, kv)
+		parts = append(parts, escapeQuery(kv))
 	}
 	parts = append(parts, "$skiptoken="+encodeSkiptoken(i))
 	return c.baseURL() + c.r.URL.EscapedPath() + "?" + strings.Join(parts, "&")
+}
+
+// escapeQuery percent-encodes what may not stand in a URL query (spaces,
+// quotes, controls, non-ASCII, a stray %), keeping everything else as the
+// client wrote it. A $batch item's url is not an HTTP request line, so it
+// can carry raw spaces ("$filter=status eq 'x'", as in the docs' example);
+// its nextLink must still be a URL a client can request verbatim.
+func escapeQuery(s string) string {
+	const hex = "0123456789ABCDEF"
+	isHex := func(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		valid := c > ' ' && c < 0x7f && strings.IndexByte("\"#<>\\^`{|}", c) < 0
+		if c == '%' {
+			valid = i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2])
+		}
+		if valid {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }

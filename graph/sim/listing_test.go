@@ -319,3 +319,17 @@ func TestUnauthenticated(t *testing.T) {
 	r := e.do("GET", "/v1.0/me", "", nil, "Authorization", "Basic bWVnYW4=")
 	r.expect(t, 401, "InvalidAuthenticationToken")
 }
+
+func TestEscapeQueryKeepsValidTextAsSent(t *testing.T) {
+	for in, want := range map[string]string{
+		"$filter=status%20eq%20'PendingApproval'": "$filter=status%20eq%20'PendingApproval'", // Kiota / curl: unchanged
+		"$expand=group,principal($select=id)":     "$expand=group,principal($select=id)",
+		"$filter=status eq 'x'":                   "$filter=status%20eq%20'x'",
+		"q=100%":                                  "q=100%25",
+		"q=%zz\"é":                                "q=%25zz%22%C3%A9",
+	} {
+		if got := escapeQuery(in); got != want {
+			t.Errorf("escapeQuery(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

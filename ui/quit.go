@@ -3,6 +3,7 @@ package ui
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -48,5 +49,22 @@ func (m *Model) onQuitKey(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "y" || msg.String() == "Y" {
 		return m.quit()
 	}
+	if b := m.pending; b != nil {
+		// A window that ran out while the question was open was held:
+		// give back a moment to undo rather than send the instant the
+		// user chose to stay.
+		b.deadline = later(b.deadline, m.clock().Add(undoAfterQuestion))
+	}
 	return nil
+}
+
+// undoAfterQuestion is the least undo time left once the quit question is
+// answered "stay".
+const undoAfterQuestion = 3 * time.Second
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

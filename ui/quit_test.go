@@ -123,7 +123,12 @@ func TestStayingLetsTheHeldDecisionGoOut(t *testing.T) {
 	_, cmd := m.Update(undoTickedMsg{batch: m.pending.id})
 	press(m, "n")
 	held := next[undoTickedMsg](t, stream(cmd))
-	_, cmd = m.Update(held)
+	m.Update(held)
+	if s := screen(m); m.pending == nil || !strings.Contains(s, "in 3s — press u to undo") {
+		t.Fatalf("staying left no time to undo:\n%s", s)
+	}
+	clk.Advance(3 * time.Second)
+	_, cmd = m.Update(undoTickedMsg{batch: m.pending.id})
 	if m.pending != nil {
 		t.Fatal("the held decision did not go out once the question was answered")
 	}

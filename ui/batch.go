@@ -46,7 +46,7 @@ func (m *Model) queue(d graph.Decision, text string, targets []*item, stageOf ma
 		return m.send(b)
 	}
 	b.deadline = m.clock().Add(m.opts.UndoWindow)
-	m.pending = b
+	m.queued = append(m.queued, b)
 	return undoTick(b.id, m.opts.UndoWindow)
 }
 
@@ -63,12 +63,26 @@ func undoTick(id int, left time.Duration) tea.Cmd {
 	return tea.Tick(wait, func(time.Time) tea.Msg { return undoTickedMsg{batch: id} })
 }
 
-// onUndoTick sends the pending batch when its window is over.
+// newestQueued is the batch u would undo, nil when none waits.
+func (m *Model) newestQueued() *batch {
+	if len(m.queued) == 0 {
+		return nil
+	}
+	return m.queued[len(m.queued)-1]
+}
+
+// unqueue takes b out of the undo window.
+func (m *Model) unqueue(b *batch) {
+	m.queued = slices.DeleteFunc(m.queued, func(q *batch) bool { return q == b })
+}
+
+// onUndoTick sends a queued batch when its window is over.
 func (m *Model) onUndoTick(msg undoTickedMsg) tea.Cmd {
-	b := m.pending
-	if b == nil || b.id != msg.batch {
+	i := slices.IndexFunc(m.queued, func(q *batch) bool { return q.id == msg.batch })
+	if i < 0 {
 		return nil // undone, or already sent
 	}
+	b := m.queued[i]
 	left := b.deadline.Sub(m.clock())
 	if left > 0 {
 		return undoTick(b.id, left)
@@ -80,24 +94,28 @@ func (m *Model) onUndoTick(msg undoTickedMsg) tea.Cmd {
 		id := b.id
 		return tea.Tick(quitHold, func(time.Time) tea.Msg { return undoTickedMsg{batch: id} })
 	}
-	m.pending = nil
+	m.unqueue(b)
 	return m.send(b)
 }
 
-// undo cancels the pending batch: nothing was sent, the text is kept.
+// undo cancels the newest queued batch: nothing was sent, the text is kept.
+// Pressed again, it undoes the one queued before.
 func (m *Model) undo() {
-	b := m.pending
+	b := m.newestQueued()
 	if b == nil {
 		m.notice("Nothing to undo.", noticeInfo)
 		return
 	}
-	m.pending = nil
+	m.unqueue(b)
 	for _, it := range b.items {
 		it.state = stateIdle
 		it.touch()
 	}
-	m.notice("Undone: nothing was sent. Your justification is kept.", noticeInfo)
+	what, _ := m.undoParts(b)
+	m.notice("Undone: "+lowerFirst(what)+"; nothing was sent, your justification is kept.", noticeInfo)
 }
+
+func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
 
 // send fires one Cmd per decision. The client limits how many PATCHes are
 // in flight; each Cmd reports back with decisionSentMsg.
@@ -282,7 +300,7 @@ func outcomeSentence(r graph.DecisionResult) string {
 }
 
 // busy reports whether decisions are queued or on their way.
-func (m *Model) busy() bool { return m.pending != nil || len(m.sending) > 0 }
+func (m *Model) busy() bool { return len(m.queued) > 0 || len(m.sending) > 0 }
 
 // progress is "Sending 3/20…" across the batches in flight.
 func (m *Model) progress() string {
@@ -294,21 +312,25 @@ func (m *Model) progress() string {
 	return "Sending " + strconv.Itoa(done) + "/" + strconv.Itoa(total) + "…"
 }
 
-// undoLine is the countdown shown while a batch waits.
+// undoLine is the countdown of the newest queued batch (the one u undoes),
+// with how many more wait behind it.
 func (m *Model) undoLine() string {
-	what, when := m.undoParts()
+	what, when := m.undoParts(m.newestQueued())
 	return what + " " + when
 }
 
 // undoParts are the countdown's halves: what is queued, and "in 3s — press
 // u to undo" (kept whole on a narrow screen).
-func (m *Model) undoParts() (what, when string) {
-	b := m.pending
+func (m *Model) undoParts(b *batch) (what, when string) {
 	what = strings.ToUpper(decisionWord(b.decision)[:1]) + decisionWord(b.decision)[1:] + " "
 	if len(b.items) == 1 {
 		what += b.items[0].title()
 	} else {
 		what += strconv.Itoa(len(b.items)) + " requests"
 	}
-	return what, "in " + countdown(b.deadline.Sub(m.clock())) + " — press " + m.keys.first(config.ActionUndo) + " to undo"
+	when = "in " + countdown(b.deadline.Sub(m.clock())) + " — press " + m.keys.first(config.ActionUndo) + " to undo"
+	if more := len(m.queued) - 1; more > 0 {
+		when += " (" + plural(more, "more decision") + " queued)"
+	}
+	return what, when
 }

@@ -39,10 +39,6 @@ func decisionWord(d graph.Decision) string {
 // openForm opens the form for a decision on the marked items, or on the
 // selected one when nothing is marked.
 func (m *Model) openForm(d graph.Decision) tea.Cmd {
-	if m.pending != nil {
-		m.notice("Decisions are queued: let them go out or undo them first", noticeWarn)
-		return nil
-	}
 	asked := m.inbox.markedItems()
 	if len(asked) == 0 {
 		if it := m.inbox.selected(); it != nil {

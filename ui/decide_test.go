@@ -87,7 +87,7 @@ func TestEscCancelsAndNeverApproves(t *testing.T) {
 	m, fb, clk := newLoaded(t, 120, 40)
 	openAndType(m, clk, "a", "looks fine")
 	press(m, "esc")
-	if m.form != nil || m.pending != nil || len(fb.requests()) != 0 {
+	if m.form != nil || len(m.queued) > 0 || len(fb.requests()) != 0 {
 		t.Fatal("esc did not cancel cleanly")
 	}
 	if m.inbox.view[0].state != stateIdle {
@@ -139,8 +139,8 @@ func TestDenyRequiresJustification(t *testing.T) {
 	}
 	typeText(m, "not my team")
 	press(m, "enter")
-	if m.form != nil || m.pending == nil || m.pending.justification != "not my team" {
-		t.Fatalf("deny with a justification was not queued: %+v", m.pending)
+	if m.form != nil || len(m.queued) == 0 || m.newestQueued().justification != "not my team" {
+		t.Fatalf("deny with a justification was not queued: %+v", m.queued)
 	}
 }
 
@@ -149,7 +149,7 @@ func TestApproveJustificationOptionalUnlessRequired(t *testing.T) {
 	press(m, "a")
 	clk.Advance(time.Second)
 	press(m, "enter")
-	if m.pending == nil {
+	if len(m.queued) == 0 {
 		t.Fatal("approve without justification was refused")
 	}
 
@@ -157,7 +157,7 @@ func TestApproveJustificationOptionalUnlessRequired(t *testing.T) {
 	press(m, "a")
 	clk.Advance(time.Second)
 	press(m, "enter")
-	if m.pending != nil || !strings.Contains(screen(m), "A justification is required to approve.") {
+	if len(m.queued) > 0 || !strings.Contains(screen(m), "A justification is required to approve.") {
 		t.Fatal("RequireApproveJustification is ignored")
 	}
 }
@@ -190,24 +190,24 @@ func TestUndoWindow(t *testing.T) {
 	openAndType(m, clk, "a", "approved for Q1")
 	press(m, "enter")
 	it := m.inbox.view[0]
-	if m.pending == nil || it.state != stateQueued {
+	if len(m.queued) == 0 || it.state != stateQueued {
 		t.Fatal("submit did not queue the decision")
 	}
 	if s := screen(m); !strings.Contains(s, "Approve Ada Lovelace → SAP Finance — read in 5s — press u to undo") || !strings.Contains(s, "queued") {
 		t.Fatalf("countdown missing:\n%s", s)
 	}
 	clk.Advance(2 * time.Second)
-	if cmd := m.onUndoTick(undoTickedMsg{batch: m.pending.id}); cmd == nil || m.pending == nil {
+	if cmd := m.onUndoTick(undoTickedMsg{batch: m.newestQueued().id}); cmd == nil || len(m.queued) == 0 {
 		t.Fatal("the batch went out before the window ended")
 	}
 	if !strings.Contains(screen(m), "in 3s") {
 		t.Fatal("the countdown does not move")
 	}
 	press(m, "u")
-	if m.pending != nil || it.state != stateIdle || len(fb.requests()) != 0 {
+	if len(m.queued) > 0 || it.state != stateIdle || len(fb.requests()) != 0 {
 		t.Fatal("u did not undo")
 	}
-	if !strings.Contains(screen(m), "Undone: nothing was sent.") {
+	if !strings.Contains(screen(m), "Undone: approve Ada Lovelace → SAP Finance — read; nothing was sent") {
 		t.Fatal("undo is not confirmed")
 	}
 	// A stale tick of the undone batch sends nothing.
@@ -226,8 +226,8 @@ func TestUndoWindowEndsAndSends(t *testing.T) {
 	openAndType(m, clk, "a", "approved for Q1")
 	press(m, "enter")
 	clk.Advance(5 * time.Second)
-	_, cmd := m.Update(undoTickedMsg{batch: m.pending.id})
-	if m.pending != nil {
+	_, cmd := m.Update(undoTickedMsg{batch: m.newestQueued().id})
+	if len(m.queued) > 0 {
 		t.Fatal("the window ended but the batch is still pending")
 	}
 	if !strings.Contains(screen(m), "Sending 0/1…") {
@@ -264,7 +264,7 @@ func TestNoUndoWindowSendsAtOnce(t *testing.T) {
 	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
 	openAndType(m, clk, "d", "no")
 	cmd := press(m, "enter")
-	if m.pending != nil {
+	if len(m.queued) > 0 {
 		t.Fatal("a zero window still queued")
 	}
 	next[decisionSentMsg](t, stream(cmd))
@@ -273,15 +273,46 @@ func TestNoUndoWindowSendsAtOnce(t *testing.T) {
 	}
 }
 
-func TestFormBlockedWhileQueued(t *testing.T) {
-	m, _, clk := newLoaded(t, 120, 40)
-	openAndType(m, clk, "a", "ok")
-	press(m, "enter", "j", "a")
-	if m.form != nil {
-		t.Fatal("a second form opened while a batch waits in its undo window")
+// Deciding one request after another does not wait for the first undo
+// window: each decision waits out its own, u undoes the newest first, and
+// a request already queued cannot be decided again.
+func TestDecisionsQueueOneAfterAnother(t *testing.T) {
+	m, fb, clk := newLoaded(t, 120, 40)
+	first := m.inbox.view[0]
+	openAndType(m, clk, "a", "first")
+	press(m, "enter")
+	press(m, "k") // back onto the queued request
+	if m.inbox.selected() != first {
+		t.Fatal("setup: the cursor is not on the queued request")
 	}
-	if !strings.Contains(screen(m), "Decisions are queued") {
-		t.Fatal("no explanation")
+	press(m, "d")
+	if m.form != nil {
+		t.Fatal("a form opened on a request already queued")
+	}
+	press(m, "j")
+	second := m.inbox.selected()
+	clk.Advance(2 * time.Second)
+	openAndType(m, clk, "d", "second")
+	press(m, "enter")
+	if len(m.queued) != 2 || second.state != stateQueued {
+		t.Fatalf("%d batches queued; want 2", len(m.queued))
+	}
+	if s := screen(m); !strings.Contains(s, "(1 more decision queued)") {
+		t.Fatalf("the countdown does not say another decision waits:\n%s", s)
+	}
+	press(m, "u") // undoes the newest: the deny
+	if len(m.queued) != 1 || second.state != stateIdle || first.state != stateQueued {
+		t.Fatal("u did not undo the newest decision only")
+	}
+	// The first one still goes out at the end of its own window.
+	clk.Advance(4 * time.Second)
+	_, cmd := m.Update(undoTickedMsg{batch: m.newestQueued().id})
+	if len(m.queued) != 0 {
+		t.Fatal("the first decision's window ended but it is still queued")
+	}
+	sent := next[decisionSentMsg](t, stream(cmd))
+	if sent.result.Request.Ref != first.a.Ref || len(fb.requests()) != 1 || fb.requests()[0].Justification != "first" {
+		t.Fatalf("sent %+v", fb.requests())
 	}
 }
 
@@ -305,7 +336,7 @@ func TestFormNoticesWhenARefreshTakesItsRequest(t *testing.T) {
 		t.Fatalf("form after the second refresh:\n%s", screen(m))
 	}
 	press(m, "enter")
-	if m.pending != nil || len(fb.requests()) != 0 {
+	if len(m.queued) > 0 || len(fb.requests()) != 0 {
 		t.Fatal("a decision was queued for requests that are gone")
 	}
 }

@@ -49,7 +49,7 @@ func (m *Model) shortHelp() []hint {
 		return []hint{k(config.ActionDown, 0), k(config.ActionUp, 0), {keys: "any other key", desc: "close help"}}
 	}
 	var hs []hint
-	if m.pending != nil {
+	if len(m.queued) > 0 {
 		hs = append(hs, k(config.ActionUndo, 0))
 	}
 	scroll := hint{keys: m.keys.first(config.ActionDetailDown) + "/" + m.keys.first(config.ActionDetailUp), desc: "scroll detail", drop: 4}

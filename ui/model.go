@@ -53,7 +53,7 @@ type Model struct {
 
 	// Decisions.
 	form     *decisionForm
-	pending  *batch         // in its undo window
+	queued   []*batch       // in their undo windows, oldest first; u undoes the newest
 	sending  map[int]*batch // on their way
 	batchSeq int
 	drafts   map[graph.Ref]string // justifications typed and not yet applied
@@ -247,7 +247,7 @@ func (m *Model) onKeyTooSmall(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case m.keys.is(msg, config.ActionQuit) && (!typing || msg.Text == ""):
 		return m.askQuit()
-	case m.keys.is(msg, config.ActionUndo) && !typing && m.pending != nil:
+	case m.keys.is(msg, config.ActionUndo) && !typing && len(m.queued) > 0:
 		m.undo()
 	}
 	return nil

@@ -200,7 +200,7 @@ func TestTooSmallDecidesNothingBlind(t *testing.T) {
 	press(m, "a")
 	clk.Advance(time.Second)
 	press(m, "enter")
-	if m.form != nil || m.pending != nil {
+	if m.form != nil || len(m.queued) > 0 {
 		t.Fatal("a key opened a form or queued a decision on a too-small screen")
 	}
 
@@ -208,7 +208,7 @@ func TestTooSmallDecidesNothingBlind(t *testing.T) {
 	openAndType(m, clk, "a", "typed before the resize")
 	resize(50, 10)
 	press(m, "enter")
-	if m.form == nil || m.pending != nil || m.form.input.Value() != "typed before the resize" {
+	if m.form == nil || len(m.queued) > 0 || m.form.input.Value() != "typed before the resize" {
 		t.Fatal("enter submitted the form on a too-small screen")
 	}
 	press(m, "ctrl+c")
@@ -224,7 +224,7 @@ func TestTooSmallDecidesNothingBlind(t *testing.T) {
 		t.Fatalf("the countdown is not shown:\n%s", s)
 	}
 	press(m, "u")
-	if m.pending != nil || len(fb.requests()) != 0 {
+	if len(m.queued) > 0 || len(fb.requests()) != 0 {
 		t.Fatal("u does not undo on a too-small screen")
 	}
 }

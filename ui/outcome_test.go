@@ -220,7 +220,7 @@ func TestQueuedDecisionKeepsTheStageItWasMadeFor(t *testing.T) {
 	s.Approvals[0].Stages = append(s.Approvals[0].Stages, stage("ap-1-s3", "Security", true, graph.StageInProgress, graph.NotReviewed))
 	load(m, s)
 	clk.Advance(6 * time.Second)
-	_, cmd := m.Update(undoTickedMsg{batch: m.pending.id})
+	_, cmd := m.Update(undoTickedMsg{batch: m.newestQueued().id})
 	next[decisionSentMsg](t, stream(cmd))
 	reqs := fb.requests()
 	if len(reqs) != 1 || reqs[0].StageID != "ap-1-s2" {

@@ -20,8 +20,12 @@ func (m *Model) askQuit() tea.Cmd {
 // quitRisk says what quitting now would lose, or "" when nothing.
 func (m *Model) quitRisk() string {
 	switch {
-	case m.pending != nil:
-		return plural(len(m.pending.items), "queued decision") + " will not be sent"
+	case len(m.queued) > 0:
+		n := 0
+		for _, b := range m.queued {
+			n += len(b.items)
+		}
+		return plural(n, "queued decision") + " will not be sent"
 	case len(m.sending) > 0:
 		n := 0
 		for _, b := range m.sending {
@@ -49,7 +53,7 @@ func (m *Model) onQuitKey(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "y" || msg.String() == "Y" {
 		return m.quit()
 	}
-	if b := m.pending; b != nil {
+	for _, b := range m.queued {
 		// A window that ran out while the question was open was held:
 		// give back a moment to undo rather than send the instant the
 		// user chose to stay.

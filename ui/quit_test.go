@@ -60,7 +60,7 @@ func TestQuitAsksDuringTheUndoWindow(t *testing.T) {
 		t.Fatalf("question:\n%s", screen(m))
 	}
 	press(m, "x") // any other key stays
-	if m.quitAsk != "" || m.pending == nil {
+	if m.quitAsk != "" || len(m.queued) == 0 {
 		t.Fatal("staying lost the queued decision")
 	}
 }
@@ -102,8 +102,8 @@ func TestQuitQuestionHoldsTheQueuedDecision(t *testing.T) {
 	press(m, "enter")
 	press(m, "q")
 	clk.Advance(6 * time.Second) // the window ends while the question is open
-	_, cmd := m.Update(undoTickedMsg{batch: m.pending.id})
-	if m.pending == nil || len(m.sending) > 0 {
+	_, cmd := m.Update(undoTickedMsg{batch: m.newestQueued().id})
+	if len(m.queued) == 0 || len(m.sending) > 0 {
 		t.Fatal("the queued decision went out while the quit question was open")
 	}
 	if feed[decisionSentMsg](m, cmd) != 0 || len(fb.requests()) != 0 {
@@ -120,16 +120,16 @@ func TestStayingLetsTheHeldDecisionGoOut(t *testing.T) {
 	press(m, "enter")
 	press(m, "q")
 	clk.Advance(6 * time.Second)
-	_, cmd := m.Update(undoTickedMsg{batch: m.pending.id})
+	_, cmd := m.Update(undoTickedMsg{batch: m.newestQueued().id})
 	press(m, "n")
 	held := next[undoTickedMsg](t, stream(cmd))
 	m.Update(held)
-	if s := screen(m); m.pending == nil || !strings.Contains(s, "in 3s — press u to undo") {
+	if s := screen(m); len(m.queued) == 0 || !strings.Contains(s, "in 3s — press u to undo") {
 		t.Fatalf("staying left no time to undo:\n%s", s)
 	}
 	clk.Advance(3 * time.Second)
-	_, cmd = m.Update(undoTickedMsg{batch: m.pending.id})
-	if m.pending != nil {
+	_, cmd = m.Update(undoTickedMsg{batch: m.newestQueued().id})
+	if len(m.queued) > 0 {
 		t.Fatal("the held decision did not go out once the question was answered")
 	}
 	next[decisionSentMsg](t, stream(cmd))

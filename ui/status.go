@@ -68,7 +68,7 @@ func (m *Model) statusLine() string {
 		text, style = "Quit? "+capitalize(m.quitAsk)+". y quits, any other key stays.", s.Bad
 	case m.filtering:
 		return m.filterPrompt()
-	case m.pending != nil:
+	case len(m.queued) > 0:
 		text, style = m.undoLine(), s.Warn
 		if m.note.text != "" {
 			text = m.note.text + " · " + text

@@ -64,8 +64,8 @@ func (m *Model) tooSmallView() string {
 		for _, l := range []string{"Quit? " + capitalize(m.quitAsk) + ".", "y quits, any other key stays."} {
 			lines = append(lines, m.styles.Bad.Render(sanitize.Truncate(l, m.width)))
 		}
-	case m.pending != nil:
-		what, when := m.undoParts()
+	case len(m.queued) > 0:
+		what, when := m.undoParts(m.newestQueued())
 		for _, l := range []string{what, when} {
 			lines = append(lines, m.styles.Warn.Render(sanitize.Truncate(l, m.width)))
 		}

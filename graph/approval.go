@@ -97,7 +97,7 @@ func (c *Client) assemble(ctx context.Context, r Ref, req, apr batchResult) (App
 	} else {
 		a.Problem = describe("stages", apr.failure())
 	}
-	estimateDeadline(&a, c.stageTimeouts[a.Source])
+	finishStages(&a, c.stageTimeouts[a.Source])
 	return a, nil
 }
 

@@ -179,6 +179,39 @@ func canonical(v string, known ...string) string {
 	return v
 }
 
+// finishStages completes an approval once its stages are attached: the
+// stage waiting for me is found even in the PIM docs' quirk, and the
+// deadline is estimated.
+func finishStages(a *Approval, timeout time.Duration) {
+	readPendingGroupStage(a)
+	estimateDeadline(a, timeout)
+}
+
+// readPendingGroupStage handles the shape the Graph docs' own example of a
+// PIM for Groups approval waiting for the caller has (v1.0
+// approval-filterbycurrentuser): its one stage reads "Completed" yet
+// "NotReviewed" and assigned to the caller. While the request itself is
+// still PendingApproval and no stage reads InProgress, such a stage is the
+// one waiting for the caller, so it is read as in progress and can be
+// decided; if it really is closed, Graph refuses the PATCH and the decision
+// fails, nothing applied.
+func readPendingGroupStage(a *Approval) {
+	if a.Source != SourceGroup || !strings.EqualFold(a.RequestState, "PendingApproval") {
+		return
+	}
+	for _, s := range a.Stages {
+		if s.Status == StageInProgress {
+			return
+		}
+	}
+	for i := range a.Stages {
+		if s := &a.Stages[i]; s.AssignedToMe && s.Result == NotReviewed && s.Status == StageCompleted {
+			s.Status = StageInProgress
+			return
+		}
+	}
+}
+
 // estimateDeadline sets the deadline of the stage in progress: it started
 // when the request was created (first stage) or when the previous stage
 // was reviewed, and runs for the source's stage timeout. Graph does not

@@ -109,7 +109,7 @@ func (c *Client) withDetails(ctx context.Context, ls []listing) ([]Approval, []f
 		out = append(out, it.approval)
 		a := &out[len(out)-1]
 		a.Stages, a.Problem = d.stages, d.problem
-		estimateDeadline(a, c.stageTimeouts[a.Source])
+		finishStages(a, c.stageTimeouts[a.Source])
 		if d.lasting {
 			fresh = append(fresh, freshEntry{index: len(out) - 1, print: it.print})
 		}

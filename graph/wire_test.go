@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"approvals/graph/internal/fixtures"
 )
 
 func TestStageDecodingTolerance(t *testing.T) {
@@ -130,5 +132,40 @@ func TestOdataEscape(t *testing.T) {
 	}
 	if got := odataEscape("a&b#c+d%"); got != "a%26b%23c%2Bd%25" {
 		t.Fatal(got)
+	}
+}
+
+// The docs' example of a PIM for Groups approval waiting for the caller
+// shows its stage "Completed" yet "NotReviewed": while the request is
+// PendingApproval, that stage is the one to decide.
+func TestPendingGroupStageFromTheDocsExampleIsMine(t *testing.T) {
+	var page struct {
+		Value []struct {
+			ID     string      `json:"id"`
+			Stages []wireStage `json:"stages"`
+		} `json:"value"`
+	}
+	if err := json.Unmarshal(fixtures.Read(t, "v1.0-approval-filterbycurrentuser-pimgroups.response.json"), &page); err != nil {
+		t.Fatal(err)
+	}
+	a := Approval{Ref: Ref{Source: SourceGroup, ID: page.Value[0].ID}, RequestState: "PendingApproval",
+		Stages: fromStages(page.Value[0].Stages)}
+	if _, _, ok := a.MyStage(); ok {
+		t.Fatal("setup: the example's stage already reads as mine")
+	}
+	finishStages(&a, 24*time.Hour)
+	st, _, ok := a.MyStage()
+	if !ok || st.ID != "46bc634a-0696-43c5-bc99-d568bc3c27f5" {
+		t.Fatalf("the pending PIM approval has no stage to decide: %+v", a.Stages)
+	}
+	// Not for a request that is no longer pending, nor for access packages.
+	for _, b := range []Approval{
+		{Ref: a.Ref, RequestState: "Granted", Stages: fromStages(page.Value[0].Stages)},
+		{Ref: Ref{Source: SourceAccessPackage, ID: "x"}, RequestState: "PendingApproval", Stages: fromStages(page.Value[0].Stages)},
+	} {
+		finishStages(&b, 24*time.Hour)
+		if _, _, ok := b.MyStage(); ok {
+			t.Fatalf("%s %s: a completed stage was read as waiting", b.Source, b.RequestState)
+		}
 	}
 }

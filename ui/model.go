@@ -45,6 +45,7 @@ type Model struct {
 	refreshQueued bool // refresh again as soon as the one in flight returns
 	manual        bool // the user asked for the refresh in flight
 	failures      int  // consecutive failed polls (backoff)
+	signedInAgain bool // signed in again since the last good poll: do not loop
 	nextPollIn    time.Duration
 	pollErr       error
 	lastUpdated   time.Time

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"approvals/graph"
+	"approvals/graph/auth"
 )
 
 // Polling: one Refresh at a time; the next one is scheduled when the
@@ -64,6 +65,11 @@ func (m *Model) onLoaded(msg approvalsLoadedMsg) tea.Cmd {
 	m.polling = false
 	m.now = m.clock()
 	var cmds []tea.Cmd
+	if msg.err != nil && m.needsSignInAgain(msg.err) {
+		m.signedInAgain = true
+		m.pollErr = msg.err
+		return m.startSignIn() // polling resumes once signed in
+	}
 	if msg.err != nil || msg.snap == nil {
 		m.failures++
 		m.pollErr = msg.err
@@ -72,7 +78,7 @@ func (m *Model) onLoaded(msg approvalsLoadedMsg) tea.Cmd {
 		}
 		m.nextPollIn = backoff(m.opts.PollInterval, m.failures, retryAfter(msg.err))
 	} else {
-		m.failures, m.pollErr = 0, nil
+		m.failures, m.pollErr, m.signedInAgain = 0, nil, false
 		m.nextPollIn = m.opts.PollInterval
 		for _, e := range msg.snap.Errors { // a source throttled for longer waits as asked
 			m.nextPollIn = max(m.nextPollIn, retryAfter(e.Err))
@@ -91,6 +97,16 @@ func (m *Model) onLoaded(msg approvalsLoadedMsg) tea.Cmd {
 		cmds = append(cmds, tea.Tick(m.nextPollIn, func(time.Time) tea.Msg { return pollTickedMsg{gen: gen} }))
 	}
 	return tea.Batch(cmds...)
+}
+
+// needsSignInAgain reports whether a failed poll should bring the sign-in
+// back: the sign-in expired or was revoked (or Graph asks for more claims),
+// the inbox can sign in, it has not already tried since the last good poll
+// (a sign-in that changes nothing must not loop), and the user is not in
+// the middle of a decision (the form or queued decisions stay on screen;
+// the next poll asks again).
+func (m *Model) needsSignInAgain(err error) bool {
+	return m.opts.SignIn != nil && !m.signedInAgain && m.form == nil && !m.busy() && auth.NeedsSignIn(err)
 }
 
 // backoff is the wait before the next poll after failures consecutive

@@ -110,6 +110,16 @@ func (m *Model) onSignedIn(msg signedInMsg) tea.Cmd {
 	return tea.Batch(m.startPoll(false), m.findIdentity())
 }
 
+// backToInbox leaves a failed sign-in again for the inbox as it was last
+// read; polling goes on with its backoff and says what is wrong.
+func (m *Model) backToInbox() tea.Cmd {
+	m.signIn = signInState{attempt: m.signIn.attempt}
+	m.failures++
+	m.nextPollIn = backoff(m.opts.PollInterval, m.failures, 0)
+	gen := m.pollGen
+	return tea.Tick(m.nextPollIn, func(time.Time) tea.Msg { return pollTickedMsg{gen: gen} })
+}
+
 // onSignInKey: copy the code, cancel, retry or quit.
 func (m *Model) onSignInKey(msg tea.KeyPressMsg) tea.Cmd {
 	s := &m.signIn
@@ -121,6 +131,8 @@ func (m *Model) onSignInKey(msg tea.KeyPressMsg) tea.Cmd {
 	case msg.String() == "esc" || m.keys.is(msg, config.ActionBack):
 		if s.err == nil {
 			s.cancel()
+		} else if m.loaded {
+			return m.backToInbox()
 		}
 	case (msg.String() == "c" || m.keys.is(msg, config.ActionCopyID)) && s.code != nil && s.err == nil:
 		m.notice("Copied the sign-in code to the clipboard.", noticeInfo)
@@ -129,30 +141,37 @@ func (m *Model) onSignInKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// signInText is the sign-in screen's content, line by line.
+// signInLines is the sign-in screen's content, line by line.
 func (m *Model) signInLines() []string {
 	s := &m.signIn
 	st := m.styles
-	switch {
-	case s.err != nil && errors.Is(s.err, context.Canceled):
-		return []string{st.Warn.Render("Sign-in cancelled."), "",
-			"Press " + m.keys.first(config.ActionRefresh) + " to sign in again, or " + m.keys.first(config.ActionQuit) + " to quit."}
-	case s.err != nil:
-		text := errText(s.err)
-		if !strings.HasPrefix(text, "sign-in failed") {
-			text = "sign-in failed: " + text
+	if s.err != nil {
+		head, style := "Sign-in cancelled.", st.Warn
+		if !errors.Is(s.err, context.Canceled) {
+			head, style = errText(s.err), st.Bad
+			if !strings.HasPrefix(head, "sign-in failed") {
+				head = "sign-in failed: " + head
+			}
 		}
-		return []string{st.Bad.Render(capitalize(text)), "",
-			"Press " + m.keys.first(config.ActionRefresh) + " to try again, or " + m.keys.first(config.ActionQuit) + " to quit."}
-	case s.code == nil:
+		retry := m.keys.first(config.ActionRefresh)
+		next := "Press " + retry + " to sign in again, or " + m.keys.first(config.ActionQuit) + " to quit."
+		if m.loaded {
+			next = "Press " + retry + " to sign in again, esc for the inbox as last read, or " + m.keys.first(config.ActionQuit) + " to quit."
+		}
+		return []string{style.Render(capitalize(head)), "", next}
+	}
+	if s.code == nil {
 		return []string{st.Title.Render("Signing in…")}
 	}
 	dc := s.code
-	lines := []string{
-		st.Title.Render("Sign in to Microsoft Entra ID"), "",
-		"1. Open   " + st.Accent.Render(sanitizeLine(dc.URL)),
-		"2. Enter  " + st.Key.Render(sanitizeLine(dc.UserCode)),
+	lines := []string{st.Title.Render("Sign in to Microsoft Entra ID"), ""}
+	if m.loaded {
+		lines = append(lines, "Your sign-in has expired: sign in again to keep the inbox current.", "")
 	}
+	lines = append(lines,
+		"1. Open   "+st.Accent.Render(sanitizeLine(dc.URL)),
+		"2. Enter  "+st.Key.Render(sanitizeLine(dc.UserCode)),
+	)
 	if !dc.Expires.IsZero() {
 		lines = append(lines, "", st.Muted.Render("The code expires in "+countdown(dc.Expires.Sub(m.clock()))+"."))
 	}

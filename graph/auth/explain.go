@@ -85,7 +85,11 @@ func Explain(err error) string {
 		return "sign-in failed: " + firstLine(err.Error())
 	}
 	var ne net.Error
+	var oe *net.OpError
 	switch {
+	case errors.As(err, &oe) && oe.Op == "listen":
+		// Our own listener (approvals sim), not a service we failed to reach.
+		return "cannot listen on " + oe.Addr.String() + ": " + firstLine(oe.Err.Error())
 	case errors.Is(err, context.DeadlineExceeded):
 		return "timed out: " + firstLine(err.Error())
 	case errors.Is(err, context.Canceled):

@@ -70,6 +70,8 @@ func TestExplain(t *testing.T) {
 			"400 Bad Request [BadRequest]: Justification is required."},
 		{"timeout", fmt.Errorf("list: %w", context.DeadlineExceeded), "timed out: list: context deadline exceeded"},
 		{"network", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}, "cannot reach the service (network): dial tcp: connection refused"},
+		{"our own listener", fmt.Errorf("sim: %w", &net.OpError{Op: "listen", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, Err: errors.New("bind: address already in use")}),
+			"cannot listen on 127.0.0.1:8080: bind: address already in use"},
 		{"other", errors.New("first line\nsecond line"), "first line"},
 	}
 	for _, tc := range cases {

@@ -25,6 +25,7 @@ type item struct {
 	result   graph.DecisionResult
 	outcome  string // graph.Outcome or outcomeNotWaiting
 	detail   error  // why it was not sent, when it was not
+	earlier  bool   // applied by me before this run (nothing sent now)
 }
 
 func (a *app) decideCmd(d graph.Decision) *cobra.Command {
@@ -214,7 +215,7 @@ func (a *app) decide(ctx context.Context, c *graph.Client, items []*item, d grap
 		it.ref = it.approval.Ref
 		st, _, ok := it.approval.MyStage()
 		if !ok {
-			notWaiting(it)
+			notWaiting(it, d, me)
 			continue
 		}
 		reqs = append(reqs, graph.DecisionRequest{Ref: it.ref, StageID: st.ID, Decision: d, Justification: text})
@@ -227,8 +228,10 @@ func (a *app) decide(ctx context.Context, c *graph.Client, items []*item, d grap
 }
 
 // notWaiting explains an approval with no stage for me: decided already
-// (by whom), or not my turn.
-func notWaiting(it *item) {
+// (by whom), or not my turn. A stage I already decided the same way (an
+// earlier run, or one whose outcome was unknown) counts as applied, so a
+// script may simply run the same command again.
+func notWaiting(it *item, d graph.Decision, me graph.Identity) {
 	if len(it.approval.Stages) == 0 && it.approval.Problem != "" {
 		// Its stages could not be read (a passing error, a missing
 		// catalog role): that is not "not my turn", and a retry may work.
@@ -242,8 +245,27 @@ func notWaiting(it *item) {
 			it.outcome = string(graph.OutcomeAlreadyDecided)
 			it.result.DecidedBy, it.result.DecidedAs = st.ReviewedBy, st.Result
 			it.result.Request.StageID = st.ID
+			if mine := st.ReviewedBy.ID != "" && st.ReviewedBy.ID == me.ID; mine && st.Result == readBack(d) {
+				it.outcome, it.earlier = string(applied(d)), true
+			}
 			return
 		}
 	}
 	it.detail = errors.New("no stage is waiting for your decision")
+}
+
+// readBack is how Graph reads a decision back on the stage.
+func readBack(d graph.Decision) graph.ReviewResult {
+	if d == graph.Deny {
+		return graph.Denied
+	}
+	return graph.Approved
+}
+
+// applied is the outcome of a decision that is in place.
+func applied(d graph.Decision) graph.Outcome {
+	if d == graph.Deny {
+		return graph.OutcomeDenied
+	}
+	return graph.OutcomeApproved
 }

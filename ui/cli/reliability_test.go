@@ -133,3 +133,27 @@ func TestInboxSaysWhenTheJournalMissedAnOutcome(t *testing.T) {
 		t.Fatalf("stderr %q", stderr.String())
 	}
 }
+
+// Running the same decision again (a script retrying after an unknown
+// outcome, say) finds it already in place: applied, nothing sent, exit 0.
+// The other decision on that stage is refused as already decided by you.
+func TestDecidingAgainIsIdempotent(t *testing.T) {
+	w := newWorld(t)
+	if r := w.run("", "approve", "group:"+reqGroup, "-j", "Deploy approved"); r.code != ExitOK {
+		t.Fatalf("first approve: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r := w.run("", "approve", "group:"+reqGroup, "--json", "-j", "Deploy approved")
+	if r.code != ExitOK || !strings.Contains(r.stdout, `"outcome": "approved"`) || !strings.Contains(r.stdout, `"attempts": 0`) {
+		t.Fatalf("approving again: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if st, _ := w.sim.StageState(reqGroup, reqGroup); st.PatchAttempts != 1 {
+		t.Fatalf("%d PATCHes reached the stage; the second run must send none", st.PatchAttempts)
+	}
+	r = w.run("", "approve", "group:"+reqGroup, "-j", "Deploy approved")
+	if !strings.Contains(r.stdout, "you had already decided it so; nothing sent") {
+		t.Fatalf("text output does not say so:\n%s", r.stdout)
+	}
+	if r := w.run("", "deny", "group:"+reqGroup, "-j", "changed my mind"); r.code != ExitPartial || !strings.Contains(r.stdout, "(you): Approved") {
+		t.Fatalf("deny after approve: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

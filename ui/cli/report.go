@@ -12,7 +12,11 @@ import (
 func describe(it *item, me graph.Identity) string {
 	switch graph.Outcome(it.outcome) {
 	case graph.OutcomeApproved, graph.OutcomeDenied:
-		return person(it.approval.Requestor) + " · " + resourceName(*it.approval)
+		what := person(it.approval.Requestor) + " · " + resourceName(*it.approval)
+		if it.earlier {
+			what += " (you had already decided it so; nothing sent)"
+		}
+		return what
 	case graph.OutcomeAlreadyDecided:
 		by := firstNonEmpty(it.result.DecidedBy.DisplayName, it.result.DecidedBy.ID, "another approver")
 		if it.result.DecidedBy.ID != "" && it.result.DecidedBy.ID == me.ID {

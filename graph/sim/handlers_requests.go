@@ -48,56 +48,77 @@ func (c *call) listRequests() {
 	}
 }
 
-func (c *call) listAccessPackageRequests() {
-	on, err := c.onValue(emRequestOn)
+// requestListing is what differs between the two request collections'
+// filterByCurrentUser listings; listWith does the rest.
+type requestListing struct {
+	on      map[string]bool        // the "on" values the function knows
+	typ     *entityType            // what $select and $expand may name
+	fields  map[string]filterField // what $filter may compare
+	n       int                    // requests in the tenant
+	mine    func(i int, on string) bool
+	build   func(i int) any
+	context string
+}
+
+// listWith validates the function parameter and query options, then pages
+// through the requests that are the caller's and pass the filter.
+func (c *call) listWith(l requestListing) {
+	on, err := c.onValue(l.on)
 	if err == nil {
-		err = typeAccessPackageRequest.validate(c.q.selects, c.q.expand)
+		err = l.typ.validate(c.q.selects, c.q.expand)
 	}
-	reqs := c.s.tenant.AccessPackageRequests
 	filter := func(int) bool { return true }
 	if err == nil && c.q.hasFilter {
-		filter, err = compileFilter(c.q.filter, typeAccessPackageRequest.name, map[string]filterField{
-			"state":           {str: func(i int) string { return reqs[i].State }},
-			"status":          {str: func(i int) string { return reqs[i].Status }},
-			"requesttype":     {str: func(i int) string { return reqs[i].RequestType }},
-			"id":              {str: func(i int) string { return reqs[i].ID }},
-			"createddatetime": {time: func(i int) time.Time { return reqs[i].CreatedDateTime }},
-		})
+		filter, err = compileFilter(c.q.filter, l.typ.name, l.fields)
 	}
 	if err != nil {
 		writeError(c, err)
 		return
 	}
+	c.page(l.n, func(i int) bool { return l.mine(i, on) && filter(i) }, l.build, l.context)
+}
+
+func (c *call) listAccessPackageRequests() {
+	reqs := c.s.tenant.AccessPackageRequests
 	me, now := c.caller.ID, c.now
-	match := func(i int) bool {
-		r := reqs[i]
-		settleEM(r, now)
-		var mine bool
-		switch on {
-		case "approver":
-			mine = c.s.emWaitsFor(r, me, now)
-		case "target":
-			mine = r.TargetID == me
-		case "createdby":
-			mine = r.RequestorID == me
-		case "targetorrequestor":
-			mine = r.TargetID == me || r.RequestorID == me
-		}
-		return mine && filter(i)
-	}
-	build := func(i int) any { return c.accessPackageRequestJSON(reqs[i], c.q.selects, c.q.expand) }
-	c.page(len(reqs), match, build, "Collection(microsoft.graph.accessPackageAssignmentRequest)")
+	c.listWith(requestListing{
+		on:  emRequestOn,
+		typ: typeAccessPackageRequest,
+		fields: map[string]filterField{
+			"state":           {str: func(i int) string { return reqs[i].State }},
+			"status":          {str: func(i int) string { return reqs[i].Status }},
+			"requesttype":     {str: func(i int) string { return reqs[i].RequestType }},
+			"id":              {str: func(i int) string { return reqs[i].ID }},
+			"createddatetime": {time: func(i int) time.Time { return reqs[i].CreatedDateTime }},
+		},
+		n: len(reqs),
+		mine: func(i int, on string) bool {
+			r := reqs[i]
+			settleEM(r, now)
+			switch on {
+			case "approver":
+				return c.s.emWaitsFor(r, me, now)
+			case "target":
+				return r.TargetID == me
+			case "createdby":
+				return r.RequestorID == me
+			case "targetorrequestor":
+				return r.TargetID == me || r.RequestorID == me
+			}
+			return false
+		},
+		build:   func(i int) any { return c.accessPackageRequestJSON(reqs[i], c.q.selects, c.q.expand) },
+		context: "Collection(microsoft.graph.accessPackageAssignmentRequest)",
+	})
 }
 
 func (c *call) listGroupRequests() {
-	on, err := c.onValue(pimRequestOn)
-	if err == nil {
-		err = typeGroupRequest.validate(c.q.selects, c.q.expand)
-	}
 	reqs := c.s.tenant.GroupRequests
-	filter := func(int) bool { return true }
-	if err == nil && c.q.hasFilter {
-		filter, err = compileFilter(c.q.filter, typeGroupRequest.name, map[string]filterField{
+	me, now := c.caller.ID, c.now
+	c.listWith(requestListing{
+		on:  pimRequestOn,
+		typ: typeGroupRequest,
+		fields: map[string]filterField{
 			"status":          {str: func(i int) string { return reqs[i].Status }},
 			"groupid":         {str: func(i int) string { return reqs[i].GroupID }},
 			"principalid":     {str: func(i int) string { return reqs[i].PrincipalID }},
@@ -105,29 +126,24 @@ func (c *call) listGroupRequests() {
 			"action":          {str: func(i int) string { return reqs[i].Action }},
 			"id":              {str: func(i int) string { return reqs[i].ID }},
 			"createddatetime": {time: func(i int) time.Time { return reqs[i].CreatedDateTime }},
-		})
-	}
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	me, now := c.caller.ID, c.now
-	match := func(i int) bool {
-		r := reqs[i]
-		settlePIM(r, now)
-		var mine bool
-		switch on {
-		case "approver":
-			mine = c.s.pimWaitsFor(r, me, now)
-		case "principal":
-			mine = r.PrincipalID == me
-		case "createdby":
-			mine = r.CreatedByID == me
-		}
-		return mine && filter(i)
-	}
-	build := func(i int) any { return c.groupRequestJSON(reqs[i], c.q.selects, c.q.expand) }
-	c.page(len(reqs), match, build, "Collection(microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest)")
+		},
+		n: len(reqs),
+		mine: func(i int, on string) bool {
+			r := reqs[i]
+			settlePIM(r, now)
+			switch on {
+			case "approver":
+				return c.s.pimWaitsFor(r, me, now)
+			case "principal":
+				return r.PrincipalID == me
+			case "createdby":
+				return r.CreatedByID == me
+			}
+			return false
+		},
+		build:   func(i int) any { return c.groupRequestJSON(reqs[i], c.q.selects, c.q.expand) },
+		context: "Collection(microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest)",
+	})
 }
 
 // listAllRequests is the plain collection, which needs an administrator

@@ -56,18 +56,28 @@ func (c *call) listAllApprovals() {
 	writeError(c, forbidden("Listing every approval requires an administrator role. Use filterByCurrentUser(on='approver')."))
 }
 
-// getApproval serves GET .../{id}: the approval with its stages inline.
-func (c *call) getApproval() {
-	s := c.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := typeApproval.validate(c.q.selects, c.q.expand); err != nil {
+// readable checks the query options against typ and finds the approval the
+// caller may read. It writes the Graph error and returns nil when there is
+// none. The caller holds s.mu.
+func (c *call) readable(typ *entityType) *approvalRec {
+	if err := typ.validate(c.q.selects, c.q.expand); err != nil {
 		writeError(c, err)
-		return
+		return nil
 	}
-	a, err := s.readableApproval(c.rt.src, c.rt.id, c.caller.ID, c.now)
+	a, err := c.s.readableApproval(c.rt.src, c.rt.id, c.caller.ID, c.now)
 	if err != nil {
 		writeError(c, err)
+		return nil
+	}
+	return a
+}
+
+// getApproval serves GET .../{id}: the approval with its stages inline.
+func (c *call) getApproval() {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	a := c.readable(typeApproval)
+	if a == nil {
 		return
 	}
 	it, expanded := c.q.expand.has("stages")
@@ -91,16 +101,10 @@ func selected(selects []string, name string) bool {
 
 // listStages serves GET .../{id}/stages.
 func (c *call) listStages() {
-	s := c.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := typeStage.validate(c.q.selects, c.q.expand); err != nil {
-		writeError(c, err)
-		return
-	}
-	a, err := s.readableApproval(c.rt.src, c.rt.id, c.caller.ID, c.now)
-	if err != nil {
-		writeError(c, err)
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	a := c.readable(typeStage)
+	if a == nil {
 		return
 	}
 	ctx := c.context(fmt.Sprintf("%s('%s')/stages", c.rt.collection, a.id))
@@ -113,16 +117,10 @@ func (c *call) stage() {
 		c.patchStage()
 		return
 	}
-	s := c.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := typeStage.validate(c.q.selects, c.q.expand); err != nil {
-		writeError(c, err)
-		return
-	}
-	a, err := s.readableApproval(c.rt.src, c.rt.id, c.caller.ID, c.now)
-	if err != nil {
-		writeError(c, err)
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	a := c.readable(typeStage)
+	if a == nil {
 		return
 	}
 	i := findStage(a.stages, c.rt.stageID)

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/golden"
-
 	"approvals/graph"
 	"approvals/graph/journal"
 	"approvals/graph/sim"
@@ -20,15 +18,7 @@ import (
 // testdata/TestCLIGolden/<step>.golden. Regenerate with -update.
 func TestCLIGolden(t *testing.T) {
 	w := newWorld(t)
-	step := func(name, stdin string, args ...string) runResult {
-		t.Helper()
-		var r runResult
-		t.Run(name, func(t *testing.T) {
-			r = w.run(stdin, args...)
-			golden.RequireEqual(t, r.transcript(w))
-		})
-		return r
-	}
+	step := w.goldenStep(t)
 	ap := func(id string) string { return "accessPackage:" + id }
 
 	step("01-list", "", "list")

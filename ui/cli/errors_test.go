@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/charmbracelet/x/exp/golden"
 	"github.com/spf13/cobra"
 
 	"approvals/graph/sim"
@@ -19,15 +18,7 @@ import (
 // and Graph errors (exit 1), login/logout with a token, and --version.
 func TestCLIGoldenEdges(t *testing.T) {
 	w := newWorld(t)
-	step := func(name, stdin string, args ...string) runResult {
-		t.Helper()
-		var r runResult
-		t.Run(name, func(t *testing.T) {
-			r = w.run(stdin, args...)
-			golden.RequireEqual(t, r.transcript(w))
-		})
-		return r
-	}
+	step := w.goldenStep(t)
 	usage := func(name string, args ...string) {
 		t.Helper()
 		if r := step(name, "", args...); r.code != ExitUsage {

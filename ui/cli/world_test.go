@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/exp/golden"
 	"github.com/spf13/cobra"
 
 	"approvals/graph/sim"
@@ -206,4 +207,18 @@ func (w *world) run(stdin string, args ...string) runResult {
 		w.t.Fatalf("the token appeared in the output of %q:\n%s\n%s", args, r.stdout, r.stderr)
 	}
 	return r
+}
+
+// goldenStep returns a runner of named steps: each runs one command line
+// as a subtest and compares its transcript with testdata/<test>/<name>.golden.
+func (w *world) goldenStep(t *testing.T) func(name, stdin string, args ...string) runResult {
+	return func(name, stdin string, args ...string) runResult {
+		t.Helper()
+		var r runResult
+		t.Run(name, func(t *testing.T) {
+			r = w.run(stdin, args...)
+			golden.RequireEqual(t, r.transcript(w))
+		})
+		return r
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -32,6 +33,7 @@ type Options struct {
 	Journal           Journal                  // optional decision journal (Attempt before each PATCH, Outcome once)
 	Now               func() time.Time
 	Logf              func(format string, args ...any) // optional redacted request log (never tokens); called from many goroutines
+	MaxResponseBytes  int64                            // largest response body read (default 64 MiB); a larger one is an error
 }
 
 // Client talks to Microsoft Graph v1.0 for one signed-in approver. All
@@ -174,7 +176,66 @@ func withDefaults(o Options, origin *url.URL) Options {
 	if o.Transport == nil {
 		o.Transport = newTransport()
 	}
+	if o.MaxResponseBytes <= 0 {
+		o.MaxResponseBytes = defaultMaxResponse
+	}
+	o.Transport = limitedTransport{next: o.Transport, max: o.MaxResponseBytes}
 	return o
+}
+
+// defaultMaxResponse bounds one response body. A page of 999 expanded
+// requests is a few MB; anything near this is a broken or hostile server,
+// and reading it whole would exhaust memory.
+const defaultMaxResponse = 64 << 20
+
+// limitedTransport cuts every response body off at max bytes: reading past
+// it fails, so the call fails instead of the process running out of memory.
+type limitedTransport struct {
+	next policy.Transporter
+	max  int64
+}
+
+func (t limitedTransport) Do(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.Do(req)
+	if err == nil && resp != nil && resp.Body != nil {
+		resp.Body = &limitedBody{ReadCloser: resp.Body, left: t.max, max: t.max}
+	}
+	return resp, err
+}
+
+// ErrResponseTooLarge is the error of a response body over MaxResponseBytes.
+var ErrResponseTooLarge = errors.New("graph: response body too large")
+
+// tooLargeError is ErrResponseTooLarge for one limit. It is not retried:
+// the same server would send the same body again.
+type tooLargeError struct{ max int64 }
+
+func (e tooLargeError) Error() string {
+	return fmt.Sprintf("%v: over %d bytes", ErrResponseTooLarge, e.max)
+}
+func (e tooLargeError) Is(target error) bool { return target == ErrResponseTooLarge }
+func (tooLargeError) NonRetriable()          {} // azcore's retry policy skips it
+
+type limitedBody struct {
+	io.ReadCloser
+	left, max int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// One byte more than allowed tells "exactly max" from "too large".
+		var one [1]byte
+		if n, _ := b.ReadCloser.Read(one[:]); n > 0 {
+			return 0, tooLargeError{max: b.max}
+		}
+		return b.ReadCloser.Read(p)
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	return n, err
 }
 
 // newTransport is a client-private HTTP transport (no shared global pool)

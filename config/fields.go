@@ -28,6 +28,7 @@ const (
 	kindString kind = iota
 	kindBool
 	kindDuration
+	kindList // a TOML array of strings; in env vars and flags, comma-separated
 )
 
 func (f field) env() string  { return "APPROVALS_" + strings.ToUpper(f.key) }
@@ -57,6 +58,8 @@ var fields = []field{
 	{"require_approve_justification", kindBool, func(v any) (any, string) { return v, "" },
 		func(s *Settings, v any) { s.RequireApproveJustification = v.(bool) },
 		func(s Settings) string { return strconv.FormatBool(s.RequireApproveJustification) }},
+	{"sources", kindList, checkSources,
+		func(s *Settings, v any) { s.Sources = v.([]string) }, func(s Settings) string { return tomlList(s.Sources) }},
 }
 
 func fieldByKey(key string) (field, bool) {
@@ -83,6 +86,18 @@ func (f field) fromTOML(v any) (any, string) {
 		if _, ok := v.(bool); !ok {
 			return nil, "want true or false, got " + tomlType(v)
 		}
+	case kindList:
+		items, ok := v.([]any)
+		if !ok {
+			return nil, `want an array of strings such as ["accessPackage", "group"], got ` + tomlType(v)
+		}
+		list := make([]string, len(items))
+		for i, it := range items {
+			if list[i], ok = it.(string); !ok {
+				return nil, "want an array of strings, got " + tomlType(it) + " in it"
+			}
+		}
+		v = list
 	case kindDuration:
 		s, ok := v.(string)
 		if !ok {
@@ -116,6 +131,8 @@ func (f field) fromText(s string) (any, string) {
 			return nil, msg
 		}
 		return f.check(d)
+	case kindList:
+		return f.check(strings.Split(s, ","))
 	}
 	return f.check(s)
 }
@@ -213,6 +230,29 @@ func IsLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// checkSources reads a list of source names (case-insensitive, blanks
+// ignored) into their canonical spelling, without repeats.
+func checkSources(v any) (any, string) {
+	var out []string
+	for _, raw := range v.([]string) {
+		name := strings.TrimSpace(raw)
+		if name == "" {
+			continue
+		}
+		i := slices.IndexFunc(Sources, func(s string) bool { return strings.EqualFold(s, name) })
+		if i < 0 {
+			return nil, fmt.Sprintf("%q is not a source (want some of %s)", name, strings.Join(Sources, ", "))
+		}
+		if !slices.Contains(out, Sources[i]) {
+			out = append(out, Sources[i])
+		}
+	}
+	if len(out) == 0 {
+		return nil, "no source named (want some of " + strings.Join(Sources, ", ") + ")"
+	}
+	return out, ""
 }
 
 func checkPollInterval(v any) (any, string) {

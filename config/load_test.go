@@ -337,3 +337,39 @@ func TestEffectiveListsEverySetting(t *testing.T) {
 		t.Errorf("%d entries", len(got))
 	}
 }
+
+func TestSourcesSetting(t *testing.T) {
+	c, _, err := load(t, "", nil, nil)
+	if err != nil || !reflect.DeepEqual(c.Sources, []string{"accessPackage", "group", "role", "azure"}) {
+		t.Fatalf("default sources = %q, %v", c.Sources, err)
+	}
+	c, path, err := load(t, "sources = [\"Group\", \"role\", \"group\"]\n", nil, nil)
+	if err != nil || !reflect.DeepEqual(c.Sources, []string{"group", "role"}) || c.Origin("sources") != path+":1" {
+		t.Fatalf("file sources = %q (%s), %v", c.Sources, c.Origin("sources"), err)
+	}
+	c, _, err = load(t, "sources = [\"group\"]\n", map[string]string{"APPROVALS_SOURCES": "accessPackage, azure"}, nil)
+	if err != nil || !reflect.DeepEqual(c.Sources, []string{"accessPackage", "azure"}) || c.Origin("sources") != "APPROVALS_SOURCES" {
+		t.Fatalf("env sources = %q, %v", c.Sources, err)
+	}
+	c, _, err = load(t, "", map[string]string{"APPROVALS_SOURCES": "azure"}, map[string]string{"sources": "role"})
+	if err != nil || !reflect.DeepEqual(c.Sources, []string{"role"}) || c.Origin("sources") != "--sources" {
+		t.Fatalf("flag sources = %q, %v", c.Sources, err)
+	}
+	for _, tc := range []struct {
+		src   string
+		env   map[string]string
+		flags map[string]string
+		want  string
+	}{
+		{"sources = [\"roles\"]\n", nil, nil, `config.toml:1: sources: "roles" is not a source (want some of accessPackage, group, role, azure)`},
+		{"sources = \"role\"\n", nil, nil, "config.toml:1: sources: want an array of strings"},
+		{"sources = []\n", nil, nil, "config.toml:1: sources: no source named"},
+		{"", map[string]string{"APPROVALS_SOURCES": "role,pim"}, nil, `APPROVALS_SOURCES: "pim" is not a source`},
+		{"", nil, map[string]string{"sources": " , "}, "--sources: no source named"},
+	} {
+		_, _, err := load(t, tc.src, tc.env, tc.flags)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q %v %v: err = %v, want %q", tc.src, tc.env, tc.flags, err, tc.want)
+		}
+	}
+}

@@ -35,6 +35,11 @@ const (
 // to its Graph root and sign-in authority.
 var Clouds = []string{"global", "usgov", "usgovdod", "china"}
 
+// Sources are the approval sources the sources setting may name: access
+// packages (entitlement management), PIM for Groups, PIM for Microsoft
+// Entra roles, PIM for Azure resources. The client maps each to its API.
+var Sources = []string{"accessPackage", "group", "role", "azure"}
+
 var (
 	authMethods = []string{AuthDeviceCode, AuthBrowser, AuthToken}
 	themes      = []string{ThemeAuto, ThemeDark, ThemeLight, ThemeANSI16}
@@ -58,6 +63,10 @@ type Settings struct {
 	// when the stage does not require one (deny always asks).
 	RequireApproveJustification bool
 
+	// Sources are the approval sources polled (see Sources), canonical
+	// spelling, no repeats; default all.
+	Sources []string
+
 	Keys      []KeyDef // every action with its effective keys, in help order
 	Templates Templates
 }
@@ -78,6 +87,7 @@ func Defaults() Settings {
 		PollInterval: time.Minute,
 		UndoWindow:   5 * time.Second,
 		Theme:        ThemeAuto,
+		Sources:      append([]string(nil), Sources...),
 		Keys:         DefaultKeys(),
 		Templates: Templates{
 			Approve: []string{"Business need confirmed."},

@@ -4,22 +4,69 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 )
 
 // Get reads one approval afresh: its request (who, what, why) and its
-// stages, in a single $batch. A Ref without a Source is looked up in both
-// collections. A missing approval is an error matching ErrNotFound; a
-// request or stages that could not be read (403, say) leave the approval
-// with Problem set.
+// stages. A Ref without a Source is looked for in what was listed, then in
+// both Graph v1.0 collections (one $batch), then in the other sources. A
+// missing approval is an error matching ErrNotFound; a request or stages
+// that could not be read (403, say) leave the approval with Problem set.
 func (c *Client) Get(ctx context.Context, ref Ref) (Approval, error) {
-	sources := []Source{ref.Source}
 	if ref.Source == "" {
-		sources = []Source{SourceAccessPackage, SourceGroup}
+		if src, ok := c.listedSource(ref.ID); ok {
+			ref.Source = src
+		}
 	}
+	if ref.Source != "" {
+		sc, err := c.source(ref.Source)
+		if err != nil {
+			return Approval{}, err
+		}
+		a, err := sc.get(ctx, ref.ID)
+		if err == nil {
+			c.updateCached(a)
+		}
+		return a, err
+	}
+	var v1 []Source
+	for _, s := range []Source{SourceAccessPackage, SourceGroup} {
+		if c.sources[s] != nil {
+			v1 = append(v1, s)
+		}
+	}
+	firstErr := error(newError(http.StatusNotFound, nil, nil))
+	if len(v1) > 0 {
+		a, err := c.getV1(ctx, ref.ID, v1)
+		if err == nil {
+			c.updateCached(a)
+			return a, nil
+		}
+		firstErr = err
+	}
+	for _, s := range c.enabled {
+		if s == SourceAccessPackage || s == SourceGroup {
+			continue
+		}
+		a, err := c.sources[s].get(ctx, ref.ID)
+		if err == nil {
+			c.updateCached(a)
+			return a, nil
+		}
+		if errors.Is(firstErr, ErrNotFound) && !errors.Is(err, ErrNotFound) {
+			firstErr = err
+		}
+	}
+	return Approval{}, firstErr
+}
+
+// getV1 reads one approval of the Graph v1.0 sources: the request and
+// the approval of each source in one $batch; the first found wins.
+func (c *Client) getV1(ctx context.Context, id string, sources []Source) (Approval, error) {
 	var gets []batchGet
 	for _, s := range sources {
-		r := Ref{Source: s, ID: ref.ID}
+		r := Ref{Source: s, ID: id}
 		gets = append(gets,
 			batchGet{key: "request " + r.String(), path: c.requestPath(r)},
 			batchGet{key: "approval " + r.String(), path: approvalPath(r)})
@@ -27,10 +74,9 @@ func (c *Client) Get(ctx context.Context, ref Ref) (Approval, error) {
 	res := c.batch(ctx, gets)
 	var firstErr error
 	for _, s := range sources {
-		r := Ref{Source: s, ID: ref.ID}
+		r := Ref{Source: s, ID: id}
 		a, err := c.assemble(ctx, r, res["request "+r.String()], res["approval "+r.String()])
 		if err == nil {
-			c.updateCached(a)
 			return a, nil
 		}
 		if firstErr == nil || !errors.Is(err, ErrNotFound) && errors.Is(firstErr, ErrNotFound) {
@@ -38,6 +84,31 @@ func (c *Client) Get(ctx context.Context, ref Ref) (Approval, error) {
 		}
 	}
 	return Approval{}, firstErr
+}
+
+// source is the client of an enabled source.
+func (c *Client) source(s Source) (sourceClient, error) {
+	if sc := c.sources[s]; sc != nil {
+		return sc, nil
+	}
+	if _, known := ParseSource(string(s)); !known {
+		return nil, fmt.Errorf("graph: unknown source %q", s)
+	}
+	return nil, fmt.Errorf("graph: the %s source is not enabled (see the sources setting)", s)
+}
+
+// listedSource finds the one source whose cache holds id.
+func (c *Client) listedSource(id string) (Source, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var found Source
+	n := 0
+	for _, s := range c.enabled {
+		if _, ok := c.cache[Ref{Source: s, ID: id}]; ok {
+			found, n = s, n+1
+		}
+	}
+	return found, n == 1
 }
 
 // requestPath is the request behind an approval. For PIM the approval id
@@ -137,49 +208,36 @@ func (c *Client) updateCached(a Approval) {
 	}
 }
 
-// Stages reads the stages of one approval (GET .../stages).
+// Stages reads the stages of one approval.
 func (c *Client) Stages(ctx context.Context, ref Ref) ([]Stage, error) {
 	ref, err := c.resolve(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
-	var all []wireStage
-	next := c.base + stagesPath(ref)
-	for pages := 0; next != "" && pages < maxPages; pages++ {
-		var page wireStagePage
-		if err := c.getJSON(ctx, next, &page); err != nil {
-			return nil, err
-		}
-		all = append(all, page.Value...)
-		next = resolveLink(next, page.NextLink)
+	sc, err := c.source(ref.Source)
+	if err != nil {
+		return nil, err
 	}
-	return fromStages(all), nil
+	return sc.stages(ctx, ref)
 }
 
-// stage reads one stage (GET .../stages/{id}).
+// stage reads one stage.
 func (c *Client) stage(ctx context.Context, ref Ref, stageID string) (Stage, error) {
-	var w wireStage
-	if err := c.getJSON(ctx, c.base+stagePath(ref, stageID), &w); err != nil {
+	sc, err := c.source(ref.Source)
+	if err != nil {
 		return Stage{}, err
 	}
-	return fromStage(w), nil
+	return sc.stage(ctx, ref, stageID)
 }
 
 // resolve fills in the Source of a bare id: from the cache, else by
-// reading the approval from both collections.
+// reading the approval from every source.
 func (c *Client) resolve(ctx context.Context, ref Ref) (Ref, error) {
 	if ref.Source != "" {
 		return ref, nil
 	}
-	c.mu.Lock()
-	_, inEM := c.cache[Ref{Source: SourceAccessPackage, ID: ref.ID}]
-	_, inGroups := c.cache[Ref{Source: SourceGroup, ID: ref.ID}]
-	c.mu.Unlock()
-	switch {
-	case inEM && !inGroups:
-		return Ref{Source: SourceAccessPackage, ID: ref.ID}, nil
-	case inGroups && !inEM:
-		return Ref{Source: SourceGroup, ID: ref.ID}, nil
+	if src, ok := c.listedSource(ref.ID); ok {
+		return Ref{Source: src, ID: ref.ID}, nil
 	}
 	a, err := c.Get(ctx, ref)
 	if err != nil {

@@ -34,6 +34,9 @@ type Options struct {
 	Now               func() time.Time
 	Logf              func(format string, args ...any) // optional redacted request log (never tokens); called from many goroutines
 	MaxResponseBytes  int64                            // largest response body read (default 64 MiB); a larger one is an error
+	// Sources are the sources polled (default: AllSources). A source left
+	// out is reported as disabled and never called.
+	Sources []Source
 }
 
 // Client talks to Microsoft Graph v1.0 for one signed-in approver. All
@@ -56,6 +59,9 @@ type Client struct {
 	meMu          sync.Mutex
 	me            *wireUser
 
+	sources map[Source]sourceClient // the enabled sources
+	enabled []Source                // their keys, in AllSources order
+
 	mu         sync.Mutex
 	cache      map[Ref]cacheEntry
 	refreshing int            // Refresh calls in flight
@@ -68,6 +74,8 @@ type Client struct {
 var defaultStageTimeouts = map[Source]time.Duration{
 	SourceAccessPackage: 14 * 24 * time.Hour,
 	SourceGroup:         24 * time.Hour,
+	SourceRole:          24 * time.Hour,
+	SourceAzure:         24 * time.Hour,
 }
 
 // New checks opts and builds a client. Plain http:// is refused unless the
@@ -102,7 +110,38 @@ func New(opts Options) (*Client, error) {
 	tries := time.Duration(max(o.MaxRetries, 0) + 1)
 	c.callTimeout = tries*o.RequestTimeout + (tries-1)*o.MaxRetryDelay
 	c.pl = c.newPipeline(o, origin.Scheme == "http")
+	if err := c.addSources(o.Sources); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// addSources builds the client of every enabled source.
+func (c *Client) addSources(enabled []Source) error {
+	if enabled == nil {
+		enabled = AllSources
+	}
+	on := map[Source]bool{}
+	for _, s := range enabled {
+		if p, ok := ParseSource(string(s)); !ok || p != s {
+			return fmt.Errorf("graph: unknown source %q (want %s, %s, %s or %s)", s, SourceAccessPackage, SourceGroup, SourceRole, SourceAzure)
+		}
+		on[s] = true
+	}
+	c.sources = map[Source]sourceClient{}
+	for _, s := range AllSources {
+		if !on[s] {
+			continue
+		}
+		c.enabled = append(c.enabled, s)
+		switch s {
+		case SourceAccessPackage, SourceGroup:
+			c.sources[s] = v1Source{c: c, src: s}
+		default:
+			c.sources[s] = unavailableSource{src: s, why: "not available in this version"}
+		}
+	}
+	return nil
 }
 
 // parseGraphURL validates the Graph root and returns its origin and the
@@ -264,11 +303,14 @@ func (c *Client) GoString() string { return c.String() }
 func (c *Client) Requests() int64 { return c.requests.Load() }
 
 // Forget drops what the client remembers about an approval, so the next
-// Refresh reads it again. A Ref without a Source forgets the id in both.
+// Refresh reads it again. A Ref without a Source forgets the id in all.
 func (c *Client) Forget(ref Ref) {
 	refs := []Ref{ref}
 	if ref.Source == "" {
-		refs = []Ref{{Source: SourceAccessPackage, ID: ref.ID}, {Source: SourceGroup, ID: ref.ID}}
+		refs = refs[:0]
+		for _, s := range AllSources {
+			refs = append(refs, Ref{Source: s, ID: ref.ID})
+		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

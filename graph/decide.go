@@ -99,6 +99,13 @@ func (c *Client) decide(ctx context.Context, res DecisionResult) DecisionResult 
 		}
 		return notSent(ctx, res, err)
 	}
+	sc, err := c.source(ref.Source)
+	if err != nil {
+		return notSent(ctx, res, fmt.Errorf("%w; nothing was sent", err))
+	}
+	if why := c.portalOnly(sc, ref); why != "" {
+		return notSent(ctx, res, &portalOnlyError{why: why})
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			res.Outcome, res.Err = OutcomeCancelled, err
@@ -110,7 +117,7 @@ func (c *Client) decide(ctx context.Context, res DecisionResult) DecisionResult 
 				return res
 			}
 		}
-		r, sendErr := c.send(ctx, http.MethodPatch, c.base+stagePath(ref, req.StageID),
+		r, sendErr := sc.patch(ctx, ref, req.StageID,
 			wireDecision{ReviewResult: string(req.Decision), Justification: req.Justification})
 		var te *transportError
 		if errors.As(sendErr, &te) && !te.delivered {
@@ -122,7 +129,7 @@ func (c *Client) decide(ctx context.Context, res DecisionResult) DecisionResult 
 		res.Attempts++
 		c.Forget(ref)
 		if sendErr == nil {
-			res.RequestID = r.header.Get("request-id")
+			res.RequestID = r.requestID()
 			if !ambiguous(r.status) {
 				return c.settle(ctx, res, ref, r, me)
 			}
@@ -138,6 +145,17 @@ func (c *Client) decide(ctx context.Context, res DecisionResult) DecisionResult 
 			return res
 		}
 	}
+}
+
+// portalOnly says why ref cannot be decided here: the source cannot take
+// decisions now, or the approval as last read is portal-only.
+func (c *Client) portalOnly(sc sourceClient, ref Ref) string {
+	if why := sc.portalOnly(); why != "" {
+		return why
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cache[ref].approval.PortalOnly
 }
 
 // notSent is the result of a decision that failed before any PATCH.

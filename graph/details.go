@@ -12,6 +12,22 @@ type detail struct {
 	gone    bool   // 404: cancelled, expired or no longer visible
 	problem string // why stages are missing; empty when they were read
 	lasting bool   // worth caching: stages read, or a refusal (403) that retrying will not fix
+	// fill, when set, completes the listed approval with what the listing
+	// lacked (names, PortalOnly); it runs before the approval is cached.
+	fill func(*Approval)
+}
+
+// v1Details reads the stages of Graph v1.0 approvals (entitlement
+// management and PIM for Groups share the approval resource, so one
+// $batch serves both).
+type v1Details struct{ c *Client }
+
+func (d v1Details) details(ctx context.Context, as []*Approval) map[Ref]detail {
+	refs := make([]Ref, len(as))
+	for i, a := range as {
+		refs[i] = a.Ref
+	}
+	return d.c.fetchDetails(ctx, refs)
 }
 
 type wireStagePage struct {

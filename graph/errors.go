@@ -114,7 +114,7 @@ func newError(status int, header http.Header, body []byte) *Error {
 		e.Message = http.StatusText(status)
 	}
 	if header != nil {
-		e.RequestID = firstNonEmpty(e.RequestID, header.Get("request-id"))
+		e.RequestID = firstNonEmpty(e.RequestID, header.Get("request-id"), header.Get("x-ms-request-id"))
 		e.ClientRequestID = firstNonEmpty(e.ClientRequestID, header.Get("client-request-id"))
 		if e.Date.IsZero() {
 			e.Date, _ = http.ParseTime(header.Get("Date"))

@@ -22,6 +22,10 @@ type listing struct {
 	items    []listed
 	warnings []string
 	err      error
+	// status, when its State is set, is the source's own word on how it
+	// stands (say, listed but decisions only in the portal); else the
+	// state follows from err.
+	status SourceStatus
 }
 
 // capSize is the reported silent cap of filterByCurrentUser (graph-contract

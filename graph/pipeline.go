@@ -193,6 +193,12 @@ type reply struct {
 	sentID string // the client-request-id we sent
 }
 
+// requestID is the service's id of this exchange: Graph's request-id,
+// else Azure Resource Manager's x-ms-request-id.
+func (r reply) requestID() string {
+	return firstNonEmpty(r.header.Get("request-id"), r.header.Get("x-ms-request-id"))
+}
+
 // errorFor returns the *Error for a non-2xx reply, nil otherwise.
 func (r reply) errorFor() error {
 	if r.status >= 200 && r.status < 300 {

@@ -15,7 +15,7 @@ type cacheEntry struct {
 	approval Approval
 }
 
-// Refresh lists everything waiting for my decision in both sources and
+// Refresh lists everything waiting for my decision in every enabled source and
 // returns it with stages. Details are read (batched) only for approvals
 // that are new or whose listing entry changed, so a steady-state refresh
 // costs only the listing pages. A source that fails is reported in
@@ -27,22 +27,33 @@ func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
 	epoch := c.beginRefresh()
 	defer c.endRefresh()
 
-	var em, groups listing
+	lists := make([]listing, len(c.enabled))
 	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); em = c.listEM(ctx) }()
-	go func() { defer wg.Done(); groups = c.listGroups(ctx) }()
+	for i, src := range c.enabled {
+		wg.Add(1)
+		go func() { defer wg.Done(); lists[i] = c.sources[src].list(ctx) }()
+	}
 	wg.Wait()
 
-	snap := &Snapshot{}
+	snap := &Snapshot{Sources: c.statuses(lists)}
 	var ok []listing
-	for _, l := range []listing{em, groups} {
+	var errs []error
+	listed := false
+	for _, l := range lists {
 		snap.Warnings = append(snap.Warnings, l.warnings...)
 		if l.err != nil {
-			snap.Errors = append(snap.Errors, SourceError{Source: l.source, Err: l.err})
+			e := SourceError{Source: l.source, Err: l.err}
+			snap.Errors = append(snap.Errors, e)
+			errs = append(errs, e)
 			continue
 		}
 		ok = append(ok, l)
+		switch st := statusOf(l); st.State {
+		case StateOK, StatePortalOnly:
+			listed = true
+		default:
+			errs = append(errs, fmt.Errorf("%s: %s", l.source, st.Detail))
+		}
 	}
 
 	approvals, fresh := c.withDetails(ctx, ok)
@@ -52,14 +63,29 @@ func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
 	snap.Approvals = approvals
 	snap.Requests = int(counter.Load())
 	snap.At = c.now()
-	if len(ok) == 0 {
-		errs := make([]error, len(snap.Errors))
-		for i, e := range snap.Errors {
-			errs[i] = e
+	if !listed {
+		if len(errs) == 0 {
+			errs = append(errs, errors.New("no source is enabled"))
 		}
 		return snap, fmt.Errorf("graph: no approvals could be listed: %w", errors.Join(errs...))
 	}
 	return snap, nil
+}
+
+// statuses is the state of every source after this refresh's listings,
+// in AllSources order; sources not polled are disabled.
+func (c *Client) statuses(lists []listing) []SourceStatus {
+	out := make([]SourceStatus, 0, len(AllSources))
+	for _, src := range AllSources {
+		st := SourceStatus{Source: src, State: StateDisabled, Detail: "not polled: the sources setting leaves it out"}
+		for _, l := range lists {
+			if l.source == src {
+				st = statusOf(l)
+			}
+		}
+		out = append(out, st)
+	}
+	return out
 }
 
 // freshEntry is an approval read by this refresh that is worth caching:
@@ -95,11 +121,7 @@ func (c *Client) withDetails(ctx context.Context, ls []listing) ([]Approval, []f
 	}
 	c.mu.Unlock()
 
-	refs := make([]Ref, len(need))
-	for i, it := range need {
-		refs[i] = it.approval.Ref
-	}
-	details := c.fetchDetails(ctx, refs)
+	details := c.readDetails(ctx, need)
 	var fresh []freshEntry
 	for _, it := range need {
 		d := details[it.approval.Ref]
@@ -109,12 +131,49 @@ func (c *Client) withDetails(ctx context.Context, ls []listing) ([]Approval, []f
 		out = append(out, it.approval)
 		a := &out[len(out)-1]
 		a.Stages, a.Problem = d.stages, d.problem
+		if d.fill != nil {
+			d.fill(a)
+		}
 		finishStages(a, c.stageTimeouts[a.Source])
 		if d.lasting {
 			fresh = append(fresh, freshEntry{index: len(out) - 1, print: it.print})
 		}
 	}
 	return out, fresh
+}
+
+// readDetails reads the details of need, source by source, batching
+// together the sources that share a reader.
+func (c *Client) readDetails(ctx context.Context, need []*listed) map[Ref]detail {
+	byReader := map[detailReader][]*Approval{}
+	var readers []detailReader
+	for _, it := range need {
+		r := c.sources[it.approval.Source].reader()
+		if _, ok := byReader[r]; !ok {
+			readers = append(readers, r)
+		}
+		byReader[r] = append(byReader[r], &it.approval)
+	}
+	out := make(map[Ref]detail, len(need))
+	if len(readers) == 1 {
+		return readers[0].details(ctx, byReader[readers[0]])
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, r := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got := r.details(ctx, byReader[r])
+			mu.Lock()
+			defer mu.Unlock()
+			for ref, d := range got {
+				out[ref] = d
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // remember stores the fresh entries of approvals and drops those of listed

@@ -5,18 +5,38 @@ import (
 	"time"
 )
 
-// Source is the Graph collection an approval lives in. It decides the URL
-// of the approval and of its stages.
+// Source is where an approval lives: which service lists it, reads its
+// stages and takes its decision (see source.go).
 type Source string
 
 const (
-	// SourceAccessPackage is entitlement management:
+	// SourceAccessPackage is entitlement management (Graph v1.0):
 	// /identityGovernance/entitlementManagement/accessPackageAssignmentApprovals.
 	SourceAccessPackage Source = "accessPackage"
-	// SourceGroup is PIM for Groups:
+	// SourceGroup is PIM for Groups (Graph v1.0):
 	// /identityGovernance/privilegedAccess/group/assignmentApprovals.
 	SourceGroup Source = "group"
+	// SourceRole is PIM for Microsoft Entra roles: listed in Graph v1.0
+	// (roleAssignmentScheduleRequests), decided in Graph beta
+	// (/roleManagement/directory/roleAssignmentApprovals, steps).
+	SourceRole Source = "role"
+	// SourceAzure is PIM for Azure resources: Azure Resource Manager
+	// Microsoft.Authorization/roleAssignmentApprovals.
+	SourceAzure Source = "azure"
 )
+
+// AllSources are every source, in the order they are polled and reported.
+var AllSources = []Source{SourceAccessPackage, SourceGroup, SourceRole, SourceAzure}
+
+// ParseSource reads a source name, case-insensitively.
+func ParseSource(s string) (Source, bool) {
+	for _, src := range AllSources {
+		if strings.EqualFold(s, string(src)) {
+			return src, true
+		}
+	}
+	return "", false
+}
 
 // Kind is what the approver is asked to grant, in the user's words.
 type Kind string
@@ -26,6 +46,8 @@ const (
 	KindGroupMember   Kind = "groupMember"   // PIM for Groups, member
 	KindGroupOwner    Kind = "groupOwner"    // PIM for Groups, owner
 	KindGroup         Kind = "group"         // PIM for Groups, accessId unknown
+	KindRole          Kind = "role"          // PIM for Microsoft Entra roles: a directory role
+	KindAzureRole     Kind = "azureRole"     // PIM for Azure resources: an Azure RBAC role
 )
 
 // Ref names one approval: the collection it lives in and its id.
@@ -35,16 +57,18 @@ type Ref struct {
 }
 
 // String is the stable textual form used by the CLI and the journal:
-// "accessPackage:<id>" or "group:<id>".
+// "accessPackage:<id>", "group:<id>", "role:<id>" or "azure:<id>".
 func (r Ref) String() string { return string(r.Source) + ":" + r.ID }
 
 // ParseRef accepts "<source>:<id>" or a bare id (Source left empty, meaning
-// "look in both collections").
+// "look in every source": the client tries what it has listed, then the
+// Graph v1.0 collections, then the others).
 func ParseRef(s string) Ref {
 	if src, id, ok := strings.Cut(s, ":"); ok {
-		switch Source(src) {
-		case SourceAccessPackage, SourceGroup:
-			return Ref{Source: Source(src), ID: id}
+		for _, known := range AllSources {
+			if Source(src) == known {
+				return Ref{Source: known, ID: id}
+			}
 		}
 	}
 	return Ref{ID: s}
@@ -96,7 +120,7 @@ type Subject struct {
 }
 
 // Resource is what access is requested to: an access package (with its
-// catalog) or a group.
+// catalog), a group, or a role (with the scope it applies to).
 type Resource struct {
 	ID          string
 	DisplayName string
@@ -104,6 +128,8 @@ type Resource struct {
 	CatalogID   string // access packages only
 	CatalogName string // access packages only; empty when not returned
 	Email       string // groups only (mail)
+	ScopeID     string // roles only: directory scope id ("/" is the whole directory) or Azure scope
+	ScopeName   string // roles only: the scope in words ("Directory", "prod-subscription / rg-web")
 }
 
 // Answer is a requestor's answer to an access package question.
@@ -164,6 +190,12 @@ type Approval struct {
 	// Problem says, in one line, why some details are missing (for example
 	// the approval's stages could not be read: 403). Empty when complete.
 	Problem string
+
+	// PortalOnly, when set, says why this approval cannot be decided here
+	// and where to decide it instead (an extend or renew request of a role,
+	// or a source whose decision API is gone). Decide refuses it, nothing
+	// sent.
+	PortalOnly string
 }
 
 // MyStage returns the stage waiting for the caller's decision, its 0-based
@@ -226,11 +258,12 @@ type DecisionResult struct {
 
 // Snapshot is the result of one refresh: everything waiting for me.
 type Snapshot struct {
-	Approvals []Approval    // stable order: by Created, then Ref
-	Errors    []SourceError // sources that failed (their approvals are missing)
-	Warnings  []string      // e.g. "50 results and no nextLink: the list may be capped"
-	Requests  int           // HTTP requests this refresh sent (a $batch counts once)
-	At        time.Time     // when the refresh finished
+	Approvals []Approval     // stable order: by Created, then Ref
+	Sources   []SourceStatus // every source, in AllSources order, with its state
+	Errors    []SourceError  // sources whose listing failed (their approvals are missing)
+	Warnings  []string       // e.g. "50 results and no nextLink: the list may be capped"
+	Requests  int            // HTTP requests this refresh sent (a $batch counts once)
+	At        time.Time      // when the refresh finished
 }
 
 // SourceError says one source could not be listed.

@@ -67,6 +67,7 @@ type app struct {
 var settingFlags = map[string]string{
 	"tenant": "tenant", "client-id": "client_id", "cloud": "cloud",
 	"graph-url": "graph_url", "auth": "auth", "token-file": "token_file",
+	"sources": "sources",
 }
 
 // Attach adds the commands and global flags to root, and makes usage
@@ -107,6 +108,7 @@ func Attach(root *cobra.Command, s Setup) {
 	pf.String("graph-url", "", "Graph root to talk to instead of the cloud's, e.g. a simulator (http only to loopback)")
 	pf.String("auth", "", "sign-in method: devicecode, browser or token")
 	pf.String("token-file", "", "file holding the bearer token for --auth token (default env APPROVALS_TOKEN)")
+	pf.String("sources", "", "approval sources to poll, comma-separated: accessPackage, group, role, azure (default all)")
 
 	if root.RunE == nil && root.Run == nil {
 		root.Args = rootArgs
@@ -218,6 +220,7 @@ func (a *app) session(cmd *cobra.Command, decide bool) (*Session, error) {
 		Scopes:     s.Auth.Scopes(),
 		Transport:  a.Transport,
 		Now:        a.Now,
+		Sources:    graphSources(cfg.Sources),
 	}
 	if s.Journal != nil {
 		opts.Journal = s.Journal
@@ -229,6 +232,18 @@ func (a *app) session(cmd *cobra.Command, decide bool) (*Session, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// graphSources maps the sources setting (names checked by config) to the
+// client's sources.
+func graphSources(names []string) []graph.Source {
+	out := make([]graph.Source, 0, len(names))
+	for _, n := range names {
+		if s, ok := graph.ParseSource(n); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (a *app) signIn(cfg *config.Config, cloud graph.Cloud, warn func(string)) (*auth.Session, error) {

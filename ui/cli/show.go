@@ -58,7 +58,7 @@ func parseID(s string) (graph.Ref, error) {
 	ref := graph.ParseRef(s)
 	if ref.Source == "" && strings.Contains(s, ":") {
 		src, _, _ := strings.Cut(s, ":")
-		return graph.Ref{}, usagef("%q: unknown kind %q (want accessPackage:<id>, group:<id> or a bare id)", s, src)
+		return graph.Ref{}, usagef("%q: unknown kind %q (want accessPackage:<id>, group:<id>, role:<id>, azure:<id> or a bare id)", s, src)
 	}
 	if ref.ID == "" || strings.ContainsAny(ref.ID, "/?#% \t") {
 		return graph.Ref{}, usagef("%q is not an approval id", s)

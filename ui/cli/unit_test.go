@@ -24,12 +24,14 @@ func TestParseID(t *testing.T) {
 		"accessPackage:abc": {Source: graph.SourceAccessPackage, ID: "abc"},
 		"group:g-1":         {Source: graph.SourceGroup, ID: "g-1"},
 		" 1234 ":            {ID: "1234"},
+		"role:r-1":          {Source: graph.SourceRole, ID: "r-1"},
+		"azure:a-1":         {Source: graph.SourceAzure, ID: "a-1"},
 	} {
 		if got, err := parseID(in); err != nil || got != want {
 			t.Errorf("parseID(%q) = %+v, %v", in, got, err)
 		}
 	}
-	for _, bad := range []string{"", "role:1", "a/b", "x?y", "a b"} {
+	for _, bad := range []string{"", "roles:1", "Role:1", "a/b", "x?y", "a b"} {
 		_, err := parseID(bad)
 		var ue *UsageError
 		if !errors.As(err, &ue) {

@@ -62,6 +62,7 @@ deny = []
 		Cloud: "usgov", GraphURL: "http://127.0.0.1:8080", Auth: AuthToken, TokenFile: "/run/secrets/graph",
 		PollInterval: 2 * time.Minute, UndoWindow: 0, Bell: true, Theme: ThemeANSI16,
 		RequireApproveJustification: true,
+		Sources:                     []string{"accessPackage", "group", "role", "azure"},
 		Templates:                   Templates{Approve: []string{"Ticket checked.", "Two\nlines"}, Deny: []string{}},
 	}
 	got := c.Settings

@@ -76,7 +76,9 @@ func TestRefreshSourceStates(t *testing.T) {
 		!strings.Contains(g.Fix, "PrivilegedAssignmentSchedule") {
 		t.Errorf("group status = %+v", g)
 	}
-	fi.handle(groupListKey, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 503, graphErr("ServiceUnavailable", "busy")) })
+	fi.handle(groupListKey, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 503, graphErr("ServiceUnavailable", "busy"))
+	})
 	snap, _ = testClient(t, fi.fakeGraph, func(o *Options) { o.Sources = []Source{SourceAccessPackage, SourceGroup}; o.MaxRetries = -1 }).Refresh(t.Context())
 	if g := snap.Sources[1]; g.State != StateUnavailable || len(snap.Errors) != 1 {
 		t.Errorf("group status after 503 = %+v, errors %v", g, snap.Errors)

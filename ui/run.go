@@ -11,10 +11,8 @@ import (
 // passed to tea.NewProgram (input/output/environment for an SSH session,
 // for example).
 func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error {
-	m := New(opts)
-	m.cancel() // replace the background context New made with ctx
-	m.ctx, m.cancel = context.WithCancel(ctx)
-	defer m.cancel()
+	m := NewBound(ctx, opts)
+	defer m.Close()
 	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
 	_, err := p.Run()
 	if err != nil && ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {

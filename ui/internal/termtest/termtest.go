@@ -55,6 +55,13 @@ func (s *Screen) Text() string {
 	return s.emu.String()
 }
 
+// Resize changes the terminal's size, as a window resize does.
+func (s *Screen) Resize(w, h int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.emu.Resize(w, h)
+}
+
 // Bytes is how many bytes the program has written.
 func (s *Screen) Bytes() int {
 	s.mu.Lock()

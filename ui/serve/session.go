@@ -252,7 +252,7 @@ func (s *Server) runSession(sess ssh.Session) {
 	switch {
 	case errors.Is(runErr, tea.ErrProgramPanic):
 		log.Error("session ended by an internal error")
-		code, reason = 1, "this session hit an internal error and has ended; other sessions are not affected"
+		code, reason = 1, internalErrorMsg
 	case sess.Context().Err() != nil && reason == "":
 		if unsent > 0 {
 			log.Warn("client disconnected with decisions not sent", "unsent", unsent)
@@ -313,18 +313,42 @@ type guardedBackend struct {
 	ss    *session
 }
 
-func (b *guardedBackend) Refresh(ctx context.Context) (*graph.Snapshot, error) {
+// errInternal is what a call that panicked returns; the session then ends.
+var errInternal = errors.New("internal error")
+
+// contain turns a panic in a Graph call (a Cmd goroutine) into the end of
+// this session, with the panic logged but not dumped on the server's
+// terminal.
+func (b *guardedBackend) contain(err *error) {
+	if r := recover(); r != nil {
+		b.ss.log.Error("session panicked in a Graph call", "panic", fmt.Sprint(r))
+		b.ss.end(1, internalErrorMsg)
+		*err = errInternal
+	}
+}
+
+const internalErrorMsg = "this session hit an internal error and has ended; other sessions are not affected"
+
+func (b *guardedBackend) Refresh(ctx context.Context) (snap *graph.Snapshot, err error) {
 	if !b.guard.ok.Load() {
 		return nil, errNotVerified
 	}
+	defer b.contain(&err)
 	return b.inner.Refresh(ctx)
 }
 
-func (b *guardedBackend) Decide(ctx context.Context, req graph.DecisionRequest) graph.DecisionResult {
+func (b *guardedBackend) Decide(ctx context.Context, req graph.DecisionRequest) (res graph.DecisionResult) {
 	if !b.guard.ok.Load() {
 		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeCancelled, Err: errNotVerified}
 	}
-	res := b.inner.Decide(ctx, req)
+	var err error
+	defer func() {
+		if err != nil {
+			res = graph.DecisionResult{Request: req, Outcome: graph.OutcomeUnknown, Err: err}
+		}
+	}()
+	defer b.contain(&err)
+	res = b.inner.Decide(ctx, req)
 	b.ss.decided(res.Outcome)
 	b.ss.log.Info("decision", "user", b.guard.who(), "ref", req.Ref.String(), "stage", req.StageID,
 		"decision", string(req.Decision), "outcome", string(res.Outcome), "request_id", res.RequestID)

@@ -267,8 +267,11 @@ func TestPanicEndsOnlyThatSession(t *testing.T) {
 	// The other session still answers.
 	ok.typeText("?")
 	ok.waitFor("the help", "help")
-	if h.srv.Sessions() != 1 {
-		t.Errorf("%d sessions open", h.srv.Sessions())
+	h.logs.waitFor(t, "the panic in the log", "session panicked", "panic=boom")
+	for deadline := time.Now().Add(5 * time.Second); h.srv.Sessions() != 1; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d sessions open, want 1", h.srv.Sessions())
+		}
 	}
 }
 

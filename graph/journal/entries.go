@@ -7,6 +7,8 @@ import "time"
 type Entry struct {
 	Session       string
 	User          string
+	Key           string // SSH key fingerprint (approvals serve)
+	Remote        string // client address (approvals serve)
 	Ref           string
 	Stage         string
 	Decision      string
@@ -37,7 +39,7 @@ func Entries(records []Record) []Entry {
 		i, ok := open[key]
 		if !ok {
 			out = append(out, Entry{
-				Session: r.Session, User: r.User, Ref: r.Ref, Stage: r.Stage, Decision: r.Decision,
+				Session: r.Session, User: r.User, Key: r.Key, Remote: r.Remote, Ref: r.Ref, Stage: r.Stage, Decision: r.Decision,
 				Justification: r.Justification, Started: r.Time,
 			})
 			i = len(out) - 1

@@ -18,6 +18,9 @@ import (
 // Options tune a Journal.
 type Options struct {
 	User string           // recorded on every line; may be set later with SetUser
+	// Key and Remote are recorded on every line: the SSH key fingerprint
+	// and remote address of an approvals serve session ("" otherwise).
+	Key, Remote string
 	Now  func() time.Time // default time.Now
 }
 
@@ -32,6 +35,8 @@ type Journal struct {
 	mu      sync.Mutex // guards f writes, user, written, err
 	f       *os.File
 	user    string
+	key     string
+	remote  string
 	written uint64 // records written
 	err     error  // first failure to record an outcome
 
@@ -64,7 +69,7 @@ func Open(path string, opts Options) (*Journal, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Journal{path: path, session: newSession(), now: now, f: f, user: opts.User}, nil
+	return &Journal{path: path, session: newSession(), now: now, f: f, user: opts.User, key: opts.Key, remote: opts.Remote}, nil
 }
 
 // tighten makes an existing journal private if someone loosened it.
@@ -174,7 +179,7 @@ func (j *Journal) base(typ string, req graph.DecisionRequest) Record {
 // has covered it.
 func (j *Journal) append(rec Record) error {
 	j.mu.Lock()
-	rec.User = j.user
+	rec.User, rec.Key, rec.Remote = j.user, j.key, j.remote
 	line, err := json.Marshal(rec)
 	if err != nil {
 		j.mu.Unlock()

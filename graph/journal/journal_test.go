@@ -314,3 +314,30 @@ func FuzzParse(f *testing.F) {
 		Entries(log.Records)
 	})
 }
+
+func TestServeSessionFields(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state", "journal.jsonl")
+	j, err := Open(path, Options{User: "megan@contoso.com", Key: "SHA256:abc", Remote: "192.0.2.7:50022", Now: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	req := request("r7")
+	if err := j.Attempt(req, 1); err != nil {
+		t.Fatal(err)
+	}
+	j.Outcome(graph.DecisionResult{Request: req, Outcome: graph.OutcomeApproved, Attempts: 1})
+	log, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range log.Records {
+		if r.User != "megan@contoso.com" || r.Key != "SHA256:abc" || r.Remote != "192.0.2.7:50022" {
+			t.Errorf("record %+v", r)
+		}
+	}
+	es := Entries(log.Records)
+	if len(es) != 1 || es[0].Key != "SHA256:abc" || es[0].Remote != "192.0.2.7:50022" || es[0].User != "megan@contoso.com" {
+		t.Errorf("entries %+v", es)
+	}
+}

@@ -24,6 +24,10 @@ type Record struct {
 	Type          string    `json:"type"`           // TypeAttempt or TypeOutcome
 	Session       string    `json:"session"`        // one per process that opened the journal
 	User          string    `json:"user,omitempty"` // who was signed in, when known
+	// Key and Remote say where a decision made over approvals serve came
+	// from: the SSH key's SHA256 fingerprint and the client's address.
+	Key    string `json:"key,omitempty"`
+	Remote string `json:"remote,omitempty"`
 	Ref           string    `json:"ref"`            // "accessPackage:<id>" or "group:<id>"
 	Stage         string    `json:"stage"`
 	Decision      string    `json:"decision"` // Approve or Deny

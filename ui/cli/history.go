@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ const unresolvedLabel = "unknown — check before retrying"
 func (a *app) historyCmd() *cobra.Command {
 	var asJSON bool
 	var limit int
+	var user string
 	cmd := &cobra.Command{
 		Use:   "history",
 		Short: "Show the local decision journal",
@@ -29,7 +31,7 @@ which justification, and what happened. A decision whose attempt was
 recorded but whose outcome was not (the program was killed or crashed
 while sending it) shows as "` + unresolvedLabel + `":
 look at the approval (approvals show ID) before deciding it again.`,
-		Example: "  approvals history\n  approvals history --limit 20 --json",
+		Example: "  approvals history\n  approvals history --limit 20 --json\n  approvals history --user megan@contoso.com",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if limit < 0 {
@@ -45,6 +47,9 @@ look at the approval (approvals show ID) before deciding it again.`,
 				return readErr
 			}
 			entries := journal.Entries(log.Records)
+			if user != "" {
+				entries = slices.DeleteFunc(entries, func(e journal.Entry) bool { return !strings.EqualFold(e.User, user) })
+			}
 			if limit > 0 && len(entries) > limit {
 				entries = entries[len(entries)-limit:]
 			}
@@ -66,6 +71,7 @@ look at the approval (approvals show ID) before deciding it again.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see README: JSON output)")
+	cmd.Flags().StringVar(&user, "user", "", "show only the decisions made as this user (e.g. megan@contoso.com; approvals serve records each session's user)")
 	cmd.Flags().IntVarP(&limit, "limit", "n", 0, "show only the last N decisions (0: all)")
 	return cmd
 }
@@ -121,6 +127,8 @@ type entryJSON struct {
 	Decision      string     `json:"decision"` // approve or deny
 	Justification string     `json:"justification"`
 	User          string     `json:"user,omitempty"`
+	Key           string     `json:"key,omitempty"`    // approvals serve: the SSH key's fingerprint
+	Remote        string     `json:"remote,omitempty"` // approvals serve: the client's address
 	Session       string     `json:"session"`
 	Started       *time.Time `json:"started,omitempty"`
 	Finished      *time.Time `json:"finished,omitempty"`
@@ -139,7 +147,7 @@ func historyJSON(path string, entries []journal.Entry, torn []int) historyDoc {
 	for _, e := range entries {
 		out := entryJSON{
 			ID: e.Ref, StageID: e.Stage, Decision: strings.ToLower(e.Decision), Justification: e.Justification,
-			User: e.User, Session: e.Session, Started: timePtr(e.Started), Finished: timePtr(e.Finished),
+			User: e.User, Key: e.Key, Remote: e.Remote, Session: e.Session, Started: timePtr(e.Started), Finished: timePtr(e.Finished),
 			Attempts: e.Attempts, Outcome: e.Outcome, Unresolved: e.Unresolved(),
 			DecidedBy: e.DecidedBy, DecidedAs: e.DecidedAs, RequestID: e.RequestID, Error: e.Error,
 		}

@@ -17,11 +17,11 @@ import (
 
 // Options tune a Journal.
 type Options struct {
-	User string           // recorded on every line; may be set later with SetUser
+	User string // recorded on every line; may be set later with SetUser
 	// Key and Remote are recorded on every line: the SSH key fingerprint
 	// and remote address of an approvals serve session ("" otherwise).
 	Key, Remote string
-	Now  func() time.Time // default time.Now
+	Now         func() time.Time // default time.Now
 }
 
 // Journal appends records to the journal file. It is safe for concurrent

@@ -19,19 +19,19 @@ const (
 // Record is one line of the journal. The JSON names are the file format;
 // they only ever gain fields.
 type Record struct {
-	V             int       `json:"v"`
-	Time          time.Time `json:"time"`
-	Type          string    `json:"type"`           // TypeAttempt or TypeOutcome
-	Session       string    `json:"session"`        // one per process that opened the journal
-	User          string    `json:"user,omitempty"` // who was signed in, when known
+	V       int       `json:"v"`
+	Time    time.Time `json:"time"`
+	Type    string    `json:"type"`           // TypeAttempt or TypeOutcome
+	Session string    `json:"session"`        // one per process that opened the journal
+	User    string    `json:"user,omitempty"` // who was signed in, when known
 	// Key and Remote say where a decision made over approvals serve came
 	// from: the SSH key's SHA256 fingerprint and the client's address.
-	Key    string `json:"key,omitempty"`
-	Remote string `json:"remote,omitempty"`
-	Ref           string    `json:"ref"`            // "accessPackage:<id>" or "group:<id>"
-	Stage         string    `json:"stage"`
-	Decision      string    `json:"decision"` // Approve or Deny
-	Justification string    `json:"justification"`
+	Key           string `json:"key,omitempty"`
+	Remote        string `json:"remote,omitempty"`
+	Ref           string `json:"ref"` // "accessPackage:<id>" or "group:<id>"
+	Stage         string `json:"stage"`
+	Decision      string `json:"decision"` // Approve or Deny
+	Justification string `json:"justification"`
 
 	Attempt int `json:"attempt,omitempty"` // attempt records: 1 for the first PATCH, 2 for a resend
 

@@ -37,6 +37,13 @@ type Options struct {
 	// Sources are the sources polled (default: AllSources). A source left
 	// out is reported as disabled and never called.
 	Sources []Source
+
+	// ARMURL is the Azure Resource Manager root for PIM for Azure
+	// resources, e.g. "https://management.azure.com" (Cloud.ARMURL) or a
+	// simulator's "http://127.0.0.1:8080/arm". Empty: the Azure source is
+	// unavailable.
+	ARMURL    string
+	ARMScopes []string // default: ARMScopes(ARMURL)
 }
 
 // Client talks to Microsoft Graph v1.0 for one signed-in approver. All
@@ -53,6 +60,7 @@ type Client struct {
 	now            func() time.Time
 	logf           func(format string, args ...any)
 	sem            chan struct{} // Decide concurrency
+	arm            *armService   // nil without Options.ARMURL
 
 	requests      atomic.Int64
 	emPlainExpand atomic.Bool // the service refused the nested $expand once
@@ -110,6 +118,11 @@ func New(opts Options) (*Client, error) {
 	tries := time.Duration(max(o.MaxRetries, 0) + 1)
 	c.callTimeout = tries*o.RequestTimeout + (tries-1)*o.MaxRetryDelay
 	c.pl = c.newPipeline(o, origin.Scheme == "http")
+	if opts.ARMURL != "" {
+		if c.arm, err = c.newARM(o); err != nil {
+			return nil, err
+		}
+	}
 	if err := c.addSources(o.Sources); err != nil {
 		return nil, err
 	}
@@ -137,6 +150,8 @@ func (c *Client) addSources(enabled []Source) error {
 		switch s {
 		case SourceAccessPackage, SourceGroup:
 			c.sources[s] = v1Source{c: c, src: s}
+		case SourceAzure:
+			c.sources[s] = c.azureSource()
 		default:
 			c.sources[s] = unavailableSource{src: s, why: "not available in this version"}
 		}

@@ -11,15 +11,16 @@ type Cloud struct {
 	Name          string // global, usgov, usgovdod, china
 	GraphURL      string // Graph root without version
 	AuthorityHost string // Entra ID login host
+	ARMURL        string // Azure Resource Manager root (PIM for Azure resources)
 }
 
 // clouds is graph-contract.md §4.5 / auth-and-http.md §4. GCC (not High)
 // uses the global endpoints.
 var clouds = []Cloud{
-	{Name: "global", GraphURL: "https://graph.microsoft.com", AuthorityHost: "https://login.microsoftonline.com"},
-	{Name: "usgov", GraphURL: "https://graph.microsoft.us", AuthorityHost: "https://login.microsoftonline.us"},
-	{Name: "usgovdod", GraphURL: "https://dod-graph.microsoft.us", AuthorityHost: "https://login.microsoftonline.us"},
-	{Name: "china", GraphURL: "https://microsoftgraph.chinacloudapi.cn", AuthorityHost: "https://login.chinacloudapi.cn"},
+	{Name: "global", GraphURL: "https://graph.microsoft.com", AuthorityHost: "https://login.microsoftonline.com", ARMURL: "https://management.azure.com"},
+	{Name: "usgov", GraphURL: "https://graph.microsoft.us", AuthorityHost: "https://login.microsoftonline.us", ARMURL: "https://management.usgovcloudapi.net"},
+	{Name: "usgovdod", GraphURL: "https://dod-graph.microsoft.us", AuthorityHost: "https://login.microsoftonline.us", ARMURL: "https://management.usgovcloudapi.net"},
+	{Name: "china", GraphURL: "https://microsoftgraph.chinacloudapi.cn", AuthorityHost: "https://login.chinacloudapi.cn", ARMURL: "https://management.chinacloudapi.cn"},
 }
 
 // CloudNames lists the names CloudByName accepts.
@@ -63,4 +64,11 @@ func DefaultScopes(graphURL string) []string {
 		scopes[i] = root + "/" + p
 	}
 	return scopes
+}
+
+// ARMScopes is the token audience of Azure Resource Manager at armURL: the
+// whole resource (".default"), which for a user is Azure Service
+// Management's user_impersonation. It must name the cloud's own ARM host.
+func ARMScopes(armURL string) []string {
+	return []string{strings.TrimRight(armURL, "/") + "/.default"}
 }

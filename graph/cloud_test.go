@@ -8,11 +8,11 @@ import (
 
 func TestCloudByName(t *testing.T) {
 	for name, want := range map[string]Cloud{
-		"global":   {"global", "https://graph.microsoft.com", "https://login.microsoftonline.com"},
-		"":         {"global", "https://graph.microsoft.com", "https://login.microsoftonline.com"},
-		"USGov":    {"usgov", "https://graph.microsoft.us", "https://login.microsoftonline.us"},
-		"usgovdod": {"usgovdod", "https://dod-graph.microsoft.us", "https://login.microsoftonline.us"},
-		"china":    {"china", "https://microsoftgraph.chinacloudapi.cn", "https://login.chinacloudapi.cn"},
+		"global":   {"global", "https://graph.microsoft.com", "https://login.microsoftonline.com", "https://management.azure.com"},
+		"":         {"global", "https://graph.microsoft.com", "https://login.microsoftonline.com", "https://management.azure.com"},
+		"USGov":    {"usgov", "https://graph.microsoft.us", "https://login.microsoftonline.us", "https://management.usgovcloudapi.net"},
+		"usgovdod": {"usgovdod", "https://dod-graph.microsoft.us", "https://login.microsoftonline.us", "https://management.usgovcloudapi.net"},
+		"china":    {"china", "https://microsoftgraph.chinacloudapi.cn", "https://login.chinacloudapi.cn", "https://management.chinacloudapi.cn"},
 	} {
 		got, err := CloudByName(name)
 		if err != nil || got != want {
@@ -22,6 +22,12 @@ func TestCloudByName(t *testing.T) {
 	_, err := CloudByName("germany")
 	if err == nil || !strings.Contains(err.Error(), "global, usgov, usgovdod, china") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestARMScopes(t *testing.T) {
+	if got := ARMScopes("https://management.usgovcloudapi.net/"); !reflect.DeepEqual(got, []string{"https://management.usgovcloudapi.net/.default"}) {
+		t.Fatalf("%v", got)
 	}
 }
 

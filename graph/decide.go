@@ -175,6 +175,9 @@ func ambiguous(status int) bool {
 // settle turns a definite PATCH reply into an outcome.
 func (c *Client) settle(ctx context.Context, res DecisionResult, ref Ref, r reply, me wireUser) DecisionResult {
 	err := r.errorFor()
+	if ref.Source == SourceAzure {
+		err = armAccess(err) // an ARM 401 is no reason to sign in to Graph again
+	}
 	res.RequestID = firstNonEmpty(res.RequestID, requestIDOf(err))
 	switch {
 	case err == nil:

@@ -33,6 +33,8 @@ type Error struct {
 	Message         string        // error.message, or the HTTP status text when the body was not a Graph error
 	RequestID       string        // innerError request-id, else the request-id response header
 	ClientRequestID string        // innerError client-request-id, else the header
+	CorrelationID   string        // Azure Resource Manager: x-ms-correlation-request-id
+	Service         string        // "" for Graph, "arm" for Azure Resource Manager
 	Date            time.Time     // innerError date, else the Date header; zero when neither parsed
 	RetryAfter      time.Duration // Retry-After (fractional seconds honoured); zero when absent
 }
@@ -41,6 +43,9 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("graph: ")
+	if e.Service == serviceARM {
+		b.WriteString("Azure Resource Manager ")
+	}
 	b.WriteString(strconv.Itoa(e.StatusCode))
 	if t := http.StatusText(e.StatusCode); t != "" {
 		b.WriteString(" " + t)
@@ -56,6 +61,9 @@ func (e *Error) Error() string {
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (request-id " + oneLine(e.RequestID, 80) + ")")
+	}
+	if e.CorrelationID != "" && e.CorrelationID != e.RequestID {
+		b.WriteString(" (correlation-id " + oneLine(e.CorrelationID, 80) + ")")
 	}
 	return b.String()
 }
@@ -115,7 +123,9 @@ func newError(status int, header http.Header, body []byte) *Error {
 	}
 	if header != nil {
 		e.RequestID = firstNonEmpty(e.RequestID, header.Get("request-id"), header.Get("x-ms-request-id"))
-		e.ClientRequestID = firstNonEmpty(e.ClientRequestID, header.Get("client-request-id"))
+		e.ClientRequestID = firstNonEmpty(e.ClientRequestID, header.Get("client-request-id"), header.Get("x-ms-client-request-id"))
+		// Azure Resource Manager's id across a call's hops; support asks for it.
+		e.CorrelationID = header.Get("x-ms-correlation-request-id")
 		if e.Date.IsZero() {
 			e.Date, _ = http.ParseTime(header.Get("Date"))
 		}

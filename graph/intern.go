@@ -21,7 +21,8 @@ func internSubject(s Subject) Subject {
 
 func internResource(r Resource) Resource {
 	return Resource{ID: intern(r.ID), DisplayName: intern(r.DisplayName), Description: intern(r.Description),
-		CatalogID: intern(r.CatalogID), CatalogName: intern(r.CatalogName), Email: intern(r.Email)}
+		CatalogID: intern(r.CatalogID), CatalogName: intern(r.CatalogName), Email: intern(r.Email),
+		ScopeID: intern(r.ScopeID), ScopeName: intern(r.ScopeName)}
 }
 
 // internShared interns the fields of a that other approvals are likely to

@@ -185,6 +185,11 @@ func canonical(v string, known ...string) string {
 func finishStages(a *Approval, timeout time.Duration) {
 	readPendingGroupStage(a)
 	estimateDeadline(a, timeout)
+	if a.Source == SourceAzure && !a.Deadline.IsZero() {
+		// PIM's window is documented (24 hours from the request, not
+		// configurable): the deadline is exact, not an estimate.
+		a.DeadlineEstimated = false
+	}
 }
 
 // readPendingGroupStage handles the shape the Graph docs' own example of a

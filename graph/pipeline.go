@@ -135,7 +135,7 @@ func (c *Client) countAndLog(r *policy.Request) (*http.Response, error) {
 			c.logf("graph: %s %s -> error: %v (%s)", r.Raw().Method, what, innerError(err), took)
 		} else {
 			c.logf("graph: %s %s -> %d request-id=%s (%s)", r.Raw().Method, what, resp.StatusCode,
-				oneLine(resp.Header.Get("request-id"), 80), took)
+				oneLine(firstNonEmpty(resp.Header.Get("request-id"), resp.Header.Get("x-ms-request-id")), 80), took)
 		}
 	}
 	return resp, err
@@ -187,10 +187,11 @@ func (e *transportError) Unwrap() error { return e.err }
 
 // reply is a finished HTTP exchange: status, headers and the whole body.
 type reply struct {
-	status int
-	header http.Header
-	body   []byte
-	sentID string // the client-request-id we sent
+	status  int
+	header  http.Header
+	body    []byte
+	sentID  string // the client-request-id we sent
+	service string // "" for Graph, serviceARM for Azure Resource Manager
 }
 
 // requestID is the service's id of this exchange: Graph's request-id,
@@ -206,6 +207,7 @@ func (r reply) errorFor() error {
 	}
 	e := newError(r.status, r.header, r.body)
 	e.ClientRequestID = firstNonEmpty(e.ClientRequestID, r.sentID)
+	e.Service = r.service
 	return e
 }
 
@@ -214,7 +216,20 @@ func (r reply) errorFor() error {
 // 429 (never applied); anything else is left to the caller, who must find
 // out whether it landed.
 func (c *Client) send(ctx context.Context, method, rawURL string, body any) (reply, error) {
-	if err := c.checkOrigin(rawURL); err != nil {
+	return c.sendOn(ctx, service{pl: c.pl, origin: c.origin}, method, rawURL, body)
+}
+
+// service is one API the client talks to through its own pipeline (its
+// own token audience): Graph, or Azure Resource Manager (name "arm").
+type service struct {
+	name   string // "" for Graph
+	pl     runtime.Pipeline
+	origin *url.URL
+}
+
+// sendOn is send through svc's pipeline, to svc's origin only.
+func (c *Client) sendOn(ctx context.Context, svc service, method, rawURL string, body any) (reply, error) {
+	if err := checkOrigin(svc, rawURL); err != nil {
 		return reply{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.callTimeout)
@@ -237,7 +252,7 @@ func (c *Client) send(ctx context.Context, method, rawURL string, body any) (rep
 			return reply{}, err
 		}
 	}
-	resp, err := c.pl.Do(req)
+	resp, err := svc.pl.Do(req)
 	if err == nil {
 		_, err = runtime.Payload(resp)
 	}
@@ -252,7 +267,7 @@ func (c *Client) send(ctx context.Context, method, rawURL string, body any) (rep
 		}
 	}
 	payload, _ := runtime.Payload(resp)
-	return reply{status: resp.StatusCode, header: resp.Header, body: payload, sentID: req.Raw().Header.Get("client-request-id")}, nil
+	return reply{status: resp.StatusCode, header: resp.Header, body: payload, sentID: req.Raw().Header.Get("client-request-id"), service: svc.name}, nil
 }
 
 // dialFailed reports a failure to connect at all (refused, no route, DNS):
@@ -280,12 +295,20 @@ func (c *Client) patchRetry() policy.RetryOptions {
 // checkOrigin refuses to send the token anywhere but the Graph root, even
 // when a server's @odata.nextLink points elsewhere.
 func (c *Client) checkOrigin(rawURL string) error {
+	return checkOrigin(service{origin: c.origin}, rawURL)
+}
+
+func checkOrigin(svc service, rawURL string) error {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return fmt.Errorf("graph: bad URL: %w", err)
 	}
-	if !strings.EqualFold(u.Scheme, c.origin.Scheme) || !strings.EqualFold(u.Host, c.origin.Host) {
-		return fmt.Errorf("graph: refusing to follow a link to %s://%s: not the Graph root %s", u.Scheme, u.Host, c.origin)
+	if !strings.EqualFold(u.Scheme, svc.origin.Scheme) || !strings.EqualFold(u.Host, svc.origin.Host) {
+		root := "the Graph root"
+		if svc.name == serviceARM {
+			root = "the Azure Resource Manager root"
+		}
+		return fmt.Errorf("graph: refusing to follow a link to %s://%s: not %s %s", u.Scheme, u.Host, root, svc.origin)
 	}
 	return nil
 }

@@ -143,6 +143,12 @@ func (s *Server) DecideAs(user, approvalID, stageID, decision, justification str
 	if u == nil {
 		return unauthorized("No such user.")
 	}
+	if r := s.azureByApproval(approvalID); r != nil {
+		if err := s.decideAzure(r, stageID, u.ID, decisionOf(decision, justification), s.now()); err != nil {
+			return err
+		}
+		return nil
+	}
 	src, ok := s.sourceOf(approvalID)
 	if !ok {
 		return notFound("No approval with id '%s' was found.", approvalID)
@@ -208,6 +214,9 @@ func (s *Server) StageState(approvalID, stageID string) (StageState, bool) {
 		stages = r.Stages
 	} else if r := s.ix.pim[lowerKey(approvalID)]; r != nil {
 		settlePIM(r, s.now())
+		stages = r.Stages
+	} else if r := s.azureByApproval(approvalID); r != nil {
+		settleAzure(r, s.now())
 		stages = r.Stages
 	}
 	i := findStage(stages, stageID)

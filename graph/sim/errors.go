@@ -78,6 +78,10 @@ func writeError(c *call, e *Error) {
 	}
 	h.Set("Content-Type", "application/json")
 	body, _ := errorBody(e, c).MarshalJSON()
+	if c.arm {
+		body, _ = armErrorBody(e).MarshalJSON()
+		h.Set("Content-Type", "application/json; charset=utf-8")
+	}
 	c.w.WriteHeader(e.Status)
 	_, _ = c.w.Write(body)
 }

@@ -19,6 +19,7 @@ type call struct {
 	r       *http.Request
 	now     time.Time
 	inBatch bool
+	arm     bool // Azure Resource Manager, under /arm
 
 	requestID, clientRequestID string
 
@@ -87,14 +88,20 @@ func (b *bufferWriter) WriteHeader(code int) {
 func (s *Server) serve(c *call) {
 	start := time.Now()
 	h := c.w.Header()
-	h.Set("request-id", c.requestID)
-	h.Set("client-request-id", c.clientRequestID)
-	h.Set("Cache-Control", "no-cache")
-
-	c.rt = parseRoute(c.r)
+	if c.arm {
+		h.Set("x-ms-request-id", c.requestID)
+		h.Set("x-ms-correlation-request-id", c.armCorrelationID())
+		h.Set("Cache-Control", "no-cache")
+		c.rt = parseARMRoute(c.r)
+	} else {
+		h.Set("request-id", c.requestID)
+		h.Set("client-request-id", c.clientRequestID)
+		h.Set("Cache-Control", "no-cache")
+		c.rt = parseRoute(c.r)
+	}
 	op := c.rt.opFor(c.r.Method)
 	s.count.request(op, c.inBatch)
-	if op == OpPatchStage {
+	if op == OpPatchStage || op == OpPatchAzureStage {
 		s.count.patch(c.rt.id, c.rt.stageID, false)
 	}
 	fired := s.faults.fire(c.r.Method, op, c.r.URL.Path, c.inBatch)
@@ -292,6 +299,10 @@ func (c *call) handle() {
 	c.caller = user
 	if c.rt.err != nil {
 		writeError(c, c.rt.err)
+		return
+	}
+	if c.arm {
+		c.handleARM()
 		return
 	}
 	if !slices.Contains(c.rt.methods, c.r.Method) {

@@ -261,5 +261,8 @@ func (rt route) opFor(method string) Operation {
 	if rt.op == OpGetStage && method == http.MethodPatch {
 		return OpPatchStage
 	}
+	if rt.op == OpGetAzureStage && (method == http.MethodPatch || method == http.MethodPut) {
+		return OpPatchAzureStage
+	}
 	return rt.op
 }

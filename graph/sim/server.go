@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,6 +26,12 @@ type Options struct {
 	Faults []Fault
 	// Logf, when set, gets one line per request (never a token).
 	Logf func(format string, args ...any)
+	// AzureDemo adds PIM for Azure resources requests for the demo
+	// identity to a generated tenant (see AddAzureDemo).
+	AzureDemo bool
+	// ARMTokensRefused starts with Azure Resource Manager refusing every
+	// token (see SetARMTokensRefused).
+	ARMTokensRefused bool
 }
 
 // Server is a simulated tenant serving Graph v1.0 under /v1.0. It is an
@@ -44,6 +51,8 @@ type Server struct {
 
 	closeOnce sync.Once
 	closed    chan struct{}
+
+	armRefused atomic.Bool // Azure Resource Manager answers 401 to every token
 }
 
 // New builds a simulated tenant: opts.Tenant when given (copied), else a
@@ -72,7 +81,12 @@ func New(opts Options) *Server {
 			n = DefaultApprovals
 		}
 		s.tenant = Generate(opts.Seed, max(n, 0), s.clock())
+		if opts.AzureDemo {
+			AddAzureDemo(s.tenant, s.clock())
+		}
 	}
+	s.armRefused.Store(opts.ARMTokensRefused)
+	s.tenant.AzureRequests = slices.DeleteFunc(s.tenant.AzureRequests, func(r *AzureRequest) bool { return r == nil })
 	s.tenant.AccessPackageRequests = slices.DeleteFunc(s.tenant.AccessPackageRequests, func(r *AccessPackageRequest) bool { return r == nil })
 	s.tenant.GroupRequests = slices.DeleteFunc(s.tenant.GroupRequests, func(r *GroupRequest) bool { return r == nil })
 	fillStageStarts(s.tenant)
@@ -101,6 +115,9 @@ func fillStageStarts(t *Tenant) {
 	}
 	for _, r := range t.GroupRequests {
 		fill(r.CreatedDateTime, r.Stages)
+	}
+	for _, r := range t.AzureRequests {
+		fill(r.CreatedOn, r.Stages)
 	}
 }
 
@@ -166,10 +183,19 @@ func (s *Server) Waiting(user string) int {
 			n++
 		}
 	}
+	for _, r := range s.tenant.AzureRequests {
+		if s.azureWaitsFor(r, u.ID, now) {
+			n++
+		}
+	}
 	return n
 }
 
 // ServeHTTP serves one Graph request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.serve(newCall(s, w, r, false))
+	c := newCall(s, w, r, false)
+	if p := r.URL.Path; len(p) >= len(ARMPrefix) && equalFold(p[:len(ARMPrefix)], ARMPrefix) && (len(p) == len(ARMPrefix) || p[len(ARMPrefix)] == '/') {
+		c.arm = true
+	}
+	s.serve(c)
 }

@@ -28,7 +28,8 @@ const (
 
 var knownOps = []Operation{OpMe, OpBatch, OpListAccessPackageRequests, OpGetAccessPackageRequest,
 	OpListAccessPackageApprovals, OpListGroupRequests, OpGetGroupRequest, OpListGroupApprovals,
-	OpGetApproval, OpListStages, OpGetStage, OpPatchStage, OpOther}
+	OpGetApproval, OpListStages, OpGetStage, OpPatchStage, OpOther,
+	OpListAzureApprovals, OpGetAzureApproval, OpListAzureStages, OpGetAzureStage, OpPatchAzureStage, OpListAzureRequests}
 
 // Stats counts what the simulator has served since it started (or since
 // ResetStats).

@@ -20,6 +20,9 @@ type Tenant struct {
 	Groups                []Group                 `json:"groups"`
 	AccessPackageRequests []*AccessPackageRequest `json:"accessPackageRequests"`
 	GroupRequests         []*GroupRequest         `json:"groupRequests"`
+	// AzureRequests are PIM for Azure resources requests, served by the
+	// Azure Resource Manager surface under /arm.
+	AzureRequests []*AzureRequest `json:"azureRequests,omitempty"`
 }
 
 // User is a person in the tenant (microsoft.graph.user, trimmed).

@@ -34,6 +34,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newSimCmd())
 	cli.Attach(root, cli.Setup{Inbox: runInbox}) // list, show, approve, deny, history, login, logout, config; global flags
 	root.AddCommand(newDemoCmd())
+	root.AddCommand(newServeCmd())   // the inbox over SSH, one per session (ui/serve)
 	root.AddCommand(bench.Command()) // hidden: the README's performance table (measures this binary)
 	return root
 }

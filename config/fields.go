@@ -43,6 +43,8 @@ var fields = []field{
 		func(s *Settings, v any) { s.Cloud = v.(string) }, func(s Settings) string { return s.Cloud }},
 	{"graph_url", kindString, checkGraphURL,
 		func(s *Settings, v any) { s.GraphURL = v.(string) }, func(s Settings) string { return s.GraphURL }},
+	{"arm_url", kindString, checkARMURL,
+		func(s *Settings, v any) { s.ARMURL = v.(string) }, func(s Settings) string { return s.ARMURL }},
 	{"auth", kindString, oneOf("a sign-in method", authMethods),
 		func(s *Settings, v any) { s.Auth = v.(string) }, func(s Settings) string { return s.Auth }},
 	{"token_file", kindString, func(v any) (any, string) { return v, "" },
@@ -215,6 +217,23 @@ func checkGraphURL(v any) (any, string) {
 	}
 	if u.RawQuery != "" || u.Fragment != "" || strings.Trim(u.Path, "/") != "" {
 		return nil, fmt.Sprintf("%q is not a Graph root URL (want https://host, without /v1.0 or a query)", s)
+	}
+	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+		return nil, fmt.Sprintf("%q is not allowed: plain http only to a loopback address (127.0.0.1, ::1, localhost)", s)
+	}
+	return strings.TrimRight(s, "/"), ""
+}
+
+// checkARMURL accepts an Azure Resource Manager root: https://host, or a
+// simulator's http://127.0.0.1:port/arm (a path is allowed, a query not).
+func checkARMURL(v any) (any, string) {
+	s := strings.TrimSpace(v.(string))
+	if s == "" {
+		return "", ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Sprintf("%q is not an Azure Resource Manager root URL (want https://host, e.g. https://management.azure.com)", s)
 	}
 	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
 		return nil, fmt.Sprintf("%q is not allowed: plain http only to a loopback address (127.0.0.1, ::1, localhost)", s)

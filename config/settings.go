@@ -51,6 +51,7 @@ type Settings struct {
 	ClientID  string // app registration (public client) id
 	Cloud     string // one of Clouds
 	GraphURL  string // Graph root override without version (e.g. a simulator); empty: the cloud's
+	ARMURL    string // Azure Resource Manager root override (e.g. a simulator's /arm); empty: the cloud's
 	Auth      string // AuthDeviceCode, AuthBrowser or AuthToken
 	TokenFile string // file holding the bearer token for AuthToken; empty: APPROVALS_TOKEN
 

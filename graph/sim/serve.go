@@ -86,6 +86,7 @@ func loadTenant(opts *ServeOptions) error {
 			n = DefaultApprovals
 		}
 		opts.Tenant = Generate(opts.Seed, max(n, 0), clock())
+		AddAzureDemo(opts.Tenant, clock())
 	}
 	return nil
 }
@@ -158,7 +159,8 @@ func printBanner(out io.Writer, srv *Server, base string, opts ServeOptions) {
 	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' \\\n    \"%s/v1.0/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='approver')?\\$expand=requestor,accessPackage&\\$top=5\"\n", who, base)
 	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' \\\n    \"%s/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/filterByCurrentUser(on='approver')?\\$expand=group,principal\"\n", who, base)
 	fmt.Fprintf(out, "  curl -s -X PATCH -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\\n    -d '{\"reviewResult\":\"Approve\",\"justification\":\"OK\"}' \\\n    \"%s/v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}/stages/{stageId}\"\n", who, base)
-	fmt.Fprintf(out, "\nOr point approvals at it: APPROVALS_TOKEN=%s approvals --graph-url %s --auth token\n", who, base)
+	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' \\\n    \"%s%s/providers/Microsoft.Authorization/roleAssignmentApprovals?api-version=%s&\\$filter=asApprover()\"\n", who, base, ARMPrefix, ARMApprovalsVersion)
+	fmt.Fprintf(out, "\nOr point approvals at it: APPROVALS_TOKEN=%s approvals --graph-url %s --arm-url %s%s --auth token\n", who, base, base, ARMPrefix)
 	if len(opts.Faults) > 0 {
 		var fs []string
 		for _, f := range opts.Faults {

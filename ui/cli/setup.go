@@ -66,7 +66,7 @@ type app struct {
 // settingFlags are the global flags that are settings: flag name → TOML key.
 var settingFlags = map[string]string{
 	"tenant": "tenant", "client-id": "client_id", "cloud": "cloud",
-	"graph-url": "graph_url", "auth": "auth", "token-file": "token_file",
+	"graph-url": "graph_url", "arm-url": "arm_url", "auth": "auth", "token-file": "token_file",
 	"sources": "sources",
 }
 
@@ -106,6 +106,7 @@ func Attach(root *cobra.Command, s Setup) {
 	pf.String("client-id", "", "app registration (public client) id (default Microsoft Graph Command Line Tools)")
 	pf.String("cloud", "", "national cloud: global, usgov, usgovdod or china")
 	pf.String("graph-url", "", "Graph root to talk to instead of the cloud's, e.g. a simulator (http only to loopback)")
+	pf.String("arm-url", "", "Azure Resource Manager root instead of the cloud's, for the azure source (http only to loopback)")
 	pf.String("auth", "", "sign-in method: devicecode, browser or token")
 	pf.String("token-file", "", "file holding the bearer token for --auth token (default env APPROVALS_TOKEN)")
 	pf.String("sources", "", "approval sources to poll, comma-separated: accessPackage, group, role, azure (default all)")
@@ -221,6 +222,15 @@ func (a *app) session(cmd *cobra.Command, decide bool) (*Session, error) {
 		Transport:  a.Transport,
 		Now:        a.Now,
 		Sources:    graphSources(cfg.Sources),
+		ARMURL:     firstNonEmpty(cfg.ARMURL, s.Cloud.ARMURL),
+		// The cloud's ARM audience even when --arm-url points elsewhere.
+		ARMScopes: graph.ARMScopes(s.Cloud.ARMURL),
+	}
+	if cfg.Auth == config.AuthToken && cfg.ARMURL == "" && cfg.GraphURL != "" {
+		// A static token is for one audience: a Graph token (or a
+		// simulator's) is no ARM token, so without --arm-url the
+		// Azure source would only be refused.
+		opts.ARMURL = ""
 	}
 	if s.Journal != nil {
 		opts.Journal = s.Journal

@@ -35,7 +35,7 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 	if err != nil {
 		return fmt.Errorf("--faults: %w", err)
 	}
-	srv := sim.New(sim.Options{Seed: opts.Seed, Approvals: opts.Approvals, Faults: faults})
+	srv := sim.New(sim.Options{Seed: opts.Seed, Approvals: opts.Approvals, Faults: faults, AzureDemo: true})
 	who, err := pickApprover(srv.Approvers(), opts.As)
 	if err != nil {
 		return err
@@ -44,7 +44,7 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 	if err != nil {
 		return err
 	}
-	client, err := graph.New(graph.Options{GraphURL: base, Credential: graph.StaticToken(who.UserPrincipalName)})
+	client, err := graph.New(graph.Options{GraphURL: base, ARMURL: base + sim.ARMPrefix, Credential: graph.StaticToken(who.UserPrincipalName)})
 	if err != nil {
 		stop()
 		return err

@@ -127,7 +127,7 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	if f.demo {
 		factory, demoUsers, cleanup, err = demoFactory(ctx, f, ui.FromSettings(cfg.Settings))
 	} else {
-		factory, cleanup, err = entraFactory(cfg, f)
+		factory, cleanup, err = entraFactory(cfg, f, nil)
 	}
 	if err != nil {
 		return err
@@ -267,7 +267,9 @@ func serveLoopback(ctx context.Context, srv *sim.Server, activity time.Duration)
 // kept in memory only, shared by that key's open sessions, and dropped
 // when the last ends unless --remember keeps it. Each session opens the
 // decision journal recording its user, key and address.
-func entraFactory(cfg *config.Config, f serveFlags) (serve.Factory, func(), error) {
+//
+// newCred replaces azidentity in tests (nil: the real device code flow).
+func entraFactory(cfg *config.Config, f serveFlags, newCred func(auth.CredentialOptions) (auth.Interactive, error)) (serve.Factory, func(), error) {
 	if cfg.Auth != "" && cfg.Auth != config.AuthDeviceCode {
 		return nil, nil, fmt.Errorf("approvals serve signs every session in with a device code; the auth setting %q is not used for it (unset it or use devicecode)", cfg.Auth)
 	}
@@ -283,7 +285,8 @@ func entraFactory(cfg *config.Config, f serveFlags) (serve.Factory, func(), erro
 				Method: config.AuthDeviceCode, Cloud: cloud, Tenant: cfg.Tenant, ClientID: cfg.ClientID,
 				// No AccountsDir and an in-memory cache: nothing of this
 				// sign-in touches the server's disk.
-				NewCache: func(string) (azidentity.Cache, error) { return azidentity.Cache{}, nil },
+				NewCache:      func(string) (azidentity.Cache, error) { return azidentity.Cache{}, nil },
+				NewCredential: newCred,
 			})
 		})
 		if err != nil {

@@ -7,6 +7,8 @@ import (
 	"crypto/rand"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,8 +17,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
+
+	"approvals/config"
+	"approvals/graph"
+	"approvals/graph/auth"
+	"approvals/graph/journal"
+	"approvals/graph/sim"
+	"approvals/ui"
+	"approvals/ui/serve"
 )
 
 // syncWriter is a buffer the command writes while the test reads it.
@@ -152,4 +165,147 @@ func TestServeDemoCommand(t *testing.T) {
 	if !strings.Contains(out.String(), "msg=decision") || !strings.Contains(out.String(), "outcome=approved") {
 		t.Errorf("no approved decision in the log:\n%s", out.String())
 	}
+}
+
+// fakeEntra is a device code sign-in whose user is whoever the test says
+// typed the code; its token is that user's UPN, which the simulated
+// tenant takes as the caller.
+type fakeEntra struct {
+	mu       sync.Mutex
+	who      string // who signs in at the next Authenticate
+	signedIn string
+	prompts  int
+	prompt   func(context.Context, azidentity.DeviceCodeMessage) error
+}
+
+func (f *fakeEntra) newCred(o auth.CredentialOptions) (auth.Interactive, error) {
+	f.prompt = o.UserPrompt
+	return f, nil
+}
+
+func (f *fakeEntra) Authenticate(ctx context.Context, _ *policy.TokenRequestOptions) (azidentity.AuthenticationRecord, error) {
+	if err := f.prompt(ctx, azidentity.DeviceCodeMessage{UserCode: "ABCD-1234", VerificationURL: "https://microsoft.com/devicelogin"}); err != nil {
+		return azidentity.AuthenticationRecord{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.prompts++
+	f.signedIn = f.who
+	return azidentity.AuthenticationRecord{Username: f.who}, nil
+}
+
+func (f *fakeEntra) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.signedIn == "" {
+		return azcore.AccessToken{}, &azidentity.AuthenticationRequiredError{}
+	}
+	return azcore.AccessToken{Token: f.signedIn, ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+// The Entra ID factory: each key signs in on its own, a sign-in as the
+// wrong user gets no token, decisions are journalled with user, key and
+// address, and --remember keeps a key's sign-in for its reconnects only.
+func TestEntraFactory(t *testing.T) {
+	tenant := sim.New(sim.Options{Seed: 3, Approvals: 8})
+	calls := 0
+	var callsMu sync.Mutex
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		callsMu.Lock()
+		calls++
+		callsMu.Unlock()
+		tenant.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	defer tenant.Close()
+	dir := t.TempDir()
+	env := map[string]string{"HOME": dir, "XDG_CONFIG_HOME": filepath.Join(dir, "c"), "XDG_STATE_HOME": filepath.Join(dir, "s"), "APPROVALS_GRAPH_URL": ts.URL}
+	cfg, err := config.Load(config.LoadOptions{Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	megan := tenant.Approvers()[0].UserPrincipalName
+	creds := map[string]*fakeEntra{} // by key: each key's own sign-in
+	var current string // the key whose session is being built
+	factory, _, err := entraFactory(cfg, serveFlags{remember: time.Hour}, func(o auth.CredentialOptions) (auth.Interactive, error) {
+		return creds[current].newCred(o)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	shown := func(ui.DeviceCode) {}
+
+	// A key bound to megan, signed in by adele: no token, no Graph call.
+	creds["SHA256:wrong"] = &fakeEntra{who: "adele@contoso.com"}
+	current = "SHA256:wrong"
+	ib, err := factory(ctx, serve.Conn{User: megan, Fingerprint: "SHA256:wrong", RemoteAddr: "192.0.2.9:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ib.UI.SignIn(ctx, shown); err != nil {
+		t.Fatal(err)
+	}
+	if got := ib.Account(); got != "adele@contoso.com" {
+		t.Fatalf("Account %q: serve compares it with the key's user", got)
+	}
+	if _, err := ib.UI.Backend.Refresh(ctx); err == nil || !strings.Contains(err.Error(), "not signed in as "+megan) {
+		t.Errorf("a Graph call as the wrong user: %v", err)
+	}
+	ib.Close()
+	if calls != 0 {
+		t.Errorf("%d requests reached Graph for the wrong user", calls)
+	}
+
+	// A key bound to megan, signed in by megan: decides, journalled.
+	creds["SHA256:megan"] = &fakeEntra{who: megan}
+	current = "SHA256:megan"
+	ib, err = factory(ctx, serve.Conn{User: megan, Fingerprint: "SHA256:megan", RemoteAddr: "192.0.2.7:50022"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ib.UI.SignIn(ctx, shown); err != nil || ib.Account() != megan {
+		t.Fatalf("sign-in: %v as %q", err, ib.Account())
+	}
+	snap, err := ib.UI.Backend.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var target graph.Approval
+	for _, a := range snap.Approvals {
+		if _, _, ok := a.MyStage(); ok {
+			target = a
+			break
+		}
+	}
+	st, _, _ := target.MyStage()
+	res := ib.UI.Backend.Decide(ctx, graph.DecisionRequest{Ref: target.Ref, StageID: st.ID, Decision: graph.Approve, Justification: "fine"})
+	if !res.Outcome.Applied() {
+		t.Fatalf("decision: %+v", res)
+	}
+	ib.Close()
+	log, err := journal.Read(cfg.Dirs.JournalFile())
+	if err != nil || len(log.Records) != 2 {
+		t.Fatalf("journal: %v, %d records", err, len(log.Records))
+	}
+	for _, r := range log.Records {
+		if r.User != megan || r.Key != "SHA256:megan" || r.Remote != "192.0.2.7:50022" {
+			t.Errorf("journal record %+v", r)
+		}
+	}
+
+	// --remember: megan's key reconnects without a new device code; the
+	// wrong sign-in was not remembered.
+	ib, _ = factory(ctx, serve.Conn{User: megan, Fingerprint: "SHA256:megan", RemoteAddr: "192.0.2.7:50023"})
+	if err := ib.UI.SignIn(ctx, shown); err != nil || creds["SHA256:megan"].prompts != 1 {
+		t.Errorf("reconnect: %v, %d device codes", err, creds["SHA256:megan"].prompts)
+	}
+	ib.Close()
+	creds["SHA256:wrong"] = &fakeEntra{who: megan}
+	current = "SHA256:wrong"
+	ib, _ = factory(ctx, serve.Conn{User: megan, Fingerprint: "SHA256:wrong", RemoteAddr: "192.0.2.9:2"})
+	if err := ib.UI.SignIn(ctx, shown); err != nil || creds["SHA256:wrong"].prompts != 1 {
+		t.Errorf("after a wrong sign-in: %v, %d device codes (want a fresh sign-in)", err, creds["SHA256:wrong"].prompts)
+	}
+	ib.Close()
 }

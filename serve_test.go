@@ -226,7 +226,7 @@ func TestEntraFactory(t *testing.T) {
 	}
 	megan := tenant.Approvers()[0].UserPrincipalName
 	creds := map[string]*fakeEntra{} // by key: each key's own sign-in
-	var current string // the key whose session is being built
+	var current string               // the key whose session is being built
 	factory, _, err := entraFactory(cfg, serveFlags{remember: time.Hour}, func(o auth.CredentialOptions) (auth.Interactive, error) {
 		return creds[current].newCred(o)
 	})

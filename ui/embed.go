@@ -44,3 +44,8 @@ func (m *Model) Queued() int {
 // Announce shows text in the status bar as a warning (the host's words,
 // e.g. "the server is stopping"), cleaned like every notice.
 func (m *Model) Announce(text string) { m.notice(text, noticeWarn) }
+
+// Unsaved says what ending the inbox now would lose (queued or in-flight
+// decisions, a typed justification), "" when nothing: what the quit
+// question asks about.
+func (m *Model) Unsaved() string { return m.quitRisk() }

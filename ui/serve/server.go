@@ -241,6 +241,8 @@ func (s *Server) Shutdown(ctx context.Context) (unsent int) {
 				unsent += n
 				ss.log.Warn("shutdown: decisions not sent", "unsent", n)
 				ss.setReason(fmt.Sprintf("the server stopped before %s could be sent; check with approvals history or the portal", plural(n, "decision")))
+			} else {
+				ss.setReason("the server has stopped")
 			}
 			ss.kill()
 		}

@@ -382,6 +382,11 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				" will go out when the undo window ends (u still undoes), then this session closes.")
 			return m, nil
 		}
+		if risk := m.inbox.Unsaved(); risk != "" {
+			m.ss.log.Info("shutdown: waiting for a justification being typed")
+			m.inbox.Announce("The server is stopping: send or drop what you are typing now, or " + risk + " when it stops.")
+			return m, nil
+		}
 		m.ss.setReason("the server is stopping; nothing was waiting to be sent")
 		return m, tea.Quit
 	case idleCheckMsg:
@@ -395,7 +400,7 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	_, cmd := m.inbox.Update(msg)
 	n := m.inbox.Pending()
 	m.ss.pending.Store(int64(n))
-	if m.draining && n == 0 {
+	if m.draining && n == 0 && m.inbox.Unsaved() == "" {
 		m.ss.setReason("the server is stopping; everything you decided was sent")
 		return m, tea.Quit
 	}
@@ -403,15 +408,16 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // onIdleCheck ends a session nobody has typed in for the idle timeout,
-// unless it holds decisions: those are never dropped for idleness.
+// unless it holds decisions or a typed justification: those are never
+// dropped for idleness.
 func (m *sessionModel) onIdleCheck() tea.Cmd {
 	if m.idle <= 0 || m.now().Sub(m.lastInput) < m.idle {
 		return nil
 	}
-	if n := m.inbox.Pending(); n > 0 {
+	if n, risk := m.inbox.Pending(), m.inbox.Unsaved(); n > 0 || risk != "" {
 		if !m.keptIdle {
 			m.keptIdle = true
-			m.ss.log.Info("idle, kept open: decisions pending", "pending", n)
+			m.ss.log.Info("idle, kept open: decisions pending or a justification typed", "pending", n)
 		}
 		return nil
 	}

@@ -290,3 +290,29 @@ func TestMaxSessions(t *testing.T) {
 		t.Errorf("stderr %q", second.stderr.String())
 	}
 }
+
+func TestShutdownWaitsForATypedJustification(t *testing.T) {
+	h, c, me := boundHarness(t, harnessOpts{})
+	c.only(h.mine(me)[0].ID)
+	c.typeText("a")
+	c.waitFor("the form", "Approve: ")
+	time.Sleep(60 * time.Millisecond) // the form's grace period
+	c.typeText("half-typed reason")
+	c.waitFor("the typed text", "half-typed reason")
+
+	done := make(chan int, 1)
+	go func() { done <- h.srv.Shutdown(context.Background()) }()
+	c.waitFor("the stopping notice", "send or drop what you are typing")
+	c.typeText("\r") // submit: queued, sent after its 300ms undo window
+	select {
+	case unsent := <-done:
+		if unsent != 0 {
+			t.Errorf("Shutdown reports %d unsent", unsent)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Shutdown did not return")
+	}
+	if code := c.exit(); code != 0 || !strings.Contains(c.stderr.String(), "1 decision sent this session: 1 approved") {
+		t.Errorf("exit %d, stderr %q", code, c.stderr.String())
+	}
+}

@@ -131,10 +131,16 @@ func (d *detailWriter) describe(it *item) {
 	if t := a.Target; (t.ID != "" || t.DisplayName != "") && t.ID != a.Requestor.ID {
 		d.field("For", subject(t))
 	}
-	if a.Kind == graph.KindAccessPackage {
+	switch {
+	case a.Kind == graph.KindAccessPackage:
 		d.field("Package", it.resource)
 		d.field("Catalog", sanitize.Line(a.Resource.CatalogName))
-	} else {
+	case a.Kind == graph.KindAzureRole:
+		d.field("Role", sanitize.Line(a.Resource.DisplayName))
+		d.field("Scope", sanitize.Line(a.Resource.ScopeName))
+		d.field("Scope id", sanitize.Line(a.Resource.ScopeID))
+		d.field("Principal", subject(a.Target))
+	default:
 		d.field("Group", it.resource)
 		d.field("Group mail", sanitize.Line(a.Resource.Email))
 	}
@@ -172,6 +178,10 @@ func (d *detailWriter) describe(it *item) {
 	}
 	d.stages(it)
 	if p := sanitize.Line(a.Problem); p != "" {
+		d.blank()
+		d.para("⚠ "+p, func(l string) string { return s.Bad.Render(l) })
+	}
+	if p := sanitize.Line(a.PortalOnly); p != "" {
 		d.blank()
 		d.para("⚠ "+p, func(l string) string { return s.Bad.Render(l) })
 	}

@@ -63,6 +63,9 @@ func (it *item) set(a *graph.Approval) bool {
 	if it.resource == "" {
 		it.resource = sanitize.Line(a.Resource.ID)
 	}
+	if sc := sanitize.Line(a.Resource.ScopeName); sc != "" {
+		it.resource += " · " + sc // a role on its scope: "Owner · prod-subscription / rg-web"
+	}
 	it.kind = kindLabel(a.Kind)
 	it.stageText = stageText(it.a)
 	it.sortRequestor = strings.ToLower(it.requestor)
@@ -116,6 +119,8 @@ func kindLabel(k graph.Kind) string {
 		return "owner"
 	case graph.KindGroup:
 		return "group"
+	case graph.KindAzureRole:
+		return "azure"
 	case "":
 		return "?"
 	}
@@ -133,6 +138,8 @@ func kindLong(k graph.Kind) string {
 		return "Group ownership (PIM)"
 	case graph.KindGroup:
 		return "Group access (PIM)"
+	case graph.KindAzureRole:
+		return "Azure resource role (PIM)"
 	}
 	return "Request (" + sanitize.Line(string(k)) + ")"
 }

@@ -98,10 +98,7 @@ func (m *Model) statusLine() string {
 // sourceErrText says which source failed; the rest of the list is shown.
 func sourceErrText(errs []graph.SourceError) string {
 	e := errs[0]
-	name := map[graph.Source]string{graph.SourceAccessPackage: "Access packages", graph.SourceGroup: "PIM for Groups"}[e.Source]
-	if name == "" {
-		name = sanitize.Line(string(e.Source))
-	}
+	name := sanitize.Line(graph.SourceName(e.Source))
 	text := name + " could not be listed"
 	if len(errs) > 1 {
 		text += " (and " + strconv.Itoa(len(errs)-1) + " more)"

@@ -74,7 +74,7 @@ func (a *app) listText(w io.Writer, approvals []graph.Approval, snap *graph.Snap
 	} else {
 		t := &table{
 			headers: []string{"DUE", "AGE", "KIND", "REQUESTOR", "RESOURCE", "STAGE", "ID"},
-			max:     []int{12, 5, 14, 24, 32, 5, 0},
+			max:     []int{12, 5, 14, 24, 40, 5, 0},
 		}
 		for _, ap := range approvals {
 			t.add(due(now, ap), ago(now, ap.Created), kindName(ap.Kind), person(ap.Requestor), resourceName(ap), stageOf(ap), ap.Ref.String())

@@ -53,7 +53,8 @@ type approvalJSON struct {
 	DeadlineEstimated bool         `json:"deadline_estimated"`
 	MyStageID         string       `json:"my_stage_id,omitempty"` // the stage waiting for my decision
 	Stages            []stageJSON  `json:"stages"`
-	Problem           string       `json:"problem,omitempty"` // why some details are missing
+	Problem           string       `json:"problem,omitempty"`     // why some details are missing
+	PortalOnly        string       `json:"portal_only,omitempty"` // why it cannot be decided here, and where to decide it
 }
 
 type subjectJSON struct {
@@ -70,6 +71,8 @@ type resourceJSON struct {
 	CatalogID   string `json:"catalog_id,omitempty"`
 	CatalogName string `json:"catalog_name,omitempty"`
 	Email       string `json:"email,omitempty"`
+	ScopeID     string `json:"scope_id,omitempty"`   // roles: the scope's id (Azure: resource id)
+	ScopeName   string `json:"scope_name,omitempty"` // roles: the scope in words, e.g. "prod-subscription / rg-web"
 }
 
 type answerJSON struct {
@@ -125,13 +128,14 @@ func approvalOf(a graph.Approval) approvalJSON {
 		ID: a.Ref.String(), Source: string(a.Source), ApprovalID: a.ID, RequestID: a.RequestID,
 		Kind: string(a.Kind), Requestor: subjectOf(a.Requestor), Target: subjectOf(a.Target),
 		Resource: resourceJSON{ID: a.Resource.ID, DisplayName: a.Resource.DisplayName, Description: a.Resource.Description,
-			CatalogID: a.Resource.CatalogID, CatalogName: a.Resource.CatalogName, Email: a.Resource.Email},
+			CatalogID: a.Resource.CatalogID, CatalogName: a.Resource.CatalogName, Email: a.Resource.Email,
+			ScopeID: a.Resource.ScopeID, ScopeName: a.Resource.ScopeName},
 		RequestType: a.RequestType, RequestState: a.RequestState, Justification: a.Justification,
 		Answers: []answerJSON{},
 		Schedule: scheduleJSON{Start: timePtr(a.Schedule.Start), ExpirationType: a.Schedule.ExpirationType,
 			End: timePtr(a.Schedule.End), Duration: a.Schedule.Duration},
 		TicketNumber: a.TicketNumber, Created: timePtr(a.Created), Deadline: timePtr(a.Deadline),
-		DeadlineEstimated: a.DeadlineEstimated, Stages: []stageJSON{}, Problem: a.Problem,
+		DeadlineEstimated: a.DeadlineEstimated, Stages: []stageJSON{}, Problem: a.Problem, PortalOnly: a.PortalOnly,
 	}
 	for _, an := range a.Answers {
 		out.Answers = append(out.Answers, answerJSON{Question: an.Question, Value: an.Value})

@@ -96,6 +96,14 @@ func (a *app) showText(w io.Writer, ap graph.Approval) {
 		res += " (catalog " + ap.Resource.CatalogName + ")"
 	}
 	f.line("Resource", res)
+	if ap.Kind == graph.KindAzureRole {
+		f.line("Role", firstNonEmpty(ap.Resource.DisplayName, ap.Resource.ID, "-"))
+		f.line("Scope", firstNonEmpty(ap.Resource.ScopeName, ap.Resource.ScopeID, "-"))
+		if ap.Resource.ScopeID != "" && ap.Resource.ScopeID != ap.Resource.ScopeName {
+			f.line("", ap.Resource.ScopeID)
+		}
+		f.line("Principal", contact(ap.Target))
+	}
 	if ap.Resource.Description != "" {
 		f.line("", ap.Resource.Description)
 	}
@@ -128,6 +136,9 @@ func (a *app) showText(w io.Writer, ap graph.Approval) {
 	}
 	if ap.Problem != "" {
 		f.line("Problem", ap.Problem)
+	}
+	if ap.PortalOnly != "" {
+		f.line("Decide in", ap.PortalOnly)
 	}
 	fmt.Fprintln(w, "  Stages")
 	if len(ap.Stages) == 0 {

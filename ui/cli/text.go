@@ -103,6 +103,8 @@ func kindName(k graph.Kind) string {
 		return "group owner"
 	case graph.KindGroup:
 		return "group"
+	case graph.KindAzureRole:
+		return "azure"
 	}
 	return string(k)
 }
@@ -127,8 +129,14 @@ func person(s graph.Subject) string {
 	return name
 }
 
+// resourceName is what access is asked to; a role with its scope reads
+// "Owner · prod-subscription / rg-web".
 func resourceName(a graph.Approval) string {
-	return firstNonEmpty(a.Resource.DisplayName, a.Resource.ID, "-")
+	name := firstNonEmpty(a.Resource.DisplayName, a.Resource.ID, "-")
+	if a.Resource.ScopeName != "" {
+		name += " · " + a.Resource.ScopeName
+	}
+	return name
 }
 
 func firstNonEmpty(vs ...string) string {

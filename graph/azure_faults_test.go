@@ -38,7 +38,10 @@ func TestAzureDecisionFaults(t *testing.T) {
 			e, u, _ := azureEnv(t, sim.Options{})
 			var mod []func(*graph.Options)
 			if tc.short {
-				mod = append(mod, func(o *graph.Options) { o.RequestTimeout = 300 * time.Millisecond; o.MaxRetryDelay = 50 * time.Millisecond })
+				mod = append(mod, func(o *graph.Options) {
+					o.RequestTimeout = 300 * time.Millisecond
+					o.MaxRetryDelay = 50 * time.Millisecond
+				})
 			}
 			c := e.azureClient(u.UserPrincipalName, mod...)
 			ctx := context.Background()

@@ -207,7 +207,7 @@ func demoFactory(ctx context.Context, f serveFlags, look ui.Options) (serve.Fact
 			}
 			who = approvers[i]
 		}
-		client, err := graph.New(graph.Options{GraphURL: base, Credential: graph.StaticToken(who.UserPrincipalName)})
+		client, err := graph.New(graph.Options{GraphURL: base, ARMURL: base + sim.ARMPrefix, Credential: graph.StaticToken(who.UserPrincipalName)})
 		if err != nil {
 			return nil, err
 		}
@@ -302,6 +302,9 @@ func entraFactory(cfg *config.Config, f serveFlags, newCred func(auth.Credential
 			Credential: boundCredential{inner: as.Credential(), account: as.Account, user: c.User},
 			Scopes:     as.Scopes(),
 			Journal:    j,
+			Sources:    graphSourcesOf(cfg.Sources),
+			ARMURL:     firstNonEmpty(cfg.ARMURL, cloud.ARMURL),
+			ARMScopes:  graph.ARMScopes(cloud.ARMURL), // the cloud's audience even when arm_url points elsewhere
 		})
 		if err != nil {
 			j.Close()
@@ -346,6 +349,17 @@ func (b boundCredential) GetToken(ctx context.Context, o policy.TokenRequestOpti
 		return azcore.AccessToken{}, fmt.Errorf("this session is not signed in as %s", b.user)
 	}
 	return b.inner.GetToken(ctx, o)
+}
+
+// graphSourcesOf maps the sources setting (names checked by config).
+func graphSourcesOf(names []string) []graph.Source {
+	out := make([]graph.Source, 0, len(names))
+	for _, n := range names {
+		if src, ok := graph.ParseSource(n); ok {
+			out = append(out, src)
+		}
+	}
+	return out
 }
 
 func firstNonEmpty(s ...string) string {

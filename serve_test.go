@@ -83,6 +83,7 @@ func TestServeDemoCommand(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
 	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	t.Setenv("APPROVALS_UNDO_WINDOW", "1s") // the queued decision still waits out a window at shutdown
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
 	key, _ := gossh.NewSignerFromKey(priv)
 	keys := filepath.Join(dir, "authorized_keys")
@@ -219,7 +220,7 @@ func TestEntraFactory(t *testing.T) {
 	defer ts.Close()
 	defer tenant.Close()
 	dir := t.TempDir()
-	env := map[string]string{"HOME": dir, "XDG_CONFIG_HOME": filepath.Join(dir, "c"), "XDG_STATE_HOME": filepath.Join(dir, "s"), "APPROVALS_GRAPH_URL": ts.URL}
+	env := map[string]string{"HOME": dir, "XDG_CONFIG_HOME": filepath.Join(dir, "c"), "XDG_STATE_HOME": filepath.Join(dir, "s"), "APPROVALS_GRAPH_URL": ts.URL, "APPROVALS_ARM_URL": ts.URL + sim.ARMPrefix}
 	cfg, err := config.Load(config.LoadOptions{Getenv: func(k string) string { return env[k] }})
 	if err != nil {
 		t.Fatal(err)

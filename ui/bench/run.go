@@ -57,6 +57,7 @@ func Run(ctx context.Context, opts Options, out io.Writer) error {
 		{"rendering (100, 1,000, 10,000 approvals)", func() ([]Row, error) { return renderRows(ctx, opts.RenderTime) }},
 		{"bytes on the wire (120×40, xterm-256color, 256 colours)", func() ([]Row, error) { return wireRows(ctx) }},
 		{"memory and startup of " + opts.Binary, func() ([]Row, error) { return processRows(ctx, opts.Binary, opts.StartupRuns) }},
+		{"approvals serve over SSH (20 idle sessions, cursor moves)", func() ([]Row, error) { return serveRows(ctx, opts.Binary) }},
 	}
 	for _, s := range steps {
 		say("%s…", s.name)
@@ -261,6 +262,33 @@ func processRows(ctx context.Context, bin string, runs int) ([]Row, error) {
 			fmt.Sprintf("`approvals --version` exits: %s", dur(version)), ratio(float64(first), float64(version)), "< 200 ms", met(first < 200*time.Millisecond)},
 		Row{"Startup to loaded inbox (demo, pty)", fmt.Sprintf("median of %d", runs), dur(loaded), "—", "—", "—", "—"},
 	), nil
+}
+
+// Budgets of approvals serve.
+const (
+	ServeSessionBudget = 4e6 // RSS per idle session
+)
+
+func serveRows(ctx context.Context, bin string) ([]Row, error) {
+	if bin == "" {
+		return nil, errors.New("no binary to measure")
+	}
+	s, err := MeasureServe(ctx, bin, 20, 5)
+	if err != nil {
+		return []Row{{"approvals serve", "—", "not measured: " + err.Error(), "—", "—", "—", "—"}}, nil
+	}
+	per := s.PerSession()
+	return []Row{
+		{"Memory per idle SSH session (serve --demo, RSS)", fmt.Sprintf("%d sessions, inbox loaded, 120×40", s.Sessions),
+			mb(per) + " per session", fmt.Sprintf("server with 1 session: %s; with %d more: %s", mb(s.RSSOne), s.Sessions, mb(s.RSSMany)),
+			"—", "< 4 MB per session", met(per < ServeSessionBudget)},
+		{"Bytes on the wire over SSH", fmt.Sprintf("120×40: cursor move (list + detail pane), mean of %d", s.Moves),
+			fmt.Sprintf("%s B on the TCP connection", count(s.MoveWire)), fmt.Sprintf("terminal output: %s B", count(s.MovePayload)),
+			ratio(float64(s.MoveWire), float64(s.MovePayload)), "≤ 2 KiB", met(s.MoveWire <= 2048)},
+		{"Bytes on the wire over SSH", fmt.Sprintf("100×40: cursor move (list only), mean of %d", s.Moves),
+			fmt.Sprintf("%s B on the TCP connection", count(s.MoveWireNar)), fmt.Sprintf("terminal output: %s B", count(s.MovePayloadNar)),
+			ratio(float64(s.MoveWireNar), float64(s.MovePayloadNar)), "< 500 B", met(s.MoveWireNar < 500)},
+	}, nil
 }
 
 func plural(n int, what string) string {

@@ -12,7 +12,7 @@ import (
 	"sync"
 )
 
-// JSON batching: POST /v1.0/$batch with up to 20 requests that run
+// JSON batching: POST /v1.0/$batch (or /beta/$batch, whose items are beta) with up to 20 requests that run
 // concurrently unless dependsOn orders them. The outer response is 200
 // whenever the batch itself is well formed; each item has its own status.
 
@@ -240,7 +240,7 @@ func (c *call) innerRequest(it batchItem) (*http.Request, *Error) {
 		}
 		body = bytes.NewReader(b)
 	}
-	inner, err := http.NewRequestWithContext(c.r.Context(), strings.ToUpper(it.Method), "/v1.0/"+strings.TrimPrefix(it.URL, "/"), body)
+	inner, err := http.NewRequestWithContext(c.r.Context(), strings.ToUpper(it.Method), "/"+c.rt.version+"/"+strings.TrimPrefix(it.URL, "/"), body)
 	if err != nil {
 		return nil, badRequest("The url of batch request '%s' is not valid: %v", it.ID, err)
 	}

@@ -15,11 +15,15 @@ type approvalRec struct {
 	stages []Stage
 	em     *AccessPackageRequest
 	pim    *GroupRequest
+	role   *RoleRequest
 }
 
 func (a *approvalRec) pending() bool {
-	if a.em != nil {
+	switch {
+	case a.em != nil:
 		return a.em.State == StatePendingApproval
+	case a.role != nil:
+		return a.role.Status == PIMPendingApproval
 	}
 	return a.pim.Status == PIMPendingApproval
 }
@@ -35,6 +39,14 @@ func (s *Server) findApproval(src source, id string, now time.Time) (*approvalRe
 		}
 		settleEM(r, now)
 		return &approvalRec{id: r.ID, stages: r.Stages, em: r}, nil
+	}
+	if src == srcRole {
+		r := s.ix.role[lowerKey(id)]
+		if r == nil || roleCanceled(r) {
+			return nil, gone
+		}
+		settleRole(r, now)
+		return &approvalRec{id: r.ID, stages: r.Stages, role: r}, nil
 	}
 	r := s.ix.pim[lowerKey(id)]
 	if r == nil || pimCanceled(r) {
@@ -91,6 +103,10 @@ func (s *Server) decide(src source, approvalID, stageID, userID string, d decisi
 		return conflict("The request is no longer pending approval.")
 	case st.Status != StatusInProgress:
 		return badRequest("The approval stage has not started yet; an earlier stage is still in progress.")
+	case a.role != nil && userID == a.role.PrincipalID:
+		return badRequest("Approvers cannot approve their own role activation; another approver must review it.")
+	case a.role != nil && extendOrRenew(a.role.Action):
+		return badRequest("Approving %s requests through Microsoft Graph is not supported; use the Microsoft Entra admin center.", a.role.Action)
 	case st.JustificationRequired && strings.TrimSpace(d.justification) == "":
 		return badRequest("A justification is required to review this approval stage.")
 	}
@@ -110,6 +126,16 @@ func (s *Server) decide(src source, approvalID, stageID, userID string, d decisi
 	return nil
 }
 
+// extendOrRenew: the documentation says the API cannot approve extend
+// and renew requests of roles.
+func extendOrRenew(action string) bool {
+	switch strings.ToLower(action) {
+	case "selfextend", "selfrenew", "adminextend", "adminrenew":
+		return true
+	}
+	return false
+}
+
 // complete ends the request after its last approval or a denial. The
 // assignment is delivered at once (the service goes through "delivering").
 func (a *approvalRec) complete(approved bool, now time.Time) {
@@ -119,6 +145,15 @@ func (a *approvalRec) complete(approved bool, now time.Time) {
 			a.em.State, a.em.Status = StateDelivered, "Delivered"
 		} else {
 			a.em.State, a.em.Status = StateDenied, "Denied"
+		}
+		return
+	}
+	if a.role != nil {
+		a.role.CompletedDateTime = now
+		if approved {
+			a.role.Status, a.role.TargetScheduleID = PIMProvisioned, newGUID(nil)
+		} else {
+			a.role.Status = PIMDenied
 		}
 		return
 	}
@@ -170,6 +205,9 @@ func (s *Server) sourceOf(id string) (source, bool) {
 	if s.ix.pim[lowerKey(id)] != nil {
 		return srcGroup, true
 	}
+	if s.ix.role[lowerKey(id)] != nil {
+		return srcRole, true
+	}
 	return 0, false
 }
 
@@ -196,9 +234,12 @@ func (s *Server) Cancel(requestID string) error {
 	if i := currentStage(a.stages); i >= 0 {
 		a.stages[i].Status = StatusCompleted
 	}
-	if a.em != nil {
+	switch {
+	case a.em != nil:
 		a.em.State, a.em.Status, a.em.CompletedDateTime = StateCanceled, "Canceled", now
-	} else {
+	case a.role != nil:
+		a.role.Status, a.role.CompletedDateTime = PIMCanceled, now
+	default:
 		a.pim.Status, a.pim.CompletedDateTime = PIMCanceled, now
 	}
 	return nil
@@ -217,6 +258,9 @@ func (s *Server) StageState(approvalID, stageID string) (StageState, bool) {
 		stages = r.Stages
 	} else if r := s.azureByApproval(approvalID); r != nil {
 		settleAzure(r, s.now())
+		stages = r.Stages
+	} else if r := s.ix.role[lowerKey(approvalID)]; r != nil {
+		settleRole(r, s.now())
 		stages = r.Stages
 	}
 	i := findStage(stages, stageID)

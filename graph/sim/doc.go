@@ -1,7 +1,11 @@
 // Package sim is a simulated Microsoft Entra tenant that speaks the
 // Microsoft Graph v1.0 contract for approvers: entitlement management
 // access package requests and their approvals, PIM for Groups assignment
-// schedule requests and their approvals, stage decisions, $batch and /me.
+// schedule requests and their approvals, stage decisions, $batch and /me;
+// and for PIM for Microsoft Entra roles the v1.0 role assignment schedule
+// requests with the beta roleAssignmentApprovals and their steps (beta
+// $batch and /me too). Options.NoBetaRoleApprovals retires the beta
+// segment, as Microsoft's deprecation notice foresees.
 //
 // It owns its own tenant model (Tenant, User, AccessPackageRequest,
 // GroupRequest, Stage, ...), its own JSON shapes written from the Graph
@@ -29,6 +33,13 @@
 //     expired, or request already ended 409 Conflict; stage not started yet
 //     (an earlier stage is in progress) 400; required justification blank
 //     400. Success is 204 with no body.
+//   - Role approvals (beta) have one step, whose id differs from the
+//     approval's (the request's) id. An approver deciding their own
+//     activation gets 400, and so does any decision on an extend or renew
+//     request (the documentation says the API cannot approve those); both
+//     after the 404/403/409 checks. The approval window is 24 hours from
+//     the request whatever the step's timeout says (documented as not
+//     configurable); then the step is Expired and the request "Canceled".
 //   - Request bodies may be gzip (Content-Encoding: gzip), as Microsoft's
 //     SDKs send them by default; any other coding is 415.
 //   - A stage past its deadline (start + timeout: EM P14D, PIM PT24H by

@@ -13,6 +13,9 @@ import (
 const (
 	DefaultAccessPackageTimeout = "P14D"
 	DefaultGroupTimeout         = "PT24H"
+	// RoleApprovalWindow is PIM for Microsoft Entra roles' approval
+	// window: 24 hours from the request, documented as not configurable.
+	RoleApprovalWindow = 24 * time.Hour
 )
 
 // parseISODuration reads the ISO 8601 durations Graph uses for timeouts and

@@ -99,9 +99,13 @@ func (s *Server) serve(c *call) {
 		h.Set("Cache-Control", "no-cache")
 		c.rt = parseRoute(c.r)
 	}
+	if c.rt.src == srcRole && c.rt.collection == roleApprovalsCollection && s.betaRolesGone() {
+		// As if Microsoft had retired the beta role approvals.
+		c.rt = route{op: OpOther, version: c.rt.version, err: segmentNotFound("roleAssignmentApprovals")}
+	}
 	op := c.rt.opFor(c.r.Method)
 	s.count.request(op, c.inBatch)
-	if op == OpPatchStage || op == OpPatchAzureStage {
+	if op == OpPatchStage || op == OpPatchAzureStage || op == OpPatchRoleStep {
 		s.count.patch(c.rt.id, c.rt.stageID, false)
 	}
 	fired := s.faults.fire(c.r.Method, op, c.r.URL.Path, c.inBatch)
@@ -353,5 +357,9 @@ func (c *call) baseURL() string {
 
 // context is the @odata.context of a response.
 func (c *call) context(fragment string) string {
-	return c.baseURL() + "/v1.0/$metadata#" + fragment
+	v := c.rt.version
+	if v == "" {
+		v = versionV1
+	}
+	return c.baseURL() + "/" + v + "/$metadata#" + fragment
 }

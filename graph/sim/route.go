@@ -12,6 +12,14 @@ type source int
 const (
 	srcAccessPackage source = iota // entitlement management
 	srcGroup                       // PIM for Groups
+	srcRole                        // PIM for Microsoft Entra roles
+)
+
+// Graph versions the simulator serves. v1.0 is everything but the role
+// approvals, which exist only in beta (with /me and $batch there too).
+const (
+	versionV1   = "v1.0"
+	versionBeta = "beta"
 )
 
 // route is what a request path names. Parsing never writes a response:
@@ -21,6 +29,7 @@ type route struct {
 	methods []string // allowed methods
 	handle  func(*call)
 	err     *Error
+	version string // versionV1 or versionBeta
 
 	src        source
 	on         string // filterByCurrentUser(on=...)
@@ -51,16 +60,30 @@ func parseRoute(r *http.Request) route {
 	if err != nil {
 		return route{op: OpOther, err: badRequest("The request URL is not valid: %v", err)}
 	}
-	if len(segs) == 0 || !equalFold(segs[0], "v1.0") {
+	version := ""
+	if len(segs) > 0 {
+		switch {
+		case equalFold(segs[0], versionV1):
+			version = versionV1
+		case equalFold(segs[0], versionBeta):
+			version = versionBeta
+		}
+	}
+	if version == "" {
 		v := ""
 		if len(segs) > 0 {
 			v = segs[0]
 		}
-		return route{op: OpOther, err: badRequest("Invalid version: '%s'. This simulator serves v1.0 only.", v)}
+		return route{op: OpOther, err: badRequest("Invalid version: '%s'. This simulator serves v1.0 (and beta for role approvals).", v)}
 	}
-	segs = segs[1:]
+	rt := versionRoute(version, segs[1:])
+	rt.version = version
+	return rt
+}
+
+func versionRoute(version string, segs []string) route {
 	if len(segs) == 0 {
-		return route{op: OpOther, err: badRequest("Invalid request: no resource named after /v1.0.")}
+		return route{op: OpOther, err: badRequest("Invalid request: no resource named after /%s.", version)}
 	}
 	switch strings.ToLower(segs[0]) {
 	case "me":
@@ -74,7 +97,12 @@ func parseRoute(r *http.Request) route {
 		}
 		return route{op: OpBatch, methods: []string{http.MethodPost}, handle: (*call).batch}
 	case "identitygovernance":
+		if version == versionBeta {
+			return route{op: OpOther, err: badRequest("This simulator serves beta only for /roleManagement/directory/roleAssignmentApprovals.")}
+		}
 		return governanceRoute(segs[1:])
+	case "rolemanagement":
+		return roleManagementRoute(version, segs[1:])
 	}
 	return route{op: OpOther, err: segmentNotFound(segs[0])}
 }
@@ -263,6 +291,9 @@ func (rt route) opFor(method string) Operation {
 	}
 	if rt.op == OpGetAzureStage && (method == http.MethodPatch || method == http.MethodPut) {
 		return OpPatchAzureStage
+	}
+	if rt.op == OpGetRoleStep && method == http.MethodPatch {
+		return OpPatchRoleStep
 	}
 	return rt.op
 }

@@ -32,9 +32,19 @@ type Options struct {
 	// ARMTokensRefused starts with Azure Resource Manager refusing every
 	// token (see SetARMTokensRefused).
 	ARMTokensRefused bool
+	// RoleApprovals is how many PIM for Microsoft Entra roles requests wait
+	// for the demo identity when the tenant is generated (0: none), plus a
+	// few it cannot decide (its own, an extension). They come from their
+	// own random stream, so the rest of the tenant is the same either way.
+	RoleApprovals int
+	// NoBetaRoleApprovals makes the beta roleAssignmentApprovals segment
+	// unknown (400), as if Microsoft had retired it; the v1.0 role listing
+	// still works. See also SetBetaRoleApprovals.
+	NoBetaRoleApprovals bool
 }
 
-// Server is a simulated tenant serving Graph v1.0 under /v1.0. It is an
+// Server is a simulated tenant serving Graph v1.0 under /v1.0 (and the
+// beta role approvals under /beta). It is an
 // http.Handler and safe for concurrent use.
 type Server struct {
 	clock    func() time.Time
@@ -48,6 +58,8 @@ type Server struct {
 
 	faults *faultSet
 	count  *counters
+
+	noBetaRoles atomic.Bool
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -84,11 +96,16 @@ func New(opts Options) *Server {
 		if opts.AzureDemo {
 			AddAzureDemo(s.tenant, s.clock())
 		}
+		if opts.RoleApprovals > 0 {
+			GenerateRoles(s.tenant, opts.Seed, opts.RoleApprovals, s.clock())
+		}
 	}
 	s.armRefused.Store(opts.ARMTokensRefused)
+	s.noBetaRoles.Store(opts.NoBetaRoleApprovals)
 	s.tenant.AzureRequests = slices.DeleteFunc(s.tenant.AzureRequests, func(r *AzureRequest) bool { return r == nil })
 	s.tenant.AccessPackageRequests = slices.DeleteFunc(s.tenant.AccessPackageRequests, func(r *AccessPackageRequest) bool { return r == nil })
 	s.tenant.GroupRequests = slices.DeleteFunc(s.tenant.GroupRequests, func(r *GroupRequest) bool { return r == nil })
+	s.tenant.RoleRequests = slices.DeleteFunc(s.tenant.RoleRequests, func(r *RoleRequest) bool { return r == nil })
 	fillStageStarts(s.tenant)
 	s.ix = buildIndex(s.tenant)
 	return s
@@ -119,6 +136,9 @@ func fillStageStarts(t *Tenant) {
 	for _, r := range t.AzureRequests {
 		fill(r.CreatedOn, r.Stages)
 	}
+	for _, r := range t.RoleRequests {
+		fill(r.CreatedDateTime, r.Stages)
+	}
 }
 
 // Close releases requests held by a hang fault. The Server keeps serving;
@@ -126,6 +146,12 @@ func fillStageStarts(t *Tenant) {
 func (s *Server) Close() { s.closeOnce.Do(func() { close(s.closed) }) }
 
 func (s *Server) now() time.Time { return s.clock().UTC() }
+
+// SetBetaRoleApprovals serves (true) or retires (false) the beta
+// roleAssignmentApprovals segment from now on.
+func (s *Server) SetBetaRoleApprovals(on bool) { s.noBetaRoles.Store(!on) }
+
+func (s *Server) betaRolesGone() bool { return s.noBetaRoles.Load() }
 
 // AddFault injects a fault from now on.
 func (s *Server) AddFault(f Fault) { s.faults.add(f) }
@@ -185,6 +211,11 @@ func (s *Server) Waiting(user string) int {
 	}
 	for _, r := range s.tenant.AzureRequests {
 		if s.azureWaitsFor(r, u.ID, now) {
+			n++
+		}
+	}
+	for _, r := range s.tenant.RoleRequests {
+		if s.roleWaitsFor(r, u.ID, now) {
 			n++
 		}
 	}

@@ -16,6 +16,9 @@ type index struct {
 	groups   map[string]*Group
 	em       map[string]*AccessPackageRequest
 	pim      map[string]*GroupRequest
+	roles    map[string]*Role
+	aus      map[string]*AdministrativeUnit
+	role     map[string]*RoleRequest
 }
 
 func lowerKey(s string) string { return strings.ToLower(s) }
@@ -23,7 +26,8 @@ func lowerKey(s string) string { return strings.ToLower(s) }
 func buildIndex(t *Tenant) *index {
 	ix := &index{t: t, users: map[string]*User{}, catalogs: map[string]*Catalog{},
 		packages: map[string]*AccessPackage{}, groups: map[string]*Group{},
-		em: map[string]*AccessPackageRequest{}, pim: map[string]*GroupRequest{}}
+		em: map[string]*AccessPackageRequest{}, pim: map[string]*GroupRequest{},
+		roles: map[string]*Role{}, aus: map[string]*AdministrativeUnit{}, role: map[string]*RoleRequest{}}
 	for i := range t.Users {
 		u := &t.Users[i]
 		ix.users[lowerKey(u.ID)] = u
@@ -43,6 +47,15 @@ func buildIndex(t *Tenant) *index {
 	}
 	for _, r := range t.GroupRequests {
 		ix.pim[lowerKey(r.ID)] = r
+	}
+	for i := range t.Roles {
+		ix.roles[lowerKey(t.Roles[i].ID)] = &t.Roles[i]
+	}
+	for i := range t.AdministrativeUnits {
+		ix.aus[lowerKey(t.AdministrativeUnits[i].ID)] = &t.AdministrativeUnits[i]
+	}
+	for _, r := range t.RoleRequests {
+		ix.role[lowerKey(r.ID)] = r
 	}
 	return ix
 }
@@ -69,6 +82,9 @@ func (ix *index) approvers() []string {
 		add(r.Stages)
 	}
 	for _, r := range ix.t.GroupRequests {
+		add(r.Stages)
+	}
+	for _, r := range ix.t.RoleRequests {
 		add(r.Stages)
 	}
 	return out
@@ -141,7 +157,25 @@ func settlePIM(r *GroupRequest, now time.Time) {
 	}
 }
 
+// settleRole expires a pending role request 24 hours after it was made
+// (the window is fixed): the step becomes Expired and the request status
+// "Canceled", as for PIM for Groups.
+func settleRole(r *RoleRequest, now time.Time) {
+	if r.Status != PIMPendingApproval {
+		return
+	}
+	if i := currentStage(r.Stages); i >= 0 {
+		if d := r.CreatedDateTime.Add(RoleApprovalWindow); !now.Before(d) {
+			r.Stages[i].Status = StatusExpired
+			r.Status, r.CompletedDateTime = PIMCanceled, d
+		}
+	}
+}
+
 func (s *Server) settleAll(now time.Time) {
+	for _, r := range s.tenant.RoleRequests {
+		settleRole(r, now)
+	}
 	for _, r := range s.tenant.AccessPackageRequests {
 		settleEM(r, now)
 	}
@@ -157,6 +191,20 @@ func emCanceled(r *AccessPackageRequest) bool { return r.State == StateCanceled 
 // status Canceled).
 func pimCanceled(r *GroupRequest) bool {
 	return r.Status == PIMCanceled && !slices.ContainsFunc(r.Stages, func(s Stage) bool { return s.Status == StatusExpired })
+}
+
+// roleCanceled tells a withdrawn role request from an expired one.
+func roleCanceled(r *RoleRequest) bool {
+	return r.Status == PIMCanceled && !slices.ContainsFunc(r.Stages, func(s Stage) bool { return s.Status == StatusExpired })
+}
+
+func (s *Server) roleWaitsFor(r *RoleRequest, userID string, now time.Time) bool {
+	settleRole(r, now)
+	if r.Status != PIMPendingApproval {
+		return false
+	}
+	i := currentStage(r.Stages)
+	return i >= 0 && slices.Contains(r.Stages[i].Approvers, userID)
 }
 
 func (s *Server) emWaitsFor(r *AccessPackageRequest, userID string, now time.Time) bool {

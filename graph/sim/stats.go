@@ -23,13 +23,20 @@ const (
 	OpListStages                 Operation = "listStages"
 	OpGetStage                   Operation = "getStage"
 	OpPatchStage                 Operation = "patchStage"
-	OpOther                      Operation = "other" // anything the simulator does not serve
+	OpListRoleRequests           Operation = "listRoleRequests" // v1.0 roleAssignmentScheduleRequests/filterByCurrentUser, per page
+	OpGetRoleRequest             Operation = "getRoleRequest"   // v1.0 roleAssignmentScheduleRequests/{id}
+	OpGetRoleApproval            Operation = "getRoleApproval"  // beta roleAssignmentApprovals/{id}
+	OpListRoleSteps              Operation = "listRoleSteps"    // beta roleAssignmentApprovals/{id}/steps
+	OpGetRoleStep                Operation = "getRoleStep"      // beta .../steps/{id}
+	OpPatchRoleStep              Operation = "patchRoleStep"    // beta PATCH .../steps/{id}: a decision
+	OpOther                      Operation = "other"            // anything the simulator does not serve
 )
 
 var knownOps = []Operation{OpMe, OpBatch, OpListAccessPackageRequests, OpGetAccessPackageRequest,
 	OpListAccessPackageApprovals, OpListGroupRequests, OpGetGroupRequest, OpListGroupApprovals,
 	OpGetApproval, OpListStages, OpGetStage, OpPatchStage, OpOther,
-	OpListAzureApprovals, OpGetAzureApproval, OpListAzureStages, OpGetAzureStage, OpPatchAzureStage, OpListAzureRequests}
+	OpListAzureApprovals, OpGetAzureApproval, OpListAzureStages, OpGetAzureStage, OpPatchAzureStage, OpListAzureRequests,
+	OpListRoleRequests, OpGetRoleRequest, OpGetRoleApproval, OpListRoleSteps, OpGetRoleStep, OpPatchRoleStep}
 
 // Stats counts what the simulator has served since it started (or since
 // ResetStats).

@@ -23,6 +23,11 @@ type Tenant struct {
 	// AzureRequests are PIM for Azure resources requests, served by the
 	// Azure Resource Manager surface under /arm.
 	AzureRequests []*AzureRequest `json:"azureRequests,omitempty"`
+	// PIM for Microsoft Entra roles: role definitions, administrative
+	// units (directory scopes besides "/") and activation requests.
+	Roles               []Role               `json:"roles,omitempty"`
+	AdministrativeUnits []AdministrativeUnit `json:"administrativeUnits,omitempty"`
+	RoleRequests        []*RoleRequest       `json:"roleRequests,omitempty"`
 }
 
 // User is a person in the tenant (microsoft.graph.user, trimmed).
@@ -210,4 +215,44 @@ type GroupRequest struct {
 	TicketSystem      string    `json:"ticketSystem,omitempty"`
 	TargetScheduleID  string    `json:"targetScheduleId,omitempty"`
 	Stages            []Stage   `json:"stages"`
+}
+
+// Role is a Microsoft Entra role definition (unifiedRoleDefinition,
+// trimmed) with the approvers PIM asks for its activations.
+type Role struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"displayName"`
+	Description string `json:"description,omitempty"`
+	IsBuiltIn   bool   `json:"isBuiltIn,omitempty"`
+	// Approvers approve activations of this role (one step, as PIM for
+	// Microsoft Entra roles has).
+	Approvers []string `json:"approvers"`
+}
+
+// AdministrativeUnit is a directory scope narrower than the tenant ("/").
+type AdministrativeUnit struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"displayName"`
+	Description string `json:"description,omitempty"`
+}
+
+// RoleRequest is a PIM for Microsoft Entra roles assignment schedule
+// request (unifiedRoleAssignmentScheduleRequest). Its approval (beta
+// roleAssignmentApprovals) has the same id and one step, whose id differs.
+type RoleRequest struct {
+	ID                string    `json:"id"`
+	RoleDefinitionID  string    `json:"roleDefinitionId"`
+	DirectoryScopeID  string    `json:"directoryScopeId"` // "/" or "/administrativeUnits/{id}"
+	PrincipalID       string    `json:"principalId"`      // who receives the role
+	CreatedByID       string    `json:"createdById"`      // who asked (== principal for self* actions)
+	Action            string    `json:"action"`           // selfActivate, selfExtend, selfRenew, adminAssign, ...
+	Status            string    `json:"status"`           // PendingApproval, Provisioned, Denied, Canceled
+	Justification     string    `json:"justification"`
+	CreatedDateTime   time.Time `json:"createdDateTime"`
+	CompletedDateTime time.Time `json:"completedDateTime,omitzero"`
+	ScheduleInfo      Schedule  `json:"scheduleInfo"`
+	TicketNumber      string    `json:"ticketNumber,omitempty"`
+	TicketSystem      string    `json:"ticketSystem,omitempty"`
+	TargetScheduleID  string    `json:"targetScheduleId,omitempty"`
+	Stages            []Stage   `json:"stages"` // the approval's steps
 }

@@ -149,6 +149,35 @@ func (t *Tenant) Validate() error {
 			v.fail("%s.stages[0].id: a PIM for Groups stage has the approval's id %q", at, r.ID)
 		}
 	}
+	roles := map[string]bool{}
+	for i, r := range t.Roles {
+		at := fmt.Sprintf("roles[%d]", i)
+		v.unique(at+".id", "role", r.ID, roles)
+		v.approvers(at+".approvers", r.Approvers)
+	}
+	aus := map[string]bool{}
+	for i, au := range t.AdministrativeUnits {
+		v.unique(fmt.Sprintf("administrativeUnits[%d].id", i), "administrative unit", au.ID, aus)
+	}
+	for i, r := range t.RoleRequests {
+		at := fmt.Sprintf("roleRequests[%d]", i)
+		if r == nil {
+			v.fail("%s: null", at)
+			continue
+		}
+		v.unique(at+".id", "request", r.ID, ids)
+		if !roles[r.RoleDefinitionID] {
+			v.fail("%s.roleDefinitionId: unknown role %q", at, r.RoleDefinitionID)
+		}
+		if au, ok := strings.CutPrefix(r.DirectoryScopeID, "/administrativeUnits/"); ok && !aus[au] {
+			v.fail("%s.directoryScopeId: unknown administrative unit %q", at, au)
+		} else if !ok && r.DirectoryScopeID != "" && r.DirectoryScopeID != "/" {
+			v.fail("%s.directoryScopeId: %q is not \"/\" or /administrativeUnits/{id}", at, r.DirectoryScopeID)
+		}
+		v.user(at+".principalId", r.PrincipalID)
+		v.user(at+".createdById", r.CreatedByID)
+		v.stages(at, r.Stages, r.Status == PIMPendingApproval, 1)
+	}
 	return v.err()
 }
 

@@ -275,7 +275,7 @@ func TestRoutingErrors(t *testing.T) {
 	e.do("GET", emApprovals+"/req-em-1/steps", megan, nil).expect(t, 400, "BadRequest") // beta's name
 	e.do("GET", "/v2.0/me", megan, nil).expect(t, 400, "BadRequest")
 	e.do("GET", "/beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/req-em-1", megan, nil).expect(t, 400, "BadRequest") // beta serves role approvals only
-	e.do("GET", "/v1.0/roleManagement/directory/roleAssignmentApprovals/x", megan, nil).expect(t, 400, "BadRequest")   // beta only
+	e.do("GET", "/v1.0/roleManagement/directory/roleAssignmentApprovals/x", megan, nil).expect(t, 400, "BadRequest")                                 // beta only
 	e.do("GET", "/v1.0/users", megan, nil).expect(t, 400, "BadRequest")
 	e.do("GET", emApprovals+"/req-em-1/stages/nope", megan, nil).expect(t, 404, "")
 	r = e.do("DELETE", emApprovals+"/req-em-1/stages/st-1", megan, nil)

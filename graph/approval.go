@@ -27,6 +27,7 @@ func (c *Client) Get(ctx context.Context, ref Ref) (Approval, error) {
 		a, err := sc.get(ctx, ref.ID)
 		if err == nil {
 			c.updateCached(a)
+			c.notePortalOnly(a)
 		}
 		return a, err
 	}
@@ -52,6 +53,7 @@ func (c *Client) Get(ctx context.Context, ref Ref) (Approval, error) {
 		a, err := c.sources[s].get(ctx, ref.ID)
 		if err == nil {
 			c.updateCached(a)
+			c.notePortalOnly(a)
 			return a, nil
 		}
 		if errors.Is(firstErr, ErrNotFound) && !errors.Is(err, ErrNotFound) {
@@ -202,7 +204,7 @@ func (c *Client) updateCached(a Approval) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.cache[a.Ref]; ok {
-		e.approval.Stages, e.approval.Problem = a.Stages, a.Problem
+		e.approval.Stages, e.approval.Problem, e.approval.PortalOnly = a.Stages, a.Problem, a.PortalOnly
 		e.approval.Deadline, e.approval.DeadlineEstimated = a.Deadline, a.DeadlineEstimated
 		c.cache[a.Ref] = e
 	}

@@ -67,10 +67,16 @@ type wireBatchResponse struct {
 // throttled inside the batch (429, or 503/504) are sent again after the
 // longest Retry-After, a bounded number of times. Every key gets a result.
 func (c *Client) batch(ctx context.Context, gets []batchGet) map[string]batchResult {
+	return c.batchAt(ctx, c.base, gets)
+}
+
+// batchAt is batch against another version root (base), e.g. beta: a
+// $batch's items are relative to the version it is posted to.
+func (c *Client) batchAt(ctx context.Context, base string, gets []batchGet) map[string]batchResult {
 	results := make(map[string]batchResult, len(gets))
 	pending := gets
 	for round := 0; len(pending) > 0; round++ {
-		got := c.batchRound(ctx, pending)
+		got := c.batchRound(ctx, base, pending)
 		var again []batchGet
 		var wait time.Duration
 		for _, g := range pending {
@@ -105,7 +111,7 @@ func retryableStatus(s int) bool {
 }
 
 // batchRound sends every item once, batchParallel $batch calls at a time.
-func (c *Client) batchRound(ctx context.Context, gets []batchGet) map[string]batchResult {
+func (c *Client) batchRound(ctx context.Context, base string, gets []batchGet) map[string]batchResult {
 	var mu sync.Mutex
 	out := make(map[string]batchResult, len(gets))
 	sem := make(chan struct{}, batchParallel)
@@ -117,7 +123,7 @@ func (c *Client) batchRound(ctx context.Context, gets []batchGet) map[string]bat
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			res := c.batchOnce(ctx, chunk)
+			res := c.batchOnce(ctx, base, chunk)
 			mu.Lock()
 			for k, v := range res {
 				out[k] = v
@@ -130,7 +136,7 @@ func (c *Client) batchRound(ctx context.Context, gets []batchGet) map[string]bat
 }
 
 // batchOnce is one POST $batch with at most 20 GETs.
-func (c *Client) batchOnce(ctx context.Context, chunk []batchGet) map[string]batchResult {
+func (c *Client) batchOnce(ctx context.Context, base string, chunk []batchGet) map[string]batchResult {
 	out := make(map[string]batchResult, len(chunk))
 	fail := func(err error) map[string]batchResult {
 		for _, g := range chunk {
@@ -145,7 +151,7 @@ func (c *Client) batchOnce(ctx context.Context, chunk []batchGet) map[string]bat
 		byID[id] = g.key
 		body.Requests[i] = wireBatchItem{ID: id, Method: http.MethodGet, URL: g.path}
 	}
-	r, err := c.send(ctx, http.MethodPost, c.base+"/$batch", body)
+	r, err := c.send(ctx, http.MethodPost, base+"/$batch", body)
 	if err != nil {
 		return fail(err)
 	}

@@ -50,6 +50,7 @@ type Options struct {
 // methods are safe for concurrent use.
 type Client struct {
 	base           string   // Graph root + "/v1.0"
+	betaBase       string   // Graph root + "/beta": only the role approvals use it
 	origin         *url.URL // scheme and host every request must go to
 	pl             runtime.Pipeline
 	retry          policy.RetryOptions
@@ -64,6 +65,8 @@ type Client struct {
 
 	requests      atomic.Int64
 	emPlainExpand atomic.Bool // the service refused the nested $expand once
+	rolePlain     atomic.Bool // the service refused the role listing's $expand once
+	roleBetaGone  atomic.Bool // the beta roleAssignmentApprovals segment is gone: decide in the portal
 	meMu          sync.Mutex
 	me            *wireUser
 
@@ -75,6 +78,7 @@ type Client struct {
 	refreshing int            // Refresh calls in flight
 	epoch      uint64         // bumped by Forget
 	forgot     map[Ref]uint64 // epoch of each Forget made while a refresh ran
+	portal     map[Ref]string // approvals last read as not decidable here, and why
 }
 
 // Default stage timeouts: entitlement management policies default to 14
@@ -99,6 +103,7 @@ func New(opts Options) (*Client, error) {
 	o := withDefaults(opts, origin)
 	c := &Client{
 		base:           base,
+		betaBase:       strings.TrimSuffix(base, "/v1.0") + "/beta",
 		origin:         origin,
 		requestTimeout: o.RequestTimeout,
 		stageTimeouts:  o.StageTimeouts,
@@ -108,6 +113,7 @@ func New(opts Options) (*Client, error) {
 		sem:            make(chan struct{}, o.DecideConcurrency),
 		cache:          map[Ref]cacheEntry{},
 		forgot:         map[Ref]uint64{},
+		portal:         map[Ref]string{},
 	}
 	c.retry = policy.RetryOptions{
 		MaxRetries:    int32(o.MaxRetries),
@@ -152,6 +158,8 @@ func (c *Client) addSources(enabled []Source) error {
 			c.sources[s] = v1Source{c: c, src: s}
 		case SourceAzure:
 			c.sources[s] = c.azureSource()
+		case SourceRole:
+			c.sources[s] = roleSource{c}
 		default:
 			c.sources[s] = unavailableSource{src: s, why: "not available in this version"}
 		}

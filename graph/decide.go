@@ -103,7 +103,7 @@ func (c *Client) decide(ctx context.Context, res DecisionResult) DecisionResult 
 	if err != nil {
 		return notSent(ctx, res, fmt.Errorf("%w; nothing was sent", err))
 	}
-	if why := c.portalOnly(sc, ref); why != "" {
+	if why := firstNonEmpty(c.portalOnly(sc, ref), c.ownRoleRequest(ref, me)); why != "" {
 		return notSent(ctx, res, &portalOnlyError{why: why})
 	}
 	for {
@@ -155,7 +155,19 @@ func (c *Client) portalOnly(sc sourceClient, ref Ref) string {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.cache[ref].approval.PortalOnly
+	return c.portal[ref]
+}
+
+// notePortalOnly remembers whether an approval just read can be decided
+// here, so Decide refuses one that cannot, however it was read.
+func (c *Client) notePortalOnly(a Approval) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if a.PortalOnly != "" {
+		c.portal[a.Ref] = a.PortalOnly
+	} else {
+		delete(c.portal, a.Ref)
+	}
 }
 
 // notSent is the result of a decision that failed before any PATCH.

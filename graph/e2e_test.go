@@ -42,6 +42,9 @@ func (e *simEnv) client(user string, mod ...func(*graph.Options)) *graph.Client 
 		RequestTimeout: 5 * time.Second,
 		RetryDelay:     10 * time.Millisecond,
 		MaxRetryDelay:  5 * time.Second,
+		// These tests measure the Graph v1.0 pair (and Azure, which costs
+		// nothing without an ARM URL); the role tests add role.
+		Sources: []graph.Source{graph.SourceAccessPackage, graph.SourceGroup, graph.SourceAzure},
 	}
 	for _, m := range mod {
 		m(&o)

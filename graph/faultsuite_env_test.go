@@ -87,6 +87,24 @@ func suiteTenant(now time.Time) *sim.Tenant {
 	return t
 }
 
+// suiteVariant is a suite tenant with its sources: the Graph v1.0 pair
+// (access packages and groups), or Entra roles and groups (see
+// faultsuite_roles_test.go). Its fault cases are the same; fault moves a
+// fault written for the v1.0 operations onto the variant's.
+type suiteVariant struct {
+	tenant   func(now time.Time) *sim.Tenant
+	requests func(n int) []graph.DecisionRequest
+	sources  []graph.Source
+	fault    func(sim.Fault) []sim.Fault
+}
+
+var v1Suite = suiteVariant{
+	tenant:   suiteTenant,
+	requests: suiteRequests,
+	sources:  []graph.Source{graph.SourceAccessPackage, graph.SourceGroup},
+	fault:    func(f sim.Fault) []sim.Fault { return []sim.Fault{f} },
+}
+
 // suiteEnv is one scenario's world: a fresh simulator and client.
 type suiteEnv struct {
 	t       *testing.T
@@ -98,9 +116,9 @@ type suiteEnv struct {
 	log     *syncBuffer
 }
 
-func newSuiteEnv(t *testing.T, opts func(*graph.Options)) *suiteEnv {
+func newSuiteEnv(t *testing.T, v suiteVariant, opts func(*graph.Options)) *suiteEnv {
 	t.Helper()
-	tenant := suiteTenant(time.Now().UTC())
+	tenant := v.tenant(time.Now().UTC())
 	if err := tenant.Validate(); err != nil {
 		t.Fatalf("suite tenant: %v", err)
 	}
@@ -127,6 +145,7 @@ func newSuiteEnv(t *testing.T, opts func(*graph.Options)) *suiteEnv {
 		MaxRetryDelay:  time.Second,
 		Journal:        j,
 		Logf:           func(format string, args ...any) { e.log.printf(format, args...) },
+		Sources:        v.sources,
 	}
 	if opts != nil {
 		opts(&o)
@@ -179,7 +198,7 @@ func (w *wireLog) stagePatches(stageID string) (sent, throttled int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for path, p := range w.patches {
-		if strings.HasSuffix(path, "/stages/"+stageID) {
+		if strings.HasSuffix(path, "/stages/"+stageID) || strings.HasSuffix(path, "/steps/"+stageID) {
 			sent += p.sent
 			throttled += p.throttled
 		}

@@ -41,10 +41,10 @@ func TestFaultSuite(t *testing.T) {
 			t.Parallel()
 			for j, n := range suiteSizes {
 				t.Run(fmt.Sprintf("decide %d", n), func(t *testing.T) {
-					decRows[i*len(suiteSizes)+j] = runDecisions(t, c, n)
+					decRows[i*len(suiteSizes)+j] = runDecisions(t, v1Suite, c, n)
 				})
 			}
-			t.Run("poll", func(t *testing.T) { pollRows[i] = runPolling(t, c) })
+			t.Run("poll", func(t *testing.T) { pollRows[i] = runPolling(t, v1Suite, c) })
 		})
 	}
 	t.Cleanup(func() {
@@ -96,10 +96,10 @@ type decisionRun struct {
 	after          string
 }
 
-func runDecisions(t *testing.T, c faultCase, n int) []string {
-	e := newSuiteEnv(t, c.client)
+func runDecisions(t *testing.T, v suiteVariant, c faultCase, n int) []string {
+	e := newSuiteEnv(t, v, c.client)
 	ctx := t.Context()
-	reqs := suiteRequests(n)
+	reqs := v.requests(n)
 
 	// The inbox's last poll, before anything goes wrong.
 	snap := refresh(t, e.client)
@@ -122,11 +122,11 @@ func runDecisions(t *testing.T, c faultCase, n int) []string {
 	}
 	if c.decide != nil {
 		for _, f := range c.decide(reqs) {
-			e.sim.AddFault(f)
+			e.addFault(v, f)
 		}
 	}
 	for _, f := range c.poll {
-		e.sim.AddFault(f)
+		e.addFault(v, f)
 	}
 
 	dctx := ctx
@@ -160,6 +160,13 @@ func runDecisions(t *testing.T, c faultCase, n int) []string {
 	checkJournal(t, e, reqs, results, retried)
 	checkNoCanary(t, e, results)
 	return run.row(c, n)
+}
+
+// addFault installs f as the variant has it.
+func (e *suiteEnv) addFault(v suiteVariant, f sim.Fault) {
+	for _, g := range v.fault(f) {
+		e.sim.AddFault(g)
+	}
 }
 
 func listedAsMine(s *graph.Snapshot, r graph.DecisionRequest) bool {
@@ -436,13 +443,13 @@ func pollStatus(s *graph.Snapshot, err error, waiting int) string {
 
 // runPolling polls twice under the faults (cold, then warm), then once
 // after they stop, which must bring everything back.
-func runPolling(t *testing.T, c faultCase) []string {
-	e := newSuiteEnv(t, c.client)
+func runPolling(t *testing.T, v suiteVariant, c faultCase) []string {
+	e := newSuiteEnv(t, v, c.client)
 	if c.before != nil {
-		c.before(e, suiteRequests(20))
+		c.before(e, v.requests(20))
 	}
 	for _, f := range c.poll {
-		e.sim.AddFault(f)
+		e.addFault(v, f)
 	}
 	waiting := e.sim.Waiting(suiteMe)
 	cold, coldErr := e.client.Refresh(t.Context())

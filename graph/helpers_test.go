@@ -154,6 +154,8 @@ func testClient(t *testing.T, f *fakeGraph, mod ...func(*Options)) *Client {
 		RequestTimeout: 2 * time.Second,
 		RetryDelay:     5 * time.Millisecond,
 		MaxRetryDelay:  2 * time.Second,
+		// The fake serves the Graph v1.0 pair; role tests ask for role.
+		Sources: []Source{SourceAccessPackage, SourceGroup},
 	}
 	for _, m := range mod {
 		m(&o)

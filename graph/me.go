@@ -33,6 +33,16 @@ func (c *Client) meUser(ctx context.Context) (wireUser, error) {
 	return u, nil
 }
 
+// cachedMe is the signed-in user when already read; it sends nothing.
+func (c *Client) cachedMe() (wireUser, bool) {
+	c.meMu.Lock()
+	defer c.meMu.Unlock()
+	if c.me == nil {
+		return wireUser{}, false
+	}
+	return *c.me, true
+}
+
 // isMe reports whether a reviewer identity is the signed-in user. Graph
 // puts the object id in reviewedBy.id; the principal name and mail are
 // accepted too, in case a service puts those there.

@@ -185,7 +185,7 @@ func canonical(v string, known ...string) string {
 func finishStages(a *Approval, timeout time.Duration) {
 	readPendingGroupStage(a)
 	estimateDeadline(a, timeout)
-	if a.Source == SourceAzure && !a.Deadline.IsZero() {
+	if (a.Source == SourceAzure || a.Source == SourceRole) && !a.Deadline.IsZero() {
 		// PIM's window is documented (24 hours from the request, not
 		// configurable): the deadline is exact, not an estimate.
 		a.DeadlineEstimated = false
@@ -241,4 +241,51 @@ func estimateDeadline(a *Approval, timeout time.Duration) {
 		return
 	}
 	a.Deadline, a.DeadlineEstimated = start.Add(timeout), true
+}
+
+// fromRoleRequest normalizes a PIM for Microsoft Entra roles request. Its
+// approval is named by approvalId (the docs: the request's own id).
+func fromRoleRequest(w wireRoleRequest) Approval {
+	a := Approval{
+		Ref:           Ref{Source: SourceRole, ID: firstNonEmpty(w.ApprovalID, w.ID)},
+		RequestID:     w.ID,
+		Kind:          KindRole,
+		RequestType:   w.Action,
+		RequestState:  w.Status,
+		Justification: w.Justification,
+		Created:       w.Created.Time,
+		Schedule:      fromSchedule(w.ScheduleInfo),
+		Target:        Subject{ID: w.PrincipalID},
+		Resource:      Resource{ID: w.RoleDefinitionID, ScopeID: w.DirectoryScopeID, ScopeName: directoryScopeName(w.DirectoryScopeID, w.DirectoryScope)},
+	}
+	if w.TicketInfo != nil {
+		a.TicketNumber = w.TicketInfo.TicketNumber
+	}
+	if p := w.Principal; p != nil {
+		a.Target = Subject{ID: firstNonEmpty(p.ID, w.PrincipalID), DisplayName: p.DisplayName, Email: p.Mail, PrincipalName: p.UserPrincipalName}
+	}
+	if r := w.RoleDefinition; r != nil {
+		a.Resource.ID = firstNonEmpty(r.ID, w.RoleDefinitionID)
+		a.Resource.DisplayName = r.DisplayName
+		a.Resource.Description = r.Description
+	}
+	a.Requestor = a.Target
+	if w.CreatedBy != nil && w.CreatedBy.User != nil && w.CreatedBy.User.ID != "" &&
+		!strings.EqualFold(w.CreatedBy.User.ID, a.Target.ID) {
+		a.Requestor = Subject{ID: w.CreatedBy.User.ID, DisplayName: w.CreatedBy.User.DisplayName}
+	}
+	internShared(&a)
+	return a
+}
+
+// directoryScopeName is a directory scope in words: "/" is the whole
+// directory; an expanded scope object gives its name; else the id as is.
+func directoryScopeName(id string, scope *wireDirectoryObject) string {
+	switch {
+	case id == "/" || id == "":
+		return "Directory"
+	case scope != nil && scope.DisplayName != "":
+		return scope.DisplayName
+	}
+	return id
 }

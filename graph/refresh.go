@@ -35,7 +35,7 @@ func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
 	}
 	wg.Wait()
 
-	snap := &Snapshot{Sources: c.statuses(lists)}
+	snap := &Snapshot{}
 	var ok []listing
 	var errs []error
 	listed := false
@@ -58,6 +58,7 @@ func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
 
 	approvals, fresh := c.withDetails(ctx, ok)
 	c.remember(ok, approvals, fresh, epoch)
+	snap.Sources = c.statuses(lists) // after details: reading them may change a source's state
 
 	sortApprovals(approvals)
 	snap.Approvals = approvals
@@ -81,6 +82,11 @@ func (c *Client) statuses(lists []listing) []SourceStatus {
 		for _, l := range lists {
 			if l.source == src {
 				st = statusOf(l)
+				if r, ok := c.sources[src].(stateReporter); ok && l.err == nil {
+					if own, said := r.state(); said {
+						st = own
+					}
+				}
 			}
 		}
 		out = append(out, st)
@@ -134,6 +140,7 @@ func (c *Client) withDetails(ctx context.Context, ls []listing) ([]Approval, []f
 		if d.fill != nil {
 			d.fill(a)
 		}
+		c.notePortalOnly(*a)
 		finishStages(a, c.stageTimeouts[a.Source])
 		if d.lasting {
 			fresh = append(fresh, freshEntry{index: len(out) - 1, print: it.print})
@@ -190,6 +197,11 @@ func (c *Client) remember(ls []listing, approvals []Approval, fresh []freshEntry
 		for ref := range c.cache {
 			if ref.Source == l.source && !listedNow[ref] {
 				delete(c.cache, ref)
+			}
+		}
+		for ref := range c.portal {
+			if ref.Source == l.source && !listedNow[ref] {
+				delete(c.portal, ref)
 			}
 		}
 	}

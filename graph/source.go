@@ -37,6 +37,13 @@ type sourceClient interface {
 	portalOnly() string
 }
 
+// stateReporter is a source that knows its own state beyond its
+// listing (say, listed but decided in the portal); Refresh asks it after
+// reading details.
+type stateReporter interface {
+	state() (SourceStatus, bool)
+}
+
 // detailReader reads details of listed approvals. Every approval given
 // gets an entry in the result.
 type detailReader interface {

@@ -136,7 +136,7 @@ func TestSimPollingBacksOffAndRecovers(t *testing.T) {
 	s.poll(t)
 	m := s.m
 	n := m.inbox.total()
-	for _, op := range []sim.Operation{sim.OpListAccessPackageRequests, sim.OpListGroupRequests} {
+	for _, op := range []sim.Operation{sim.OpListAccessPackageRequests, sim.OpListGroupRequests, sim.OpListRoleRequests} {
 		s.srv.AddFault(sim.Fault{Kind: sim.FaultUnavailable, Op: op})
 	}
 	var waits []time.Duration
@@ -162,7 +162,7 @@ func TestSimPollingBacksOffAndRecovers(t *testing.T) {
 	// Graph says how long to wait: the inbox waits at least that long,
 	// also when only one source is throttled and the other is shown.
 	s.srv.ClearFaults()
-	for _, op := range []sim.Operation{sim.OpListAccessPackageRequests, sim.OpListGroupRequests} {
+	for _, op := range []sim.Operation{sim.OpListAccessPackageRequests, sim.OpListGroupRequests, sim.OpListRoleRequests} {
 		s.srv.AddFault(sim.Fault{Kind: sim.FaultThrottle, Op: op, RetryAfter: "900"})
 	}
 	s.poll(t)

@@ -56,6 +56,9 @@ func (t *Tenant) Client(mod ...func(*graph.Options)) (*graph.Client, error) {
 		RequestTimeout: 30 * time.Second,
 		RetryDelay:     10 * time.Millisecond,
 		Now:            func() time.Time { return simNow },
+		// The table measures the Graph v1.0 pair the generated tenant has;
+		// each further source adds its own listing pages.
+		Sources: []graph.Source{graph.SourceAccessPackage, graph.SourceGroup},
 	}
 	for _, m := range mod {
 		m(&o)

@@ -1,0 +1,102 @@
+package graph_test
+
+// The fault suite over PIM for Microsoft Entra roles: the suite tenant
+// with its access package requests turned into role activations (single
+// step, decided in beta), next to the same PIM for Groups requests. Every
+// fault case runs as in TestFaultSuite, its faults moved onto the role
+// operations (the v1.0 listing, the beta approvals in /beta/$batch, the
+// beta step reads and PATCHes), with the same checks: one outcome per
+// decision matching the simulator, no stage decided twice, the journal
+// complete, what failed retried, polling recovering.
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"approvals/graph"
+	"approvals/graph/sim"
+)
+
+const suiteRoleID = "62e90394-69f5-4237-9190-012177145e10"
+
+var roleSuite = suiteVariant{
+	tenant:   roleSuiteTenant,
+	requests: roleSuiteRequests,
+	sources:  []graph.Source{graph.SourceRole, graph.SourceGroup},
+	fault:    roleFault,
+}
+
+func TestFaultSuiteRoles(t *testing.T) {
+	for _, c := range faultCases() {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			for _, n := range suiteSizes {
+				t.Run(fmt.Sprintf("decide %d", n), func(t *testing.T) { runDecisions(t, roleSuite, c, n) })
+			}
+			t.Run("poll", func(t *testing.T) { runPolling(t, roleSuite, c) })
+		})
+	}
+}
+
+// roleSuiteTenant is suiteTenant with role-%03d activations (step
+// role-%03d-step) where it has em-%03d requests.
+func roleSuiteTenant(now time.Time) *sim.Tenant {
+	t := suiteTenant(now)
+	t.Roles = []sim.Role{{ID: suiteRoleID, DisplayName: "Global Administrator", IsBuiltIn: true, Approvers: []string{suiteMe, suiteOther}}}
+	for _, r := range t.AccessPackageRequests {
+		id := "role-" + strings.TrimPrefix(r.ID, "em-")
+		st := r.Stages[0]
+		st.ID = id + "-step"
+		t.RoleRequests = append(t.RoleRequests, &sim.RoleRequest{ID: id, RoleDefinitionID: suiteRoleID, DirectoryScopeID: "/",
+			PrincipalID: suiteAsker, CreatedByID: suiteAsker, Action: "selfActivate", Status: sim.PIMPendingApproval,
+			Justification: r.Justification, CreatedDateTime: r.CreatedDateTime,
+			ScheduleInfo: sim.Schedule{StartDateTime: r.CreatedDateTime, ExpirationType: "afterDuration", Duration: "PT8H"},
+			Stages:       []sim.Stage{st}})
+	}
+	t.AccessPackageRequests = nil
+	return t
+}
+
+func roleSuiteRequests(n int) []graph.DecisionRequest {
+	reqs := suiteRequests(n)
+	for i, r := range reqs {
+		if r.Ref.Source == graph.SourceAccessPackage {
+			id := "role-" + strings.TrimPrefix(r.Ref.ID, "em-")
+			reqs[i].Ref, reqs[i].StageID = graph.Ref{Source: graph.SourceRole, ID: id}, id+"-step"
+		}
+	}
+	return reqs
+}
+
+// roleFault moves a fault onto the role operations. One aimed at a stage
+// (by path) goes to that role step's operations when the stage is a
+// role's; one aimed at an operation as a whole hits the role operation
+// and still the PIM for Groups one (their approvals, stages and PATCHes
+// are the same operations); listing faults move from access packages to
+// roles.
+func roleFault(f sim.Fault) []sim.Fault {
+	moved := f
+	switch f.Op {
+	case sim.OpPatchStage:
+		moved.Op = sim.OpPatchRoleStep
+	case sim.OpGetStage:
+		moved.Op = sim.OpGetRoleStep
+	case sim.OpGetApproval:
+		moved.Op = sim.OpGetRoleApproval
+	case sim.OpListAccessPackageRequests:
+		moved.Op = sim.OpListRoleRequests
+		return []sim.Fault{moved}
+	default:
+		return []sim.Fault{f}
+	}
+	if id, ok := strings.CutPrefix(f.Path, "/stages/"); ok {
+		if !strings.HasPrefix(id, "role-") {
+			return []sim.Fault{f}
+		}
+		moved.Path = "/steps/" + id
+		return []sim.Fault{moved}
+	}
+	return []sim.Fault{f, moved}
+}

@@ -59,7 +59,11 @@ look at the approval (approvals show ID) before deciding it again.`,
 			if asJSON {
 				err = writeJSON(a.Stdout, historyJSON(path, entries, log.Torn))
 			} else {
-				a.historyText(a.Stdout, path, entries, errors.Is(readErr, fs.ErrNotExist))
+				if len(entries) == 0 && user != "" {
+					fmt.Fprintf(a.Stdout, "No decisions recorded for %s.\n", sanitize.Line(user))
+				} else {
+					a.historyText(a.Stdout, path, entries, errors.Is(readErr, fs.ErrNotExist))
+				}
 			}
 			if err != nil {
 				return err

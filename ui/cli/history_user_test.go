@@ -46,7 +46,7 @@ func TestHistoryFiltersByUser(t *testing.T) {
 	if strings.Join(ids, ",") != "accessPackage:req-a,accessPackage:req-c" {
 		t.Errorf("entries %v, want megan's two", ids)
 	}
-	if r := w.run("", "history", "--user", "nobody@contoso.com"); r.code != 0 || !strings.Contains(r.stdout, "No decisions recorded yet") {
+	if r := w.run("", "history", "--user", "nobody@contoso.com"); r.code != 0 || !strings.Contains(r.stdout, "No decisions recorded for nobody@contoso.com.") {
 		t.Errorf("another user: exit %d %q", r.code, r.stdout)
 	}
 }

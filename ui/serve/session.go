@@ -223,7 +223,11 @@ func (s *Server) runSession(sess ssh.Session) {
 				return
 			case <-stop:
 				return
-			case w := <-windows:
+			case w, ok := <-windows:
+				if !ok {
+					windows = nil // closed with the session's requests: wait for the end
+					continue
+				}
 				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 			}
 		}

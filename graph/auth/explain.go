@@ -66,7 +66,12 @@ func Explain(err error) string {
 	}
 	var ge *graph.Error
 	var are *azidentity.AuthenticationRequiredError
+	var aze *graph.AzureAccessError
 	switch {
+	case errors.As(err, &aze):
+		// Already one line with the cause and the fix; its AADSTS code is
+		// about the ARM token only, not the sign-in.
+		return aze.Error()
 	case errors.As(err, &ge):
 		return explainGraph(err, ge)
 	case errors.As(err, &are):
@@ -171,6 +176,9 @@ func firstLine(s string) string {
 // NeedsSignIn reports whether err means the user must sign in
 // (interactively) before trying again.
 func NeedsSignIn(err error) bool {
+	if errors.Is(err, graph.ErrAzureAccess) {
+		return false // the Graph sign-in is fine; the Azure source needs another app registration
+	}
 	var are *azidentity.AuthenticationRequiredError
 	if errors.As(err, &are) || errors.Is(err, graph.ErrUnauthorized) {
 		return true

@@ -115,3 +115,11 @@ func TestExplainAzureAccess(t *testing.T) {
 		t.Fatalf("Explain = %q, NeedsSignIn = %v", got, NeedsSignIn(err))
 	}
 }
+
+func TestExplainGraphFirstWhenAzureFailsToo(t *testing.T) {
+	are := &azidentity.AuthenticationRequiredError{}
+	err := errors.Join(fmt.Errorf("group: %w", are), fmt.Errorf("azure: %w", &graph.AzureAccessError{Cause: "no token"}))
+	if got := Explain(err); !strings.Contains(got, "approvals login") || !NeedsSignIn(err) {
+		t.Fatalf("Explain = %q, NeedsSignIn = %v", got, NeedsSignIn(err))
+	}
+}

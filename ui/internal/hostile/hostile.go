@@ -297,7 +297,9 @@ func unsafeRune(r rune) string {
 // zwjProblem reports a zero width joiner that is not between two
 // pictographs (an emoji sequence), at rune index i of rs.
 func zwjProblem(rs []rune, i int) bool {
-	pict := func(r rune) bool { return r >= 0x2000 && unicode.Is(unicode.So, r) || r == 0xfe0f || r >= 0x1f3fb && r <= 0x1f3ff }
+	pict := func(r rune) bool {
+		return r >= 0x2000 && unicode.Is(unicode.So, r) || r == 0xfe0f || r >= 0x1f3fb && r <= 0x1f3ff
+	}
 	return rs[i] == 0x200d && (i == 0 || i == len(rs)-1 || !pict(rs[i-1]) || !pict(rs[i+1]))
 }
 

@@ -138,6 +138,7 @@ func newSuiteEnv(t *testing.T, v suiteVariant, opts func(*graph.Options)) *suite
 		wire: &wireLog{rt: transport, canary: suiteCanary, identity: suiteMeUPN, patches: map[string]*patchTally{}}}
 	o := graph.Options{
 		GraphURL:       srv.URL,
+		ARMURL:         srv.URL + sim.ARMPrefix, // used by the variants that poll azure
 		Credential:     graph.StaticToken(suiteCanary),
 		Transport:      e.wire,
 		RequestTimeout: 2 * time.Second,

@@ -485,6 +485,20 @@ func (s *Server) decideAzure(r *AzureRequest, stageID, userID string, d decision
 	return nil
 }
 
+// cancelAzure withdraws a pending Azure request (by its approval): its
+// approval leaves the listing and answers 404 from then on.
+func cancelAzure(r *AzureRequest, now time.Time) *Error {
+	settleAzure(r, now)
+	if r.Status != ARMPendingApproval {
+		return badRequest("Request '%s' is not pending and cannot be cancelled.", r.ApprovalID)
+	}
+	if i := currentStage(r.Stages); i >= 0 {
+		r.Stages[i].Status = StatusCompleted
+	}
+	r.Status = ARMCanceled
+	return nil
+}
+
 // readARMDecision parses {"properties":{"reviewResult":"Approve"|"Deny","justification":...}}.
 func readARMDecision(r *http.Request) (decision, *Error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {

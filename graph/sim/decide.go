@@ -217,6 +217,12 @@ func (s *Server) Cancel(requestID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
+	if r := s.azureByApproval(requestID); r != nil {
+		if err := cancelAzure(r, now); err != nil {
+			return err
+		}
+		return nil
+	}
 	src, ok := s.sourceOf(requestID)
 	if !ok {
 		return notFound("No request with id '%s' was found.", requestID)

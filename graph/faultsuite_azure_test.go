@@ -1,0 +1,102 @@
+package graph_test
+
+// The fault suite over PIM for Azure resources: the suite tenant with its
+// access package requests turned into Azure role activations (single
+// stage, in Azure Resource Manager under /arm), next to the same PIM for
+// Groups requests. Every fault case runs as in TestFaultSuite, its faults
+// moved onto the ARM operations (the approvals listing, the stage reads
+// and stage updates), with the same checks: one outcome per decision
+// matching the simulator, no stage decided twice, the journal complete,
+// what failed retried, polling recovering.
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"approvals/graph"
+	"approvals/graph/sim"
+)
+
+var azureSuite = suiteVariant{
+	tenant:   azureSuiteTenant,
+	requests: azureSuiteRequests,
+	sources:  []graph.Source{graph.SourceAzure, graph.SourceGroup},
+	fault:    azureFault,
+}
+
+func TestFaultSuiteAzure(t *testing.T) {
+	for _, c := range faultCases() {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			for _, n := range suiteSizes {
+				t.Run(fmt.Sprintf("decide %d", n), func(t *testing.T) { runDecisions(t, azureSuite, c, n) })
+			}
+			t.Run("poll", func(t *testing.T) { runPolling(t, azureSuite, c) })
+		})
+	}
+}
+
+const suiteSub = "/subscriptions/00000000-0000-4000-8000-0000000000a1"
+
+// azureSuiteTenant is suiteTenant with az-%03d approvals (stage
+// az-%03d-stage) where it has em-%03d requests.
+func azureSuiteTenant(now time.Time) *sim.Tenant {
+	t := suiteTenant(now)
+	for _, r := range t.AccessPackageRequests {
+		id := "az-" + strings.TrimPrefix(r.ID, "em-")
+		st := r.Stages[0]
+		st.ID = id + "-stage"
+		t.AzureRequests = append(t.AzureRequests, &sim.AzureRequest{ID: id + "-req", ApprovalID: id,
+			PrincipalID: suiteAsker, RequestorID: suiteAsker,
+			RoleDefinitionID: suiteSub + "/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+			RoleName:         "Owner", Scope: suiteSub + "/resourceGroups/rg-suite", ScopeName: "rg-suite", ScopeType: "resourcegroup",
+			RequestType: "SelfActivate", Status: sim.ARMPendingApproval, Justification: r.Justification, CreatedOn: r.CreatedDateTime,
+			ScheduleInfo: sim.Schedule{StartDateTime: r.CreatedDateTime, ExpirationType: "afterDuration", Duration: "PT8H"},
+			Stages:       []sim.Stage{st}})
+	}
+	t.AccessPackageRequests = nil
+	return t
+}
+
+func azureSuiteRequests(n int) []graph.DecisionRequest {
+	reqs := suiteRequests(n)
+	for i, r := range reqs {
+		if r.Ref.Source == graph.SourceAccessPackage {
+			id := "az-" + strings.TrimPrefix(r.Ref.ID, "em-")
+			reqs[i].Ref, reqs[i].StageID = graph.Ref{Source: graph.SourceAzure, ID: id}, id+"-stage"
+		}
+	}
+	return reqs
+}
+
+// azureFault moves a fault onto the ARM operations. One aimed at a stage
+// (by path) goes to that Azure stage's operation when the stage is an
+// Azure one (the ARM stage path also ends /stages/{id}); one aimed at an
+// operation as a whole hits the ARM operation and still the PIM for
+// Groups one; listing faults move from access packages to the ARM
+// approvals listing.
+func azureFault(f sim.Fault) []sim.Fault {
+	moved := f
+	switch f.Op {
+	case sim.OpPatchStage:
+		moved.Op = sim.OpPatchAzureStage
+	case sim.OpGetStage:
+		moved.Op = sim.OpGetAzureStage
+	case sim.OpGetApproval:
+		moved.Op = sim.OpGetAzureApproval
+	case sim.OpListAccessPackageRequests:
+		moved.Op = sim.OpListAzureApprovals
+		return []sim.Fault{moved}
+	default:
+		return []sim.Fault{f}
+	}
+	if id, ok := strings.CutPrefix(f.Path, "/stages/"); ok {
+		if !strings.HasPrefix(id, "az-") {
+			return []sim.Fault{f}
+		}
+		return []sim.Fault{moved}
+	}
+	return []sim.Fault{f, moved}
+}

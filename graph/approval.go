@@ -207,6 +207,7 @@ func (c *Client) updateCached(a Approval) {
 		e.approval.Stages, e.approval.Problem, e.approval.PortalOnly = a.Stages, a.Problem, a.PortalOnly
 		e.approval.Deadline, e.approval.DeadlineEstimated = a.Deadline, a.DeadlineEstimated
 		c.cache[a.Ref] = e
+		c.allCached[a.Ref.Source] = false // what was reported differs from the cache now
 	}
 }
 

@@ -46,7 +46,8 @@ func (c *Client) azureSource() sourceClient {
 	return azureSource{c}
 }
 
-func (s azureSource) list(ctx context.Context) listing { return s.c.listAzure(ctx) }
+// list gives the whole listing at the end: the two collections are joined.
+func (s azureSource) list(ctx context.Context, _ func([]listed)) listing { return s.c.listAzure(ctx) }
 
 func (s azureSource) reader() detailReader { return azureDetails{s.c} }
 
@@ -175,7 +176,7 @@ func (c *Client) listAzure(ctx context.Context) listing {
 		if !known {
 			a.Problem = problem
 		}
-		out.items = append(out.items, listed{approval: a, print: fingerprint(append(append([]byte{}, raw...), req.raw...))})
+		out.items = append(out.items, listed{approval: a, print: fingerprint(raw, req.raw)})
 	}
 	if skipped > 0 {
 		out.warnings = append(out.warnings, fmt.Sprintf("%s: skipped %d unreadable entries", SourceAzure, skipped))

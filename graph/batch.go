@@ -16,8 +16,13 @@ import (
 // Graph's JSON batching allows at most 20 requests per $batch.
 const batchSize = 20
 
-// batchParallel is how many $batch calls may be in flight at once.
-const batchParallel = 4
+// batchParallel is how many $batch calls one client keeps in flight at
+// once (160 GETs): enough for detail reads to keep pace with a listing
+// whose pages arrive one round trip apart (a page of 100 needs 5), and
+// modest next to Graph's throttling guidance, which sets no fixed
+// concurrency for these APIs but counts every batched item; a throttled
+// item is retried after its Retry-After (see batch).
+const batchParallel = 8
 
 // batchGet is one GET to run inside a $batch: key is the caller's name for
 // it, path is relative to the version root.
@@ -110,11 +115,12 @@ func retryableStatus(s int) bool {
 	return s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable || s == http.StatusGatewayTimeout
 }
 
-// batchRound sends every item once, batchParallel $batch calls at a time.
+// batchRound sends every item once, in $batch calls of 20; at most
+// batchParallel of the client's $batch calls are in flight at a time.
 func (c *Client) batchRound(ctx context.Context, base string, gets []batchGet) map[string]batchResult {
 	var mu sync.Mutex
 	out := make(map[string]batchResult, len(gets))
-	sem := make(chan struct{}, batchParallel)
+	sem := c.batchSem
 	var wg sync.WaitGroup
 	for start := 0; start < len(gets); start += batchSize {
 		chunk := gets[start:min(start+batchSize, len(gets))]

@@ -1,11 +1,12 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
+	"hash/maphash"
 	"net/url"
 )
 
@@ -13,10 +14,15 @@ import (
 // fingerprint of its raw JSON: details are re-read only when it changes.
 type listed struct {
 	approval Approval
-	print    uint64
+	print    print
+	// cached: the approval is the cached one (same fingerprint), stages
+	// and all; nothing needs reading.
+	cached bool
 }
 
-// listing is what one source's listing produced.
+// listing is how one source's listing ended. Its items reach the refresh
+// through the page callback as they are read (see sourceClient.list);
+// items, when set, are a last page given at the end.
 type listing struct {
 	source   Source
 	items    []listed
@@ -35,23 +41,28 @@ const capSize = 50
 // maxPages stops a server whose nextLinks never end.
 const maxPages = 10000
 
-func (c *Client) listEM(ctx context.Context) listing {
-	out := c.listAll(ctx, SourceAccessPackage, c.base+c.emListPath(), decodeEMItem)
-	if errors.Is(out.err, ErrBadRequest) && !c.emPlainExpand.Load() && out.items == nil {
+func (c *Client) listEM(ctx context.Context, page func([]listed)) listing {
+	sent := false
+	counted := func(items []listed) { sent = true; page(items) }
+	out := c.listAll(ctx, SourceAccessPackage, c.base+c.emListPath(), decodeEMItem, counted)
+	if errors.Is(out.err, ErrBadRequest) && !c.emPlainExpand.Load() && !sent {
 		// The nested $expand is not documented as supported; fall back
 		// once and remember it for this client's lifetime.
 		c.emPlainExpand.Store(true)
-		out = c.listAll(ctx, SourceAccessPackage, c.base+c.emListPath(), decodeEMItem)
+		out = c.listAll(ctx, SourceAccessPackage, c.base+c.emListPath(), decodeEMItem, page)
 	}
 	return out
 }
 
-func (c *Client) listGroups(ctx context.Context) listing {
-	return c.listAll(ctx, SourceGroup, c.base+groupListPath(), decodeGroupItem)
+func (c *Client) listGroups(ctx context.Context, page func([]listed)) listing {
+	return c.listAll(ctx, SourceGroup, c.base+groupListPath(), decodeGroupItem, page)
 }
 
-// listAll follows @odata.nextLink verbatim until it is absent.
-func (c *Client) listAll(ctx context.Context, src Source, next string, decode func(json.RawMessage) (Approval, error)) listing {
+// listAll follows @odata.nextLink verbatim until it is absent, handing each
+// page's new entries to page as soon as the page is read. Each page body is
+// decoded once: its items are split without copying, fingerprinted, and
+// only those the cache does not already hold are decoded.
+func (c *Client) listAll(ctx context.Context, src Source, next string, decode func(json.RawMessage) (Approval, error), page func([]listed)) listing {
 	out := listing{source: src}
 	seen := map[Ref]bool{}
 	skipped := 0
@@ -62,15 +73,24 @@ func (c *Client) listAll(ctx context.Context, src Source, next string, decode fu
 			out.err = fmt.Errorf("more than %d pages: giving up", maxPages)
 			return out
 		}
-		var page wirePage
-		if err := c.getJSON(ctx, next, &page); err != nil {
+		var p rawPage
+		if err := c.getJSON(ctx, next, &p); err != nil {
 			out.err = err
 			if pages > 1 {
 				out.err = fmt.Errorf("page %d: %w", pages, err)
 			}
 			return out
 		}
-		for _, raw := range page.Value {
+		items := make([]listed, 0, len(p.items))
+		for _, raw := range p.items {
+			fp := fingerprint(raw)
+			if a, ok := c.cachedByPrint(src, fp); ok {
+				if !seen[a.Ref] {
+					seen[a.Ref] = true
+					items = append(items, listed{approval: a, print: fp, cached: true})
+				}
+				continue
+			}
 			a, err := decode(raw)
 			if err != nil || a.ID == "" {
 				skipped++
@@ -86,21 +106,103 @@ func (c *Client) listAll(ctx context.Context, src Source, next string, decode fu
 				continue // pages may overlap when the list changes under us
 			}
 			seen[a.Ref] = true
-			out.items = append(out.items, listed{approval: a, print: fingerprint(raw)})
+			items = append(items, listed{approval: a, print: fp})
 		}
-		if pages == 1 && page.NextLink == "" && len(page.Value) == capSize {
+		if len(items) > 0 {
+			page(items)
+		}
+		if pages == 1 && p.next == "" && len(p.items) == capSize {
 			out.warnings = append(out.warnings, fmt.Sprintf(
 				"%s: exactly %d results and no nextLink: the list may be capped by the service", src, capSize))
 		}
-		next = resolveLink(next, page.NextLink)
+		next = resolveLink(next, p.next)
 	}
 	if skipped > 0 {
 		out.warnings = append(out.warnings, fmt.Sprintf("%s: skipped %d unreadable entries (%v)", src, skipped, firstSkip))
 	}
-	if out.items == nil {
-		out.items = []listed{}
-	}
 	return out
+}
+
+// rawPage is one page of a collection with its items left as JSON: each
+// item is a slice of the response body (no copy), split in one pass.
+type rawPage struct {
+	items [][]byte
+	next  string
+}
+
+func (p *rawPage) UnmarshalJSON(b []byte) error {
+	var w struct {
+		Value    rawItems `json:"value"`
+		NextLink string   `json:"@odata.nextLink"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	if !w.Value.present {
+		return errNotCollection
+	}
+	p.items, p.next = w.Value.items, w.NextLink
+	return nil
+}
+
+// rawItems is a JSON array kept as its elements' bytes. encoding/json has
+// validated the whole body before it calls UnmarshalJSON, so splitting
+// needs only to track strings and nesting.
+type rawItems struct {
+	present bool
+	items   [][]byte
+}
+
+func (r *rawItems) UnmarshalJSON(b []byte) error {
+	r.present = true
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] == 'n' { // null: no items
+		return nil
+	}
+	if b[0] != '[' {
+		return errors.New(`"value" is not an array`)
+	}
+	depth, start, inStr, esc := 0, -1, false, false
+	for i := 1; i < len(b); i++ {
+		ch := b[i]
+		if inStr {
+			switch {
+			case esc:
+				esc = false
+			case ch == '\\':
+				esc = true
+			case ch == '"':
+				inStr = false
+			}
+			continue
+		}
+		switch ch {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '"':
+			inStr = true
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 { // the array's own ']'
+				if start >= 0 {
+					r.items = append(r.items, bytes.TrimSpace(b[start:i]))
+				}
+				return nil
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				r.items = append(r.items, bytes.TrimSpace(b[start:i]))
+				start = -1
+				continue
+			}
+		}
+		if start < 0 {
+			start = i
+		}
+	}
+	return errors.New(`"value" is not a complete array`)
 }
 
 func decodeEMItem(raw json.RawMessage) (Approval, error) {
@@ -136,8 +238,23 @@ func resolveLink(current, next string) string {
 	return cur.ResolveReference(n).String()
 }
 
-func fingerprint(raw []byte) uint64 {
-	h := fnv.New64a()
-	h.Write(raw)
-	return h.Sum64()
+// print is a listing entry's fingerprint: two 64-bit hashes with
+// independent seeds of its exact bytes. Equal prints stand for equal
+// bytes (a collision is around 2^-128 per pair), which is what lets an
+// unchanged entry skip decoding altogether.
+type print struct{ a, b uint64 }
+
+// The seeds are chosen once per process; prints live in memory only.
+var printSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+func fingerprint(raw ...[]byte) print {
+	var h [2]maphash.Hash
+	for i := range h {
+		h[i].SetSeed(printSeeds[i])
+		for _, r := range raw {
+			h[i].Write(r)
+			h[i].WriteByte(0)
+		}
+	}
+	return print{h[0].Sum64(), h[1].Sum64()}
 }

@@ -128,6 +128,7 @@ func (c *Client) countAndLog(r *policy.Request) (*http.Response, error) {
 	}
 	start := time.Now()
 	resp, err := r.Next()
+	c.noteRetry(r.Raw().Context(), resp, err)
 	if c.logf != nil {
 		took := time.Since(start).Round(time.Millisecond)
 		what := redactedPath(r.Raw().URL)
@@ -139,6 +140,48 @@ func (c *Client) countAndLog(r *policy.Request) (*http.Response, error) {
 		}
 	}
 	return resp, err
+}
+
+type retryNoteKey struct{}
+
+// withRetryNote asks the pipeline to call note when a try of a call made
+// with ctx failed and will be retried ("503, retrying (try 2 of 5)").
+func withRetryNote(ctx context.Context, note func(string)) context.Context {
+	return context.WithValue(ctx, retryNoteKey{}, note)
+}
+
+// noteRetry tells the call's note function (withRetryNote) about a try
+// that failed in a way the retry policy retries, unless it was the last.
+func (c *Client) noteRetry(ctx context.Context, resp *http.Response, err error) {
+	note, ok := ctx.Value(retryNoteKey{}).(func(string))
+	if !ok || ctx.Err() != nil {
+		return
+	}
+	try := int64(1)
+	if t, ok := ctx.Value(tryCounterKey{}).(*tryCounter); ok {
+		try = t.Load()
+	}
+	tries := int64(max(c.retry.MaxRetries, 0)) + 1
+	if try >= tries {
+		return
+	}
+	var why string
+	switch {
+	case err != nil:
+		why = "no answer"
+		if errors.As(err, new(*tokenError)) {
+			return // not retried: the sign-in is the problem
+		}
+	case resp.StatusCode == http.StatusTooManyRequests:
+		why = "throttled (429)"
+	case resp.StatusCode == http.StatusRequestTimeout || resp.StatusCode == http.StatusInternalServerError ||
+		resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusServiceUnavailable ||
+		resp.StatusCode == http.StatusGatewayTimeout:
+		why = strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode)
+	default:
+		return
+	}
+	note(fmt.Sprintf("%s, retrying (try %d of %d)", why, try+1, tries))
 }
 
 // redactedPath is the URL path with query values removed: the keys say
@@ -253,8 +296,9 @@ func (c *Client) sendOn(ctx context.Context, svc service, method, rawURL string,
 		}
 	}
 	resp, err := svc.pl.Do(req)
+	var payload []byte
 	if err == nil {
-		_, err = runtime.Payload(resp)
+		payload, err = runtime.Payload(resp)
 	}
 	if err != nil {
 		noToken := errors.As(err, new(*tokenError))
@@ -266,7 +310,6 @@ func (c *Client) sendOn(ctx context.Context, svc service, method, rawURL string,
 			refused:   tries.Load() > 0 && noToken,
 		}
 	}
-	payload, _ := runtime.Payload(resp)
 	return reply{status: resp.StatusCode, header: resp.Header, body: payload, sentID: req.Raw().Header.Get("client-request-id"), service: svc.name}, nil
 }
 

@@ -11,8 +11,31 @@ import (
 // cacheEntry is an approval with its details, valid while its listing
 // entry keeps the same fingerprint.
 type cacheEntry struct {
-	print    uint64
+	print    print
 	approval Approval
+}
+
+// Progress is one step of a refresh, as RefreshEach reports it.
+type Progress struct {
+	Source Source
+	// Approvals of Source that are ready (listed, stages read), in no
+	// particular order. Before Done, a source's approvals come in several
+	// Progress values as listing pages arrive; with Done, Approvals is
+	// every approval of Source this refresh found.
+	Approvals []Approval
+	// Done: Source is finished. Status says how it stands; Err is set when
+	// it could not be listed (its approvals are missing, not gone).
+	Done   bool
+	Status SourceStatus
+	Err    error
+	// Version (with Done) changes whenever Source's approvals differ from
+	// those of the previous refresh; the same Version means the same
+	// Approvals, so a screen that shows them may skip reloading.
+	Version uint64
+	// Retrying (before Done): a call of Source failed in a way worth
+	// retrying and is being retried; says how ("503, try 2"), so a screen
+	// can say why a source is slow.
+	Retrying string
 }
 
 // Refresh lists everything waiting for my decision in every enabled source and
@@ -23,23 +46,47 @@ type cacheEntry struct {
 // is non-nil only when no source could be listed (the Snapshot is still
 // returned, for its Errors and Requests).
 func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
+	return c.RefreshEach(ctx, nil)
+}
+
+// RefreshEach is Refresh that also reports its progress: every source is
+// listed at the same time, the details of each listing page are read as
+// soon as the page arrives (up to batchParallel $batch calls in flight for
+// the whole client), and progress is called with each page's approvals and
+// when each source is done, so a slow or failing source holds back none of
+// the others. Calls to progress never overlap; it must not block for long.
+func (c *Client) RefreshEach(ctx context.Context, progress func(Progress)) (*Snapshot, error) {
 	ctx, counter := withCounter(ctx)
 	epoch := c.beginRefresh()
 	defer c.endRefresh()
 
-	lists := make([]listing, len(c.enabled))
+	var pmu sync.Mutex
+	report := func(p Progress) {
+		if progress == nil {
+			return
+		}
+		pmu.Lock()
+		defer pmu.Unlock()
+		progress(p)
+	}
+	runs := make([]*sourceRun, len(c.enabled))
 	var wg sync.WaitGroup
 	for i, src := range c.enabled {
 		wg.Add(1)
-		go func() { defer wg.Done(); lists[i] = c.sources[src].list(ctx) }()
+		go func() { defer wg.Done(); runs[i] = c.runSource(ctx, src, epoch, report) }()
 	}
 	wg.Wait()
 
-	snap := &Snapshot{}
-	var ok []listing
+	snap := &Snapshot{Sources: c.statuses(runs)}
 	var errs []error
 	listed := false
-	for _, l := range lists {
+	total := 0
+	for _, r := range runs {
+		total += len(r.approvals)
+	}
+	snap.Approvals = make([]Approval, 0, total)
+	for _, r := range runs {
+		l := r.listing
 		snap.Warnings = append(snap.Warnings, l.warnings...)
 		if l.err != nil {
 			e := SourceError{Source: l.source, Err: l.err}
@@ -47,7 +94,7 @@ func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
 			errs = append(errs, e)
 			continue
 		}
-		ok = append(ok, l)
+		snap.Approvals = append(snap.Approvals, r.approvals...)
 		switch st := statusOf(l); st.State {
 		case StateOK, StatePortalOnly:
 			listed = true
@@ -55,13 +102,7 @@ func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
 			errs = append(errs, fmt.Errorf("%s: %s", l.source, st.Detail))
 		}
 	}
-
-	approvals, fresh := c.withDetails(ctx, ok)
-	c.remember(ok, approvals, fresh, epoch)
-	snap.Sources = c.statuses(lists) // after details: reading them may change a source's state
-
-	sortApprovals(approvals)
-	snap.Approvals = approvals
+	sortApprovals(snap.Approvals)
 	snap.Requests = int(counter.Load())
 	snap.At = c.now()
 	if !listed {
@@ -73,20 +114,122 @@ func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
 	return snap, nil
 }
 
+// sourceRun is one source's part of a refresh.
+type sourceRun struct {
+	listing   listing
+	approvals []Approval
+}
+
+// runSource lists one source, reading the details of each page as it
+// arrives (in parallel with the next page), caches what it read and
+// reports its progress.
+func (c *Client) runSource(ctx context.Context, src Source, epoch uint64, report func(Progress)) *sourceRun {
+	sc := c.sources[src]
+	run := &sourceRun{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	listedNow := map[Ref]bool{}
+	hits := 0
+	add := func(as []Approval) {
+		mu.Lock()
+		run.approvals = append(run.approvals, as...)
+		mu.Unlock()
+		report(Progress{Source: src, Approvals: as})
+	}
+	var pending []listed // entries to read, less than a batch
+	read := func(need []listed) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got := c.withDetails(ctx, sc.reader(), need, epoch); len(got) > 0 {
+				add(got)
+			}
+		}()
+	}
+	page := func(items []listed) {
+		ready, need := c.fromCache(items)
+		mu.Lock()
+		for i := range items {
+			listedNow[items[i].approval.Ref] = true
+		}
+		hits += len(ready)
+		mu.Unlock()
+		if len(ready) > 0 {
+			add(ready)
+		}
+		// Whole batches go now; the rest waits for the next page (or the
+		// end), so a cold load costs ⌈N/20⌉ $batch calls per source
+		// whatever the page size.
+		pending = append(pending, need...)
+		if n := len(pending) / batchSize * batchSize; n > 0 {
+			read(pending[:n:n])
+			pending = append([]listed(nil), pending[n:]...)
+		}
+	}
+	rctx := withRetryNote(ctx, func(note string) { report(Progress{Source: src, Retrying: note}) })
+	l := sc.list(rctx, page)
+	l.source = src
+	if len(l.items) > 0 {
+		page(l.items)
+		l.items = nil
+	}
+	if len(pending) > 0 {
+		read(pending)
+	}
+	wg.Wait()
+	run.listing = l
+	var version uint64
+	if l.err == nil {
+		version = c.prune(src, listedNow, hits == len(run.approvals), len(run.approvals))
+	}
+	report(Progress{Source: src, Done: true, Status: c.statusAfter(l), Err: l.err, Approvals: run.approvals, Version: version})
+	return run
+}
+
+// fromCache splits a page into approvals the cache holds with the same
+// fingerprint (ready) and entries whose details must be read.
+func (c *Client) fromCache(items []listed) (ready []Approval, need []listed) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, it := range items {
+		if it.cached {
+			ready = append(ready, it.approval)
+			continue
+		}
+		if e, ok := c.cache[it.approval.Ref]; ok && e.print == it.print {
+			ready = append(ready, e.approval)
+			continue
+		}
+		need = append(need, it)
+	}
+	return ready, need
+}
+
+// cachedByPrint is the cached approval of src whose listing entry had
+// exactly this fingerprint.
+func (c *Client) cachedByPrint(src Source, fp print) (Approval, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ref, ok := c.prints[fp]
+	if !ok || ref.Source != src {
+		return Approval{}, false
+	}
+	e, ok := c.cache[ref]
+	if !ok || e.print != fp {
+		return Approval{}, false
+	}
+	return e.approval, true
+}
+
 // statuses is the state of every source after this refresh's listings,
 // in AllSources order; sources not polled are disabled.
-func (c *Client) statuses(lists []listing) []SourceStatus {
+func (c *Client) statuses(runs []*sourceRun) []SourceStatus {
 	out := make([]SourceStatus, 0, len(AllSources))
 	for _, src := range AllSources {
 		st := SourceStatus{Source: src, State: StateDisabled, Detail: "not polled: the sources setting leaves it out"}
-		for _, l := range lists {
-			if l.source == src {
-				st = statusOf(l)
-				if r, ok := c.sources[src].(stateReporter); ok && l.err == nil {
-					if own, said := r.state(); said {
-						st = own
-					}
-				}
+		for _, r := range runs {
+			if r.listing.source == src {
+				st = c.statusAfter(r.listing)
 			}
 		}
 		out = append(out, st)
@@ -94,42 +237,36 @@ func (c *Client) statuses(lists []listing) []SourceStatus {
 	return out
 }
 
-// freshEntry is an approval read by this refresh that is worth caching:
-// its index in the refresh's output and its listing fingerprint.
-type freshEntry struct {
-	index int
-	print uint64
-}
-
-// withDetails pairs each listed approval with its stages: from the cache
-// when the listing entry is unchanged, else read now. It returns the
-// approvals to show and which of them are worth keeping from this read.
-// (The output is sized once and the entries to read are pointed to, not
-// copied: at 10,000 approvals the copies were most of a cold refresh's
-// peak memory.)
-func (c *Client) withDetails(ctx context.Context, ls []listing) ([]Approval, []freshEntry) {
-	total := 0
-	for _, l := range ls {
-		total += len(l.items)
-	}
-	out := make([]Approval, 0, total)
-	var need []*listed
-	c.mu.Lock()
-	for _, l := range ls {
-		for i := range l.items {
-			it := &l.items[i]
-			if e, ok := c.cache[it.approval.Ref]; ok && e.print == it.print {
-				out = append(out, e.approval)
-				continue
-			}
-			need = append(need, it)
+// statusAfter is a source's state once its listing and details are read:
+// what the source says of itself (reading details may change it), else
+// what its listing says.
+func (c *Client) statusAfter(l listing) SourceStatus {
+	st := statusOf(l)
+	if r, ok := c.sources[l.source].(stateReporter); ok && l.err == nil {
+		if own, said := r.state(); said {
+			st = own
 		}
 	}
-	c.mu.Unlock()
+	return st
+}
 
-	details := c.readDetails(ctx, need)
-	var fresh []freshEntry
-	for _, it := range need {
+// withDetails reads the details of entries the cache could not serve,
+// returns the approvals to show and caches those worth keeping (unless a
+// Forget since the refresh began says they may be stale).
+func (c *Client) withDetails(ctx context.Context, r detailReader, need []listed, epoch uint64) []Approval {
+	as := make([]*Approval, len(need))
+	for i := range need {
+		as[i] = &need[i].approval
+	}
+	details := r.details(ctx, as)
+	out := make([]Approval, 0, len(need))
+	type fresh struct {
+		index int
+		print print
+	}
+	var keep []fresh
+	for i := range need {
+		it := &need[i]
 		d := details[it.approval.Ref]
 		if d.gone {
 			continue
@@ -143,75 +280,62 @@ func (c *Client) withDetails(ctx context.Context, ls []listing) ([]Approval, []f
 		c.notePortalOnly(*a)
 		finishStages(a, c.stageTimeouts[a.Source])
 		if d.lasting {
-			fresh = append(fresh, freshEntry{index: len(out) - 1, print: it.print})
+			keep = append(keep, fresh{index: len(out) - 1, print: it.print})
 		}
 	}
-	return out, fresh
-}
-
-// readDetails reads the details of need, source by source, batching
-// together the sources that share a reader.
-func (c *Client) readDetails(ctx context.Context, need []*listed) map[Ref]detail {
-	byReader := map[detailReader][]*Approval{}
-	var readers []detailReader
-	for _, it := range need {
-		r := c.sources[it.approval.Source].reader()
-		if _, ok := byReader[r]; !ok {
-			readers = append(readers, r)
-		}
-		byReader[r] = append(byReader[r], &it.approval)
-	}
-	out := make(map[Ref]detail, len(need))
-	if len(readers) == 1 {
-		return readers[0].details(ctx, byReader[readers[0]])
-	}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for _, r := range readers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			got := r.details(ctx, byReader[r])
-			mu.Lock()
-			defer mu.Unlock()
-			for ref, d := range got {
-				out[ref] = d
-			}
-		}()
-	}
-	wg.Wait()
-	return out
-}
-
-// remember stores the fresh entries of approvals and drops those of listed
-// sources that are no longer listed. Entries forgotten since the refresh
-// began (a decision landed meanwhile) are not brought back.
-func (c *Client) remember(ls []listing, approvals []Approval, fresh []freshEntry, epoch uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, l := range ls {
-		listedNow := make(map[Ref]bool, len(l.items))
-		for _, it := range l.items {
-			listedNow[it.approval.Ref] = true
-		}
-		for ref := range c.cache {
-			if ref.Source == l.source && !listedNow[ref] {
-				delete(c.cache, ref)
-			}
-		}
-		for ref := range c.portal {
-			if ref.Source == l.source && !listedNow[ref] {
-				delete(c.portal, ref)
-			}
-		}
-	}
-	for _, f := range fresh {
-		a := approvals[f.index]
+	for _, f := range keep {
+		a := out[f.index]
 		if c.forgot[a.Ref] > epoch {
 			continue
 		}
 		c.cache[a.Ref] = cacheEntry{print: f.print, approval: a}
+		c.prints[f.print] = a.Ref
 	}
+	return out
+}
+
+// prune drops the cache entries of src that this refresh did not list and
+// returns src's version. The version stays only when this refresh reports
+// exactly what the last one did: every entry served by the cache (allHits),
+// nothing cached dropped, and the last refresh's approvals were all cached
+// (one whose stages could not be read is reported but not cached).
+func (c *Client) prune(src Source, listedNow map[Ref]bool, allHits bool, reported int) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	dropped := false
+	cached := 0
+	for ref, e := range c.cache {
+		if ref.Source != src {
+			continue
+		}
+		if !listedNow[ref] {
+			delete(c.cache, ref)
+			delete(c.prints, e.print)
+			dropped = true
+			continue
+		}
+		cached++
+	}
+	for ref := range c.portal {
+		if ref.Source == src && !listedNow[ref] {
+			delete(c.portal, ref)
+		}
+	}
+	for fp, ref := range c.prints {
+		if ref.Source != src {
+			continue
+		}
+		if e, ok := c.cache[ref]; !ok || e.print != fp {
+			delete(c.prints, fp)
+		}
+	}
+	if dropped || !allHits || !c.allCached[src] {
+		c.versions[src]++
+	}
+	c.allCached[src] = cached == reported && reported == len(listedNow)
+	return c.versions[src]
 }
 
 // beginRefresh returns the current Forget epoch; endRefresh undoes the

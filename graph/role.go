@@ -58,13 +58,15 @@ func roleStepPath(id, stepID string) string {
 // roleSource is the sourceClient of PIM for Microsoft Entra roles.
 type roleSource struct{ c *Client }
 
-func (s roleSource) list(ctx context.Context) listing {
+func (s roleSource) list(ctx context.Context, page func([]listed)) listing {
 	c := s.c
-	out := c.listAll(ctx, SourceRole, c.base+c.roleListPath(), decodeRoleItem)
-	if errors.Is(out.err, ErrBadRequest) && !c.rolePlain.Load() && out.items == nil {
+	sent := false
+	counted := func(items []listed) { sent = true; page(items) }
+	out := c.listAll(ctx, SourceRole, c.base+c.roleListPath(), decodeRoleItem, counted)
+	if errors.Is(out.err, ErrBadRequest) && !c.rolePlain.Load() && !sent {
 		// A service that refuses the $expand still lists: without names.
 		c.rolePlain.Store(true)
-		out = c.listAll(ctx, SourceRole, c.base+c.roleListPath(), decodeRoleItem)
+		out = c.listAll(ctx, SourceRole, c.base+c.roleListPath(), decodeRoleItem, page)
 	}
 	return out
 }

@@ -16,8 +16,11 @@ import (
 // alike: the cache, fingerprints, the journal, the re-read-before-retry
 // rules and the outcome mapping are the client's, not the source's.
 type sourceClient interface {
-	// list reads every page of what waits for me.
-	list(ctx context.Context) listing
+	// list reads every page of what waits for me, handing each page's
+	// entries to page as soon as it is read (the refresh reads their
+	// details meanwhile); entries it cannot stream it may return in
+	// listing.items instead. An entry is given once, one way or the other.
+	list(ctx context.Context, page func([]listed)) listing
 	// reader reads details (stages, and whatever the listing lacks) of
 	// listed approvals. Sources that return the same reader have their
 	// details read together (one $batch serves both).
@@ -144,8 +147,8 @@ type unavailableSource struct {
 	why, fix string
 }
 
-func (u unavailableSource) list(context.Context) listing {
-	return listing{source: u.src, items: []listed{}, status: SourceStatus{State: StateUnavailable, Detail: u.why, Fix: u.fix}}
+func (u unavailableSource) list(context.Context, func([]listed)) listing {
+	return listing{source: u.src, status: SourceStatus{State: StateUnavailable, Detail: u.why, Fix: u.fix}}
 }
 func (u unavailableSource) reader() detailReader { return noDetails{} }
 func (u unavailableSource) get(context.Context, string) (Approval, error) {

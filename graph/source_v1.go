@@ -12,11 +12,11 @@ type v1Source struct {
 	src Source
 }
 
-func (s v1Source) list(ctx context.Context) listing {
+func (s v1Source) list(ctx context.Context, page func([]listed)) listing {
 	if s.src == SourceGroup {
-		return s.c.listGroups(ctx)
+		return s.c.listGroups(ctx, page)
 	}
-	return s.c.listEM(ctx)
+	return s.c.listEM(ctx, page)
 }
 
 func (s v1Source) reader() detailReader { return v1Details{s.c} }

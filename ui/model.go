@@ -50,6 +50,7 @@ type Model struct {
 	pollErr       error
 	lastUpdated   time.Time
 	sourceErrs    []graph.SourceError
+	sources       sourcesShown // per source, from streaming refreshes
 	warnings      []string
 
 	// Decisions.
@@ -161,6 +162,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case clockTickedMsg:
 		m.now = m.clock()
 		return m, clockTick()
+	case refreshProgressMsg:
+		return m, m.onProgress(msg)
 	case approvalsLoadedMsg:
 		return m, m.onLoaded(msg)
 	case pollTickedMsg:

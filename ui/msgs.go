@@ -3,17 +3,29 @@ package ui
 import (
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"approvals/graph"
 )
 
 // Messages the inbox sends itself. Replies to requests carry the generation
 // or batch they answer so that stale ones can be dropped.
 
-// approvalsLoadedMsg is the reply to one Refresh.
+// approvalsLoadedMsg is the reply to one Refresh. A streamed one's
+// approvals were delivered by refreshProgressMsgs already.
 type approvalsLoadedMsg struct {
-	gen  int
-	snap *graph.Snapshot
-	err  error
+	gen      int
+	snap     *graph.Snapshot
+	err      error
+	streamed bool
+}
+
+// refreshProgressMsg is what a streaming refresh read since the last one;
+// more reads the next (the Cmd to return to keep the refresh flowing).
+type refreshProgressMsg struct {
+	gen      int
+	progress []graph.Progress
+	more     tea.Cmd
 }
 
 // pollTickedMsg says it is time for the poll scheduled after reply gen.

@@ -18,6 +18,14 @@ type Backend interface {
 	Forget(ref graph.Ref)
 }
 
+// StreamingBackend is a Backend that reports a refresh as it goes
+// (*graph.Client does): the inbox then shows each source, and the first
+// pages of a long list, as soon as they are read.
+type StreamingBackend interface {
+	Backend
+	RefreshEach(ctx context.Context, progress func(graph.Progress)) (*graph.Snapshot, error)
+}
+
 // DeviceCode is a device-code sign-in prompt: the user opens URL and types
 // UserCode before Expires.
 type DeviceCode struct {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -31,10 +32,168 @@ func (m *Model) startPoll(manual bool) tea.Cmd {
 }
 
 func refreshCmd(ctx context.Context, backend Backend, gen int) tea.Cmd {
+	if sb, ok := backend.(StreamingBackend); ok {
+		return streamRefreshCmd(ctx, sb, gen)
+	}
 	return func() tea.Msg {
 		snap, err := backend.Refresh(ctx)
 		return approvalsLoadedMsg{gen: gen, snap: snap, err: err}
 	}
+}
+
+// streamRefreshCmd runs one RefreshEach and delivers it as messages: a
+// refreshProgressMsg with whatever progress is waiting (coalesced, so a
+// busy screen gets fewer, larger updates), each carrying the Cmd that
+// reads the next, and finally the approvalsLoadedMsg. The Cmd owns the
+// feed; the model sees only messages.
+func streamRefreshCmd(ctx context.Context, backend StreamingBackend, gen int) tea.Cmd {
+	return func() tea.Msg {
+		f := &progressFeed{gen: gen, wake: make(chan struct{}, 1)}
+		go func() {
+			snap, err := backend.RefreshEach(ctx, f.put)
+			f.finish(approvalsLoadedMsg{gen: gen, snap: snap, err: err, streamed: true})
+		}()
+		return f.next()
+	}
+}
+
+// progressFeed hands a refresh's progress from its goroutine to the
+// program's messages without ever blocking the refresh.
+type progressFeed struct {
+	gen   int
+	mu    sync.Mutex
+	queue []graph.Progress
+	last  *approvalsLoadedMsg
+	wake  chan struct{}
+}
+
+func (f *progressFeed) put(p graph.Progress) {
+	f.mu.Lock()
+	f.queue = append(f.queue, p)
+	f.mu.Unlock()
+	f.poke()
+}
+
+func (f *progressFeed) finish(msg approvalsLoadedMsg) {
+	f.mu.Lock()
+	f.last = &msg
+	f.mu.Unlock()
+	f.poke()
+}
+
+func (f *progressFeed) poke() {
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
+}
+
+// next waits for progress (or the end) and returns it as a message.
+func (f *progressFeed) next() tea.Msg {
+	for {
+		f.mu.Lock()
+		if len(f.queue) > 0 {
+			q := f.queue
+			f.queue = nil
+			f.mu.Unlock()
+			return refreshProgressMsg{gen: f.gen, progress: q, more: f.next}
+		}
+		if f.last != nil {
+			f.mu.Unlock()
+			return *f.last
+		}
+		f.mu.Unlock()
+		<-f.wake
+	}
+}
+
+// sourcesShown is what the inbox knows of each source from the refreshes.
+type sourcesShown struct {
+	loaded  map[graph.Source]bool   // its approvals have been shown (a Done applied)
+	version map[graph.Source]uint64 // graph.Progress.Version of what is shown
+	note    map[graph.Source]string // being retried now, and why
+	partial map[graph.Source]bool   // some pages shown, the rest still coming
+	settled bool                    // a whole refresh has been applied
+}
+
+// onProgress shows what a refresh read so far: pages of a source not yet
+// shown are added as they come (on later polls a source's list is swapped
+// only when it is complete, so nothing flickers away meanwhile), and a
+// finished source replaces its own approvals, leaving the others'.
+func (m *Model) onProgress(msg refreshProgressMsg) tea.Cmd {
+	if msg.gen != m.pollGen {
+		return nil // stale: its refresh goes on unread
+	}
+	ss := &m.sources
+	if ss.loaded == nil {
+		ss.loaded, ss.version = map[graph.Source]bool{}, map[graph.Source]uint64{}
+	}
+	if ss.note == nil {
+		ss.note, ss.partial = map[graph.Source]string{}, map[graph.Source]bool{}
+	}
+	var bell bool
+	changed := false
+	// While the first refresh fills the list, a cursor still on the top
+	// row stays there (the most urgent so far), rather than riding along
+	// with a row that later rows push down.
+	top := !ss.settled && m.inbox.cursor == 0
+	for _, p := range msg.progress {
+		switch {
+		case p.Retrying != "":
+			ss.note[p.Source] = p.Retrying
+		case !p.Done:
+			if !ss.loaded[p.Source] && len(p.Approvals) > 0 {
+				m.mergeApprovals(p.Approvals, nil, nil, false)
+				ss.partial[p.Source] = true
+				m.loaded, changed = true, true
+			}
+		default:
+			delete(ss.note, p.Source)
+			delete(ss.partial, p.Source)
+			m.setSourceErr(p.Source, p.Err)
+			if p.Err != nil {
+				continue // its approvals stay as last read
+			}
+			if ss.loaded[p.Source] && ss.version[p.Source] == p.Version {
+				continue // the same as shown
+			}
+			src := p.Source
+			if len(m.mergeApprovals(p.Approvals, nil, &src, ss.loaded[src])) > 0 {
+				bell = true
+			}
+			ss.loaded[src], ss.version[src] = true, p.Version
+			changed = true
+			if len(p.Approvals) > 0 {
+				m.loaded = true // else "Loading…" stays until every source is done
+			}
+		}
+	}
+	if changed {
+		if top {
+			m.inbox.moveTo(0)
+		}
+		m.checkFormTargets()
+		m.selectionChanged()
+	}
+	if bell && m.opts.Bell {
+		return tea.Batch(tea.Raw("\a"), msg.more)
+	}
+	return msg.more
+}
+
+// setSourceErr records (or clears) a source's listing failure as soon as
+// it is known, so the header names it before the slowest source is done.
+func (m *Model) setSourceErr(src graph.Source, err error) {
+	errs := m.sourceErrs[:0:0]
+	for _, e := range m.sourceErrs {
+		if e.Source != src {
+			errs = append(errs, e)
+		}
+	}
+	if err != nil {
+		errs = append(errs, graph.SourceError{Source: src, Err: err})
+	}
+	m.sourceErrs = errs
 }
 
 // refreshNow is `r`, and the targeted refresh after decisions.
@@ -83,7 +242,7 @@ func (m *Model) onLoaded(msg approvalsLoadedMsg) tea.Cmd {
 		for _, e := range msg.snap.Errors { // a source throttled for longer waits as asked
 			m.nextPollIn = max(m.nextPollIn, retryAfter(e.Err))
 		}
-		cmds = append(cmds, m.applySnapshot(msg.snap))
+		cmds = append(cmds, m.applySnapshot(msg.snap, msg.streamed))
 	}
 	m.manual = m.manual && m.refreshQueued
 	switch {
@@ -121,8 +280,39 @@ func backoff(interval time.Duration, failures int, serverWait time.Duration) tim
 	return max(d, serverWait)
 }
 
-// applySnapshot loads a snapshot into the list.
-func (m *Model) applySnapshot(s *graph.Snapshot) tea.Cmd {
+// applySnapshot loads a snapshot into the list. A streamed one's
+// approvals are already shown (onProgress); only its news is taken.
+func (m *Model) applySnapshot(s *graph.Snapshot, streamed bool) tea.Cmd {
+	failed := make(map[graph.Source]bool, len(s.Errors))
+	for _, e := range s.Errors {
+		failed[e.Source] = true
+	}
+	var arrived []*item
+	if !streamed {
+		arrived = m.mergeApprovals(s.Approvals, failed, nil, m.loaded)
+	}
+	m.loaded = true
+	m.checkFormTargets()
+	m.lastUpdated = m.now
+	m.sourceErrs, m.warnings = s.Errors, s.Warnings
+	m.sources.note, m.sources.partial = nil, nil
+	m.sources.settled = true
+	m.selectionChanged()
+	if len(arrived) > 0 && m.opts.Bell {
+		return tea.Raw("\a")
+	}
+	return nil
+}
+
+// mergeApprovals puts approvals in the list. With only == nil and failed
+// != nil they are everything listed (what is missing is gone, except for
+// failed sources); with only set, they are everything of that source; with
+// both nil they are added and updated, nothing removed (a page).
+// Approvals decided here that the listing still shows stay hidden, and
+// one whose stages could not be read keeps what was last read. flagNew
+// marks arrivals as new. It returns the arrivals.
+func (m *Model) mergeApprovals(approvals []graph.Approval, failed map[graph.Source]bool, only *graph.Source, flagNew bool) []*item {
+	whole := failed != nil || only != nil
 	present := make(map[graph.Ref]bool, len(m.decided))
 	skip := func(a *graph.Approval) bool {
 		stageID, ok := m.decided[a.Ref]
@@ -140,10 +330,6 @@ func (m *Model) applySnapshot(s *graph.Snapshot) tea.Cmd {
 	// not be read this time, keeps what was last read: a passing failure
 	// must not make requests (with their marks, drafts and open form)
 	// vanish as if decided elsewhere.
-	failed := make(map[graph.Source]bool, len(s.Errors))
-	for _, e := range s.Errors {
-		failed[e.Source] = true
-	}
 	unread := map[graph.Ref]bool{}
 	skipOrKeep := func(a *graph.Approval) bool {
 		if len(a.Stages) == 0 && a.Problem != "" {
@@ -155,23 +341,18 @@ func (m *Model) applySnapshot(s *graph.Snapshot) tea.Cmd {
 		return skip(a)
 	}
 	keep := func(it *item) bool {
-		return it.state == stateQueued || it.state == stateSending || failed[it.a.Source] || unread[it.a.Ref]
+		return !whole || only != nil && it.a.Source != *only ||
+			it.state == stateQueued || it.state == stateSending || failed[it.a.Source] || unread[it.a.Ref]
 	}
-	arrived := m.inbox.replace(s.Approvals, m.loaded, skipOrKeep, keep)
-	for ref := range m.decided {
-		if !present[ref] && !failed[ref.Source] {
-			delete(m.decided, ref)
+	arrived := m.inbox.replace(approvals, flagNew, skipOrKeep, keep)
+	if whole {
+		for ref := range m.decided {
+			if !present[ref] && !failed[ref.Source] && (only == nil || ref.Source == *only) {
+				delete(m.decided, ref)
+			}
 		}
 	}
-	m.loaded = true
-	m.checkFormTargets()
-	m.lastUpdated = m.now
-	m.sourceErrs, m.warnings = s.Errors, s.Warnings
-	m.selectionChanged()
-	if len(arrived) > 0 && m.opts.Bell {
-		return tea.Raw("\a")
-	}
-	return nil
+	return arrived
 }
 
 // Load shows a snapshot as if a poll had just returned it, without a
@@ -179,5 +360,5 @@ func (m *Model) applySnapshot(s *graph.Snapshot) tea.Cmd {
 func (m *Model) Load(s *graph.Snapshot) {
 	m.now = m.clock()
 	m.failures, m.pollErr = 0, nil
-	m.applySnapshot(s)
+	m.applySnapshot(s, false)
 }

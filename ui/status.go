@@ -29,6 +29,7 @@ func (m *Model) titleBar() string {
 			info = append(info, s.Marked.Render(strconv.Itoa(ib.marked)+" marked"))
 		}
 	}
+	info = append(info, m.sourceNotes()...)
 	if len(info) > 0 {
 		left += s.Muted.Render(" · ") + strings.Join(info, s.Muted.Render(" · "))
 	}
@@ -45,6 +46,32 @@ func (m *Model) titleBar() string {
 	}
 	r := s.Muted.Render(sanitize.Truncate(strings.Join(right, " · "), max(20, m.width-lipgloss.Width(left)-2)))
 	return spread(left, r, m.width)
+}
+
+// sourceNotes name the sources missing from the list: still loading,
+// being retried (and why), or unavailable this time.
+func (m *Model) sourceNotes() []string {
+	s := m.styles
+	var out []string
+	if m.loaded && !m.sources.settled && len(m.sources.partial) == 0 {
+		out = append(out, s.Muted.Render("loading…")) // some sources shown, others still coming
+	}
+	for _, src := range graph.AllSources {
+		if note, ok := m.sources.note[src]; ok {
+			out = append(out, s.Warn.Render(graph.SourceName(src)+" retrying: "+sanitize.Line(note)))
+			continue
+		}
+		if m.sources.partial[src] {
+			out = append(out, s.Muted.Render(graph.SourceName(src)+" loading…"))
+		}
+		for _, e := range m.sourceErrs {
+			if e.Source == src {
+				out = append(out, s.Bad.Render(graph.SourceName(src)+" unavailable"))
+				break
+			}
+		}
+	}
+	return out
 }
 
 // spread puts left and right on one line of width, cutting left if needed.

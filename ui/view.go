@@ -122,6 +122,9 @@ func (m *Model) emptyText() string {
 	case !m.loaded && m.pollErr != nil:
 		return "Could not load the inbox (see below)."
 	case !m.loaded:
+		if notes := m.sourceNotes(); len(notes) > 0 {
+			return "Loading… " + ansi.Strip(strings.Join(notes, " · "))
+		}
 		return "Loading…"
 	case m.inbox.total() > 0:
 		return "No request matches “" + sanitize.Line(m.inbox.filter) + "”. esc clears the filter."

@@ -47,8 +47,11 @@ func Pages(em, groups int) int {
 	return max(1, ceilDiv(em, pageSize)) + max(1, ceilDiv(groups, pageSize))
 }
 
-// WantCold is the budget of a cold refresh: pages + ceil(N/20).
-func (r RefreshCost) WantCold() int { return Pages(r.EM, r.Groups) + ceilDiv(r.N, batchSize) }
+// WantCold is the budget of a cold refresh: pages + ceil(N/20) per source
+// (each source's details are read as its pages arrive).
+func (r RefreshCost) WantCold() int {
+	return Pages(r.EM, r.Groups) + ceilDiv(r.EM, batchSize) + ceilDiv(r.Groups, batchSize)
+}
 
 // WantSteady is the budget of a poll that finds nothing new: the pages.
 func (r RefreshCost) WantSteady() int { return Pages(r.EM, r.Groups) }

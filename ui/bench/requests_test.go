@@ -32,7 +32,7 @@ func TestRefreshRequestBudgets(t *testing.T) {
 						what, got.Requests, got.Pages, got.Batches, pages, batches)
 				}
 			}
-			check("cold", r.Cold, pages, ceilDiv(r.N, 20))
+			check("cold", r.Cold, pages, ceilDiv(r.EM, 20)+ceilDiv(r.Groups, 20))
 			check("steady", r.Steady, pages, 0)
 			if r.ArrivalN() != r.N+1 {
 				t.Fatalf("after one arrival %d are listed, before %d", r.ArrivalN(), r.N)

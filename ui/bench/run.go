@@ -90,7 +90,7 @@ func requestRows(ctx context.Context) ([]Row, error) {
 		rows = append(rows,
 			Row{"Requests: cold refresh", c, fmt.Sprintf("%s req (%d $batch)", count(r.Cold.Requests), r.Cold.Batches), naive,
 				ratio(float64(r.Naive.Requests), float64(r.Cold.Requests)) + " fewer",
-				fmt.Sprintf("pages + ⌈N/20⌉ = %s", count(r.WantCold())), met(r.Cold.Requests == r.WantCold())},
+				fmt.Sprintf("pages + ⌈N/20⌉ per source = %s", count(r.WantCold())), met(r.Cold.Requests == r.WantCold())},
 			Row{"Requests: steady poll, no change", c, fmt.Sprintf("%s req", count(r.Steady.Requests)), naive,
 				ratio(float64(r.Naive.Requests), float64(r.Steady.Requests)) + " fewer",
 				fmt.Sprintf("pages = %d", r.WantSteady()), met(r.Steady.Requests == r.WantSteady() && r.Steady.Batches == 0)},

@@ -341,6 +341,18 @@ func (b *guardedBackend) Refresh(ctx context.Context) (snap *graph.Snapshot, err
 	return b.inner.Refresh(ctx)
 }
 
+// RefreshEach streams the refresh when the inner backend can.
+func (b *guardedBackend) RefreshEach(ctx context.Context, progress func(graph.Progress)) (snap *graph.Snapshot, err error) {
+	if !b.guard.ok.Load() {
+		return nil, errNotVerified
+	}
+	defer b.contain(&err)
+	if sb, ok := b.inner.(ui.StreamingBackend); ok {
+		return sb.RefreshEach(ctx, progress)
+	}
+	return b.inner.Refresh(ctx)
+}
+
 func (b *guardedBackend) Decide(ctx context.Context, req graph.DecisionRequest) (res graph.DecisionResult) {
 	if !b.guard.ok.Load() {
 		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeCancelled, Err: errNotVerified}

@@ -1,0 +1,152 @@
+package graph
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// gate is a channel closed once; waiting on it fails the test instead of
+// hanging when it never closes.
+type gate struct {
+	once sync.Once
+	ch   chan struct{}
+}
+
+func newGate() *gate { return &gate{ch: make(chan struct{})} }
+
+func (g *gate) open() { g.once.Do(func() { close(g.ch) }) }
+
+func (g *gate) wait() bool {
+	select {
+	case <-g.ch:
+		return true
+	case <-time.After(10 * time.Second): // a deadlock guard, not a measurement
+		return false
+	}
+}
+
+// The details of the first pages are read while later pages are still
+// being listed: the last page is answered only after a $batch arrived.
+// The request count stays pages + ⌈N/20⌉ per source.
+func TestRefreshReadsDetailsAsPagesArrive(t *testing.T) {
+	fi := newFakeInbox(t, 100, 0)
+	fi.pageSize = 20
+	batched := newGate()
+	list := fi.list(func() []map[string]any { return fi.em })
+	fi.handle(emListKey, func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.RawQuery, "skiptoken=80") && !batched.wait() {
+			writeJSON(w, 500, graphErr("Stuck", "no $batch before the last page"))
+			return
+		}
+		list(w, r)
+	})
+	batch := fi.handlers["POST /v1.0/$batch"]
+	fi.handle("POST /v1.0/$batch", func(w http.ResponseWriter, r *http.Request) {
+		batched.open()
+		batch(w, r)
+	})
+	c := testClient(t, fi.fakeGraph, func(o *Options) { o.MaxRetries = -1 })
+	var pages, dones int
+	var doneAt int
+	snap, err := c.RefreshEach(t.Context(), func(p Progress) {
+		if p.Source != SourceAccessPackage {
+			return
+		}
+		if p.Done {
+			dones++
+			doneAt = pages
+			if len(p.Approvals) != 100 || p.Err != nil {
+				t.Errorf("done with %d approvals, %v", len(p.Approvals), p.Err)
+			}
+			return
+		}
+		pages++
+	})
+	if err != nil || len(snap.Errors) != 0 || len(snap.Approvals) != 100 {
+		t.Fatalf("%v %v, %d approvals", err, snap.Errors, len(snap.Approvals))
+	}
+	if pages < 2 || dones != 1 || doneAt != pages {
+		t.Fatalf("%d progress reports before done, %d dones", pages, dones)
+	}
+	if snap.Requests != 5+1+5 || fi.batches() != 5 {
+		t.Fatalf("%d requests, %d batches: want 5+1 pages + 5 batches", snap.Requests, fi.batches())
+	}
+}
+
+// A source that is slow to list holds back none of the others: PIM for
+// Groups is answered only once access packages have been reported done.
+// While its listing is retried, the progress says so.
+func TestRefreshReportsEachSourceWhenDone(t *testing.T) {
+	fi := newFakeInbox(t, 30, 3)
+	emDone := newGate()
+	list := fi.list(func() []map[string]any { return fi.groups })
+	failed := false
+	fi.handle(groupListKey, func(w http.ResponseWriter, r *http.Request) {
+		if !emDone.wait() {
+			writeJSON(w, 500, graphErr("Stuck", "access packages were held back"))
+			return
+		}
+		fi.mu.Lock()
+		first := !failed
+		failed = true
+		fi.mu.Unlock()
+		if first {
+			writeJSON(w, 503, graphErr("ServiceUnavailable", "try later"))
+			return
+		}
+		list(w, r)
+	})
+	c := testClient(t, fi.fakeGraph)
+	var order []string
+	var retrying string
+	snap, err := c.RefreshEach(t.Context(), func(p Progress) {
+		switch {
+		case p.Done && (p.Source == SourceAccessPackage || p.Source == SourceGroup):
+			order = append(order, string(p.Source))
+			if p.Source == SourceAccessPackage {
+				emDone.open()
+			}
+		case p.Retrying != "" && p.Source == SourceGroup:
+			retrying = p.Retrying
+		}
+	})
+	if err != nil || len(snap.Approvals) != 33 {
+		t.Fatalf("%v, %d approvals", err, len(snap.Approvals))
+	}
+	if strings.Join(order, " ") != "accessPackage group" {
+		t.Fatalf("sources done in order %v", order)
+	}
+	if !strings.Contains(retrying, "503") || !strings.Contains(retrying, "retrying") {
+		t.Fatalf("retry note %q", retrying)
+	}
+}
+
+// An unchanged listing keeps its version; a new arrival bumps it.
+func TestRefreshVersionFollowsChanges(t *testing.T) {
+	fi := newFakeInbox(t, 5, 0)
+	c := testClient(t, fi.fakeGraph)
+	version := func() uint64 {
+		var v uint64
+		if _, err := c.RefreshEach(t.Context(), func(p Progress) {
+			if p.Done && p.Source == SourceAccessPackage {
+				v = p.Version
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	v1 := version()
+	if v2 := version(); v2 != v1 {
+		t.Fatalf("unchanged listing: version %d then %d", v1, v2)
+	}
+	fi.mu.Lock()
+	fi.em = append(fi.em, emRequest("em-new", t0))
+	fi.mu.Unlock()
+	if v3 := version(); v3 == v1 {
+		t.Fatal("an arrival kept the version")
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
@@ -33,7 +35,17 @@ const (
 type armService struct {
 	svc  service
 	base string // ARM root, e.g. "https://management.azure.com" or "http://127.0.0.1:8080/arm"
+
+	// After the sign-in could not get an ARM token, the Azure source is not
+	// listed again (nor the token asked for) until noTokenUntil: the answer
+	// will not change by itself within a poll interval.
+	mu           sync.Mutex
+	noToken      *AzureAccessError
+	noTokenUntil time.Time
 }
+
+// armNoTokenPause is how long a refused ARM token is believed.
+const armNoTokenPause = 10 * time.Minute
 
 // newARM builds the ARM pipeline from the options Graph's was built from:
 // the same retry, deadlines, transport (no redirects, bounded bodies) and
@@ -125,7 +137,8 @@ var ErrAzureAccess = errors.New("no Azure Resource Manager access for this sign-
 // of the program keeps working with the Graph sign-in, which is fine; only
 // the Azure source needs something else (its own app registration).
 type AzureAccessError struct {
-	Cause string // short: an AADSTS code or the ARM status and code, never a token
+	Cause   string // short: an AADSTS code or the ARM status and code, never a token
+	NoToken bool   // the sign-in could not get a token for ARM (else ARM refused the one it got)
 }
 
 func (e *AzureAccessError) Error() string {
@@ -151,7 +164,7 @@ func armAccess(err error) error {
 		if cause == "" {
 			cause = "no token for the Azure Resource Manager audience: " + oneLine(innerError(err).Error(), 120)
 		}
-		return &AzureAccessError{Cause: cause}
+		return &AzureAccessError{Cause: cause, NoToken: true}
 	case errors.As(err, &ge) && ge.StatusCode == http.StatusUnauthorized:
 		cause := "401"
 		if ge.Code != "" {

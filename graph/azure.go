@@ -110,6 +110,34 @@ func (c *Client) listAzure(ctx context.Context) listing {
 		out.err = errors.New("no Azure Resource Manager URL configured")
 		return out
 	}
+	c.arm.mu.Lock()
+	refused, until := c.arm.noToken, c.arm.noTokenUntil
+	c.arm.mu.Unlock()
+	if refused != nil && c.now().Before(until) {
+		return azureRefused(out, refused)
+	}
+	out = c.listAzureNow(ctx)
+	var ae *AzureAccessError
+	if errors.As(out.err, &ae) && ae.NoToken {
+		c.arm.mu.Lock()
+		c.arm.noToken, c.arm.noTokenUntil = ae, c.now().Add(armNoTokenPause)
+		c.arm.mu.Unlock()
+	}
+	return out
+}
+
+// azureRefused is the listing of a source whose ARM access was refused:
+// unauthorized, with the fix.
+func azureRefused(out listing, ae *AzureAccessError) listing {
+	out.err = ae
+	out.status = SourceStatus{State: StateUnauthorized,
+		Detail: "Azure Resource Manager refused this sign-in (" + ae.Cause + ")", Fix: permissionFix(SourceAzure)}
+	return out
+}
+
+// listAzureNow is listAzure without the refused-token pause.
+func (c *Client) listAzureNow(ctx context.Context) listing {
+	out := listing{source: SourceAzure}
 	var approvals, requests armList
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -129,8 +157,7 @@ func (c *Client) listAzure(ctx context.Context) listing {
 		out.err = approvals.err
 		var ae *AzureAccessError
 		if errors.As(out.err, &ae) {
-			out.status = SourceStatus{State: StateUnauthorized,
-				Detail: "Azure Resource Manager refused this sign-in (" + ae.Cause + ")", Fix: permissionFix(SourceAzure)}
+			return azureRefused(out, ae)
 		}
 		return out
 	}

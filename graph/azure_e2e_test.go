@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -265,11 +266,15 @@ func TestAzureTokenRefusedKeepsGraphWorking(t *testing.T) {
 
 // refusingCredential gets Graph tokens but is refused any other audience,
 // as the first-party Graph Command Line Tools app may be for ARM.
-type refusingCredential struct{ token string }
+type refusingCredential struct {
+	token string
+	asked *atomic.Int64 // ARM tokens asked for
+}
 
 func (r refusingCredential) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	for _, s := range o.Scopes {
 		if strings.Contains(s, "/arm") || strings.Contains(s, "management") {
+			r.asked.Add(1)
 			return azcore.AccessToken{}, errors.New("AADSTS65002: Consent between first party application and first party resource must be configured via preauthorization")
 		}
 	}
@@ -278,7 +283,12 @@ func (r refusingCredential) GetToken(ctx context.Context, o policy.TokenRequestO
 
 func TestAzureTokenNotIssuedSaysWhatIsNeeded(t *testing.T) {
 	e, u, _ := azureEnv(t, sim.Options{})
-	c := e.azureClient(u.UserPrincipalName, func(o *graph.Options) { o.Credential = refusingCredential{u.UserPrincipalName} })
+	now := time.Now()
+	asked := new(atomic.Int64)
+	c := e.azureClient(u.UserPrincipalName, func(o *graph.Options) {
+		o.Credential = refusingCredential{token: u.UserPrincipalName, asked: asked}
+		o.Now = func() time.Time { return now }
+	})
 	snap, err := c.Refresh(context.Background())
 	if err != nil || len(snap.Approvals) != 3 || len(snap.Errors) != 1 {
 		t.Fatalf("refresh: %v, %d approvals, errors %v", err, len(snap.Approvals), snap.Errors)
@@ -286,6 +296,23 @@ func TestAzureTokenNotIssuedSaysWhatIsNeeded(t *testing.T) {
 	msg := snap.Errors[0].Error()
 	if !errors.Is(snap.Errors[0], graph.ErrAzureAccess) || !strings.Contains(msg, "AADSTS65002") || !strings.Contains(msg, "own app registration") {
 		t.Fatalf("error: %s", msg)
+	}
+	// The next polls neither ask for the token again nor call ARM, and
+	// say the same; after the pause they try again.
+	before := asked.Load()
+	e.sim.ResetStats()
+	for range 3 {
+		snap, _ = c.Refresh(context.Background())
+		if len(snap.Errors) != 1 || !errors.Is(snap.Errors[0], graph.ErrAzureAccess) {
+			t.Fatalf("errors: %v", snap.Errors)
+		}
+	}
+	if asked.Load() != before || e.sim.Stats().Op(sim.OpListAzureApprovals)+e.sim.Stats().Op(sim.OpListAzureRequests) != 0 {
+		t.Fatalf("asked %d more tokens, ARM stats %v", asked.Load()-before, e.sim.Stats().Ops)
+	}
+	now = now.Add(11 * time.Minute)
+	if c.Refresh(context.Background()); asked.Load() == before {
+		t.Fatal("never asked again after the pause")
 	}
 	// a decision for an Azure approval is not sent, and says why
 	res := c.Decide(context.Background(), graph.DecisionRequest{Ref: graph.Ref{Source: graph.SourceAzure, ID: "x"}, StageID: "y", Decision: graph.Approve})

@@ -66,11 +66,17 @@ func Explain(err error) string {
 	}
 	var ge *graph.Error
 	var are *azidentity.AuthenticationRequiredError
+	var aze *graph.AzureAccessError
 	switch {
 	case errors.As(err, &ge):
 		return explainGraph(err, ge)
 	case errors.As(err, &are):
 		return "not signed in, or the sign-in expired: run approvals login"
+	case errors.As(err, &aze):
+		// Already one line with the cause and the fix; its AADSTS code is
+		// about the ARM token only, not the sign-in (checked after the
+		// others: when Graph failed too, that is the problem to fix).
+		return aze.Error()
 	case errors.Is(err, ErrNoInteractiveSignIn):
 		return err.Error()
 	}
@@ -174,6 +180,11 @@ func NeedsSignIn(err error) bool {
 	var are *azidentity.AuthenticationRequiredError
 	if errors.As(err, &are) || errors.Is(err, graph.ErrUnauthorized) {
 		return true
+	}
+	if errors.Is(err, graph.ErrAzureAccess) {
+		// An AzureAccessError unwraps to neither: the AADSTS code in its
+		// text is about the ARM token, which another sign-in cannot fix.
+		return false
 	}
 	if m := aadstsRE.FindStringSubmatch(fmt.Sprint(err)); m != nil {
 		switch m[1] {

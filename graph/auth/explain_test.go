@@ -107,3 +107,19 @@ func TestNeedsSignIn(t *testing.T) {
 		}
 	}
 }
+
+func TestExplainAzureAccess(t *testing.T) {
+	err := fmt.Errorf("azure: %w", &graph.AzureAccessError{Cause: "AADSTS50076"})
+	got := Explain(err)
+	if !strings.Contains(got, "user_impersonation") || strings.Contains(got, "sign-in failed") || NeedsSignIn(err) {
+		t.Fatalf("Explain = %q, NeedsSignIn = %v", got, NeedsSignIn(err))
+	}
+}
+
+func TestExplainGraphFirstWhenAzureFailsToo(t *testing.T) {
+	are := &azidentity.AuthenticationRequiredError{}
+	err := errors.Join(fmt.Errorf("group: %w", are), fmt.Errorf("azure: %w", &graph.AzureAccessError{Cause: "no token"}))
+	if got := Explain(err); !strings.Contains(got, "approvals login") || !NeedsSignIn(err) {
+		t.Fatalf("Explain = %q, NeedsSignIn = %v", got, NeedsSignIn(err))
+	}
+}

@@ -65,8 +65,8 @@ func TestCLIAzureListShowApproveDenyHistory(t *testing.T) {
 	}
 
 	r = w.run("", "show", owner)
-	for _, want := range []string{"Role", "Owner", "Scope", "prod-subscription / rg-web", "/resourceGroups/rg-web", "Principal",
-		"CHG0042137", "Hotfix deployment", "PT4H", "Deadline"} {
+	for _, want := range []string{"Role", "Owner", "Scope", "prod-subscription / rg-web", "/resourceGroups/rg-web", "For",
+		"CHG0042137", "Hotfix deployment", "for 4h", "Deadline"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("show lacks %q:\n%s", want, r.stdout)
 		}

@@ -45,7 +45,7 @@ func TestCLIGolden(t *testing.T) {
 	if err := w.sim.Cancel(reqLee); err != nil {
 		t.Fatal(err)
 	}
-	r = step("08-approve-partial", "", "approve", reqFin, ap(reqLee), "group:"+reqGroup, "no-such-approval", "-j", "Quarterly access review")
+	r = step("08-approve-partial", "", "approve", reqFin, ap(reqLee), "group:"+reqGroup, "50000000-0000-4000-8000-0000000000ff", "-j", "Quarterly access review")
 	if r.code != ExitPartial {
 		t.Errorf("partial bulk: exit %d", r.code)
 	}

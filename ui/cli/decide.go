@@ -7,10 +7,12 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
 	"approvals/graph"
+	"approvals/ui/sanitize"
 )
 
 // outcomeNotWaiting: the approval exists but no stage waits for my
@@ -26,6 +28,7 @@ type item struct {
 	outcome  string // graph.Outcome or outcomeNotWaiting
 	detail   error  // why it was not sent, when it was not
 	earlier  bool   // applied by me before this run (nothing sent now)
+	stage    int    // 0-based index of the stage decided (or found decided); -1 when none
 }
 
 func (a *app) decideCmd(d graph.Decision) *cobra.Command {
@@ -41,12 +44,12 @@ happened: approved, denied, already decided by someone else, gone, failed,
 or unknown (check before retrying). Every attempt and outcome is written to
 the decision journal first (see approvals history).
 
-ID is accessPackage:<id>, group:<id>, or a bare id (looked up in both).
---justification - reads the justification from standard input. A
-justification has at most %d characters.
+%s
+%s A justification has at most %d characters.
 
-Exit code 0 when every decision was applied, 3 when some were not.`, strings.ToUpper(verb[:1])+verb[1:], graph.MaxJustification),
-		Example: fmt.Sprintf("  approvals %s accessPackage:5e2b1f4c-7d0a-4a33-9c1e-0f6f2b1d9a10 --justification \"Ticket INC-1042 checked\"\n  approvals list --json | jq -r '.approvals[].id' | xargs approvals %s -j \"Quarterly review\"", verb, verb),
+Exit code 0 when every decision was applied, 3 when some were not, 2 when
+the command line is wrong (nothing is sent then).`, strings.ToUpper(verb[:1])+verb[1:], idHelp(), justificationHelp, graph.MaxJustification),
+		Example: decideExample(d),
 		Args: func(_ *cobra.Command, ids []string) error {
 			if len(ids) == 0 {
 				return usagef("%s needs at least one approval ID", verb)
@@ -64,6 +67,9 @@ Exit code 0 when every decision was applied, 3 when some were not.`, strings.ToU
 			}
 			if n := graph.JustificationLength(text); n > graph.MaxJustification {
 				return usagef("the justification is %d characters; at most %d are sent", n, graph.MaxJustification)
+			}
+			if text, err = checkJustification(text); err != nil {
+				return err
 			}
 			s, err := a.session(cmd, true)
 			if err != nil {
@@ -111,6 +117,49 @@ Exit code 0 when every decision was applied, 3 when some were not.`, strings.ToU
 	return cmd
 }
 
+// justificationHelp says how the justification is given and what is
+// refused in it.
+const justificationHelp = `--justification - reads the justification from standard input; it may
+have several lines. Control characters, escape sequences, bidi controls and
+invisible characters (zero-width spaces, tag characters, ...) are refused:
+exit 2, nothing is sent. Tabs count as spaces.`
+
+// checkJustification refuses what the inbox's form would not let one
+// type: everything sanitize.InputText removes or replaces. Line breaks
+// ("\r\n" read as "\n") and tabs (as spaces) are fine.
+func checkJustification(text string) (string, error) {
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\t", " ")
+	clean := sanitize.InputText(text)
+	if clean == text {
+		return text, nil
+	}
+	pos, bad := 1, rune(0)
+	for i, r := range text {
+		if !strings.HasPrefix(clean, text[:i+utf8.RuneLen(r)]) {
+			bad = r
+			break
+		}
+		pos++
+	}
+	if bad == utf8.RuneError {
+		return "", usagef("the justification is not valid UTF-8 (character %d); nothing was sent", pos)
+	}
+	return "", usagef("the justification contains %U at character %d (a control character, escape sequence, bidi control or invisible character); nothing was sent", bad, pos)
+}
+
+// decideExample is the help's examples: one ID, and (approve only) a
+// pipeline that picks requests by resource; no example decides everything.
+func decideExample(d graph.Decision) string {
+	id := "accessPackage:5e2b1f4c-7d0a-4a33-9c1e-0f6f2b1d9a10"
+	if d == graph.Deny {
+		return "  approvals deny " + id + " -j \"Use the break-glass process\"\n" +
+			"  printf 'Not in this quarter\\'s budget\\n' | approvals deny " + id + " -j -"
+	}
+	return "  approvals approve " + id + " -j \"Ticket INC-1042 checked\"\n" +
+		"  approvals list --json | jq -r '.approvals[] | select(.resource.display_name == \"SG-Prod-Admins\") | .id' |\n" +
+		"    xargs -r approvals approve -j \"On-call rota\""
+}
+
 // parseItems reads every ID before anything is sent, dropping repeats.
 func parseItems(ids []string) ([]*item, error) {
 	var items []*item
@@ -124,7 +173,7 @@ func parseItems(ids []string) ([]*item, error) {
 			continue
 		}
 		seen[ref.String()] = true
-		items = append(items, &item{input: id, ref: ref})
+		items = append(items, &item{input: id, ref: ref, stage: -1})
 	}
 	return items, nil
 }
@@ -213,11 +262,12 @@ func (a *app) decide(ctx context.Context, c *graph.Client, items []*item, d grap
 			continue
 		}
 		it.ref = it.approval.Ref
-		st, _, ok := it.approval.MyStage()
+		st, i, ok := it.approval.MyStage()
 		if !ok {
 			notWaiting(it, d, me)
 			continue
 		}
+		it.stage = i
 		reqs = append(reqs, graph.DecisionRequest{Ref: it.ref, StageID: st.ID, Decision: d, Justification: text})
 		sent = append(sent, it)
 	}
@@ -240,8 +290,9 @@ func notWaiting(it *item, d graph.Decision, me graph.Identity) {
 		return
 	}
 	it.outcome = outcomeNotWaiting
-	for _, st := range it.approval.Stages {
+	for i, st := range it.approval.Stages {
 		if st.AssignedToMe && st.Decided() {
+			it.stage = i
 			it.outcome = string(graph.OutcomeAlreadyDecided)
 			it.result.DecidedBy, it.result.DecidedAs = st.ReviewedBy, st.Result
 			it.result.Request.StageID = st.ID

@@ -31,6 +31,20 @@ func TestCLIGoldenEdges(t *testing.T) {
 	usage("usage-unknown-command", "frobnicate")
 	usage("usage-bad-id", "show", "weird:123")
 	usage("usage-two-ids-for-show", "show", "a", "b")
+	// Malformed IDs: not <source>:<GUID> or a bare GUID. Nothing is read
+	// or sent, even when the other IDs are fine.
+	usage("usage-malformed-id-show", "show", "accessPackage:1234")
+	usage("usage-malformed-id-approve", "approve", "group:"+reqGroup, "group:"+reqGroup+"x", "-j", "ok")
+	usage("usage-malformed-id-deny", "deny", "no-such-approval", "-j", "no")
+	// -j text gets what the form's typing gets: escape sequences, controls,
+	// bidi and invisible characters are refused, nothing sent.
+	usage("usage-justification-escape", "approve", "group:"+reqGroup, "-j", "ok\x1b[2J\x1b]0;pwned\x07")
+	if r := w.run("checked\u202e by the boss\n", "approve", "group:"+reqGroup, "-j", "-"); r.code != ExitUsage || !strings.Contains(r.stderr, "U+202E at character 8") {
+		t.Errorf("a bidi override read from stdin: exit %d %s", r.code, r.stderr)
+	}
+	if r := w.run("", "approve", "group:"+reqGroup, "-j", "zero\u200bwidth"); r.code != ExitUsage {
+		t.Errorf("a zero width space: exit %d %s", r.code, r.stderr)
+	}
 	usage("usage-negative-limit", "history", "--limit", "-1")
 	if st, _ := w.sim.StageState(reqGroup, reqGroup); st.PatchAttempts != 0 {
 		t.Error("a usage error sent a decision")

@@ -8,6 +8,7 @@ import (
 
 	"approvals/graph"
 	"approvals/ui/sanitize"
+	"approvals/ui/words"
 )
 
 func (a *app) listCmd() *cobra.Command {
@@ -73,11 +74,12 @@ func (a *app) listText(w io.Writer, approvals []graph.Approval, snap *graph.Snap
 		io.WriteString(w, "Nothing is waiting for your decision.\n")
 	} else {
 		t := &table{
-			headers: []string{"DUE", "AGE", "KIND", "REQUESTOR", "RESOURCE", "STAGE", "ID"},
-			max:     []int{12, 5, 14, 24, 40, 5, 0},
+			headers: []string{"DUE", "AGE", "KIND", "FOR", "RESOURCE", "STAGE", "ID"},
+			max:     []int{8, 5, 7, 48, 40, 8, 0},
 		}
 		for _, ap := range approvals {
-			t.add(due(now, ap), ago(now, ap.Created), kindName(ap.Kind), person(ap.Requestor), resourceName(ap), stageOf(ap), ap.Ref.String())
+			t.add(words.TimeLeft(now, ap.Deadline, ap.DeadlineEstimated), words.Age(now, ap.Created), words.Kind(ap.Kind),
+				words.Who(ap), words.Resource(ap), words.StageOf(ap), ap.Ref.String())
 		}
 		t.write(w)
 	}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"approvals/graph"
+	"approvals/ui/words"
 )
 
 // The JSON documents. Field names are snake_case; times are RFC 3339 in
@@ -39,6 +40,9 @@ type approvalJSON struct {
 	ApprovalID        string       `json:"approval_id"`
 	RequestID         string       `json:"request_id,omitempty"`
 	Kind              string       `json:"kind"`
+	Title             string       `json:"title"`       // "Chloé Adeyemi (asked by Yusuf Chen) → PIM-Dev-K8s-Operators · owner"
+	Beneficiary       subjectJSON  `json:"beneficiary"` // who gets the access: target, else requestor
+	OnBehalf          bool         `json:"on_behalf"`   // the requestor is someone else
 	Requestor         subjectJSON  `json:"requestor"`
 	Target            subjectJSON  `json:"target"`
 	Resource          resourceJSON `json:"resource"`
@@ -52,6 +56,8 @@ type approvalJSON struct {
 	Deadline          *time.Time   `json:"deadline,omitempty"`
 	DeadlineEstimated bool         `json:"deadline_estimated"`
 	MyStageID         string       `json:"my_stage_id,omitempty"` // the stage waiting for my decision
+	Stage             int          `json:"stage,omitempty"`       // 1-based: my stage, else the one in progress, else the last
+	StageCount        int          `json:"stage_count"`
 	Stages            []stageJSON  `json:"stages"`
 	Problem           string       `json:"problem,omitempty"`     // why some details are missing
 	PortalOnly        string       `json:"portal_only,omitempty"` // why it cannot be decided here, and where to decide it
@@ -150,5 +156,7 @@ func approvalOf(a graph.Approval) approvalJSON {
 	if s, _, ok := a.MyStage(); ok {
 		out.MyStageID = s.ID
 	}
+	out.Title, out.Beneficiary, out.OnBehalf = words.Title(a), subjectOf(words.Beneficiary(a)), words.OnBehalf(a)
+	out.Stage, out.StageCount = words.StageIndex(a)+1, len(a.Stages)
 	return out
 }

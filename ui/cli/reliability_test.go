@@ -153,7 +153,7 @@ func TestDecidingAgainIsIdempotent(t *testing.T) {
 	if !strings.Contains(r.stdout, "you had already decided it so; nothing sent") {
 		t.Fatalf("text output does not say so:\n%s", r.stdout)
 	}
-	if r := w.run("", "deny", "group:"+reqGroup, "-j", "changed my mind"); r.code != ExitPartial || !strings.Contains(r.stdout, "(you): Approved") {
+	if r := w.run("", "deny", "group:"+reqGroup, "-j", "changed my mind"); r.code != ExitPartial || !strings.Contains(r.stdout, "approved by Megan Bowen (you)") {
 		t.Fatalf("deny after approve: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

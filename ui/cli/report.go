@@ -6,26 +6,33 @@ import (
 	"strings"
 
 	"approvals/graph"
+	"approvals/ui/sanitize"
+	"approvals/ui/words"
 )
 
 // describe is the per-item detail for text output, one line.
 func describe(it *item, me graph.Identity) string {
 	switch graph.Outcome(it.outcome) {
 	case graph.OutcomeApproved, graph.OutcomeDenied:
-		what := person(it.approval.Requestor) + " · " + resourceName(*it.approval)
+		what := words.Title(*it.approval) + " — " + words.Decided(decisionOf(it.outcome), it.stage, len(it.approval.Stages))
 		if it.earlier {
 			what += " (you had already decided it so; nothing sent)"
 		}
 		return what
 	case graph.OutcomeAlreadyDecided:
-		by := firstNonEmpty(it.result.DecidedBy.DisplayName, it.result.DecidedBy.ID, "another approver")
+		// "Lee Gu → Finance Reports — stage 1 of 1 denied by Alex Wilber"
+		by := firstNonEmpty(sanitize.Line(it.result.DecidedBy.DisplayName), it.result.DecidedBy.ID, "another approver")
 		if it.result.DecidedBy.ID != "" && it.result.DecidedBy.ID == me.ID {
 			by += " (you)"
 		}
+		what := "decided"
 		if it.result.DecidedAs != "" {
-			return "by " + by + ": " + string(it.result.DecidedAs)
+			what = strings.ToLower(words.Result(it.result.DecidedAs))
 		}
-		return "by " + by
+		if it.stage >= 0 {
+			what = "stage " + words.Stage(it.stage, len(it.approval.Stages)) + " " + what
+		}
+		return words.Title(*it.approval) + " — " + what + " by " + by
 	case graph.OutcomeGone:
 		return "cancelled, expired, or not visible to you" + requestIDNote(firstErr(it.result.Err, it.detail))
 	case graph.OutcomeUnknown:
@@ -75,6 +82,14 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
+// decisionOf is the decision an applied outcome records.
+func decisionOf(o string) graph.Decision {
+	if o == string(graph.OutcomeDenied) {
+		return graph.Deny
+	}
+	return graph.Approve
+}
+
 func outcomeLabel(o string) string {
 	switch o {
 	case string(graph.OutcomeAlreadyDecided):
@@ -112,6 +127,19 @@ type resultJSON struct {
 	DecidedBy *identityJSON `json:"decided_by,omitempty"` // already-decided: who decided first
 	DecidedAs string        `json:"decided_as,omitempty"` // already-decided: Approved or Denied
 	Error     *errorJSON    `json:"error,omitempty"`
+
+	// When the approval was found: who gets the access, who asked (the
+	// same person unless on_behalf), the request in words, and which stage
+	// the outcome is about (1-based, of stage_count). complete: the
+	// request is over after this decision (a denial, or the last stage
+	// approved); only set for an applied decision.
+	Title       string       `json:"title,omitempty"`
+	Beneficiary *subjectJSON `json:"beneficiary,omitempty"`
+	Requestor   *subjectJSON `json:"requestor,omitempty"`
+	OnBehalf    bool         `json:"on_behalf"`
+	Stage       int          `json:"stage,omitempty"`
+	StageCount  int          `json:"stage_count,omitempty"`
+	Complete    bool         `json:"complete"`
 }
 
 func decideJSON(d graph.Decision, items []*item) decideDoc {
@@ -121,6 +149,14 @@ func decideJSON(d graph.Decision, items []*item) decideDoc {
 			ID: shownID(it), Input: it.input, StageID: it.result.Request.StageID, Outcome: it.outcome,
 			Applied: graph.Outcome(it.outcome).Applied(), Attempts: it.result.Attempts, RequestID: it.result.RequestID,
 			DecidedBy: identityOf(it.result.DecidedBy), DecidedAs: string(it.result.DecidedAs),
+		}
+		if ap := it.approval; ap != nil {
+			b, q := subjectOf(words.Beneficiary(*ap)), subjectOf(ap.Requestor)
+			r.Title, r.Beneficiary, r.Requestor, r.OnBehalf = words.Title(*ap), &b, &q, words.OnBehalf(*ap)
+			if it.stage >= 0 {
+				r.Stage, r.StageCount = it.stage+1, len(ap.Stages)
+				r.Complete = r.Applied && words.Complete(decisionOf(it.outcome), it.stage, len(ap.Stages))
+			}
 		}
 		if err := firstErr(it.result.Err, it.detail); err != nil {
 			e := errorOf(itemErr(it, err))

@@ -9,6 +9,7 @@ import (
 
 	"approvals/graph"
 	"approvals/ui/sanitize"
+	"approvals/ui/words"
 )
 
 func (a *app) showCmd() *cobra.Command {
@@ -20,7 +21,7 @@ func (a *app) showCmd() *cobra.Command {
 answers to the access package's questions, and every stage with who decided
 it, when, and their justification.
 
-ID is accessPackage:<id>, group:<id>, or a bare id (looked up in both).`,
+` + idHelp(),
 		Example: "  approvals show accessPackage:5e2b1f4c-7d0a-4a33-9c1e-0f6f2b1d9a10\n  approvals show 5e2b1f4c-7d0a-4a33-9c1e-0f6f2b1d9a10 --json",
 		Args: func(_ *cobra.Command, ids []string) error {
 			if len(ids) != 1 {
@@ -52,30 +53,76 @@ ID is accessPackage:<id>, group:<id>, or a bare id (looked up in both).`,
 	return cmd
 }
 
-// parseID reads accessPackage:<id>, group:<id> or a bare id.
+// parseID reads <source>:<GUID> or a bare GUID. Anything else is a usage
+// error (exit 2) before anything is read or sent. The sources are the ones
+// graph knows (graph.AllSources).
 func parseID(s string) (graph.Ref, error) {
 	s = strings.TrimSpace(s)
 	ref := graph.ParseRef(s)
 	if ref.Source == "" && strings.Contains(s, ":") {
 		src, _, _ := strings.Cut(s, ":")
-		return graph.Ref{}, usagef("%q: unknown kind %q (want accessPackage:<id>, group:<id>, role:<id>, azure:<id> or a bare id)", s, src)
+		return graph.Ref{}, usagef("%q: unknown source %q (want %s or a bare GUID)", s, src, idForms())
 	}
-	if ref.ID == "" || strings.ContainsAny(ref.ID, "/?#% \t") {
-		return graph.Ref{}, usagef("%q is not an approval id", s)
+	if !isGUID(ref.ID) {
+		return graph.Ref{}, usagef("%q is not an approval ID (want %s or a bare GUID)", s, idForms())
 	}
 	return ref, nil
 }
 
-// fields prints "label  value" lines with aligned values; multi-line
-// values continue under the value column.
+// idHelp is the help's paragraph on IDs.
+func idHelp() string {
+	names := make([]string, len(graph.AllSources))
+	for i, src := range graph.AllSources {
+		names[i] = string(src)
+	}
+	return "ID is <source>:<GUID>, <source> one of " + strings.Join(names, ", ") +
+		",\nor a bare GUID (looked up in every source). Anything else is a usage error\n(exit 2) and nothing is sent."
+}
+
+// idForms is "accessPackage:<GUID>, group:<GUID>, ...", from graph's sources.
+func idForms() string {
+	forms := make([]string, len(graph.AllSources))
+	for i, src := range graph.AllSources {
+		forms[i] = string(src) + ":<GUID>"
+	}
+	return strings.Join(forms, ", ")
+}
+
+// isGUID reports the 8-4-4-4-12 hexadecimal form every approval id has.
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// fields prints "label  value" lines with aligned values. line is for
+// single-line values (line breaks in them become spaces); text keeps the
+// line breaks of multi-line values, continued under the value column.
 type fields struct {
 	w     io.Writer
 	width int
 }
 
-func (f fields) line(label, value string) {
-	lines := splitLines(sanitize.Text(value))
-	pad := strings.Repeat(" ", f.width-len(label))
+func (f fields) line(label, value string) { f.print(label, []string{sanitize.Line(value)}) }
+
+func (f fields) text(label, value string) { f.print(label, splitLines(sanitize.Text(value))) }
+
+func (f fields) print(label string, lines []string) {
+	pad := strings.Repeat(" ", max(f.width-len(label), 1))
 	fmt.Fprintf(f.w, "  %s%s%s\n", label, pad, lines[0])
 	for _, l := range lines[1:] {
 		fmt.Fprintf(f.w, "  %s%s\n", strings.Repeat(" ", f.width), l)
@@ -86,12 +133,13 @@ func (a *app) showText(w io.Writer, ap graph.Approval) {
 	now := a.Now()
 	f := fields{w: w, width: 15}
 	fmt.Fprintln(w, sanitize.Line(ap.Ref.String()))
-	f.line("Kind", kindName(ap.Kind))
-	f.line("Requestor", contact(ap.Requestor))
-	if differentPerson(ap.Target, ap.Requestor) {
-		f.line("For", contact(ap.Target))
+	fmt.Fprintln(w, "  "+words.Title(ap))
+	f.line("Kind", words.KindLong(ap.Kind))
+	f.line("For", words.Contact(words.Beneficiary(ap)))
+	if words.OnBehalf(ap) {
+		f.line("Asked by", words.Contact(ap.Requestor))
 	}
-	res := resourceName(ap)
+	res := words.Resource(ap)
 	if ap.Resource.CatalogName != "" {
 		res += " (catalog " + ap.Resource.CatalogName + ")"
 	}
@@ -102,10 +150,9 @@ func (a *app) showText(w io.Writer, ap graph.Approval) {
 		if ap.Resource.ScopeID != "" && ap.Resource.ScopeID != ap.Resource.ScopeName {
 			f.line("", ap.Resource.ScopeID)
 		}
-		f.line("Principal", contact(ap.Target))
 	}
 	if ap.Resource.Description != "" {
-		f.line("", ap.Resource.Description)
+		f.text("", ap.Resource.Description)
 	}
 	req := firstNonEmpty(ap.RequestType, "-")
 	if ap.RequestState != "" {
@@ -115,24 +162,24 @@ func (a *app) showText(w io.Writer, ap graph.Approval) {
 	if ap.TicketNumber != "" {
 		f.line("Ticket", ap.TicketNumber)
 	}
-	f.line("Created", clock(ap.Created, a.Loc)+" ("+ago(now, ap.Created)+" ago)")
+	f.line("Created", clock(ap.Created, a.Loc)+" ("+ago(now, ap.Created)+")")
 	if !ap.Deadline.IsZero() {
 		note := ""
 		if ap.DeadlineEstimated {
 			note = ", estimated"
 		}
-		f.line("Deadline", clock(ap.Deadline, a.Loc)+" ("+strings.TrimPrefix(due(now, ap), "~")+note+")")
+		f.line("Deadline", clock(ap.Deadline, a.Loc)+" ("+due(now, ap)+note+")")
 	}
 	if s := a.schedule(ap.Schedule); s != "" {
 		f.line("Schedule", s)
 	}
-	f.line("Justification", firstNonEmpty(strings.TrimSpace(ap.Justification), "(none given)"))
+	f.text("Justification", firstNonEmpty(strings.TrimSpace(ap.Justification), "(none given)"))
 	for i, an := range ap.Answers {
 		label := ""
 		if i == 0 {
 			label = "Answers"
 		}
-		f.line(label, firstNonEmpty(oneLine(an.Question), "(question)")+": "+an.Value)
+		f.text(label, firstNonEmpty(oneLine(sanitize.Line(an.Question)), "(question)")+": "+an.Value)
 	}
 	if ap.Problem != "" {
 		f.line("Problem", ap.Problem)
@@ -149,23 +196,6 @@ func (a *app) showText(w io.Writer, ap graph.Approval) {
 	}
 }
 
-// differentPerson reports whether the target is someone other than the
-// requestor (an admin asking on someone's behalf).
-func differentPerson(target, requestor graph.Subject) bool {
-	if target.ID != "" && requestor.ID != "" {
-		return target.ID != requestor.ID
-	}
-	return person(target) != "" && contact(target) != contact(requestor)
-}
-
-func contact(s graph.Subject) string {
-	name := person(s)
-	if mail := firstNonEmpty(s.Email, s.PrincipalName); mail != "" && mail != name {
-		return name + " <" + mail + ">"
-	}
-	return firstNonEmpty(name, "-")
-}
-
 func (a *app) schedule(s graph.Schedule) string {
 	var parts []string
 	if !s.Start.IsZero() {
@@ -175,7 +205,7 @@ func (a *app) schedule(s graph.Schedule) string {
 	case !s.End.IsZero():
 		parts = append(parts, "until "+clock(s.End, a.Loc))
 	case s.Duration != "":
-		parts = append(parts, "for "+s.Duration)
+		parts = append(parts, "for "+words.ISODuration(s.Duration))
 	case s.ExpirationType == "noExpiration":
 		parts = append(parts, "no expiration")
 	}
@@ -187,15 +217,15 @@ func (a *app) stageText(w io.Writer, i, n int, st graph.Stage) {
 	if st.Mine() {
 		marker = "→ "
 	}
-	name := firstNonEmpty(sanitize.Line(st.DisplayName), "Stage")
-	head := fmt.Sprintf("    %s%d/%d %s", marker, i+1, n, sanitize.Truncate(name, 40))
-	status := sanitize.Line(string(st.Status))
+	name := firstNonEmpty(strings.TrimSpace(sanitize.Line(st.DisplayName)), "Stage")
+	head := fmt.Sprintf("    %s%s %s", marker, words.Stage(i, n), sanitize.Truncate(name, 40))
+	status := words.StageStatus(st.Status)
 	var detail string
 	switch {
 	case st.Mine():
 		detail = "waiting for your decision"
 	case st.Decided():
-		detail = sanitize.Line(string(st.Result))
+		detail = words.Result(st.Result)
 		if who := firstNonEmpty(st.ReviewedBy.DisplayName, st.ReviewedBy.ID); who != "" {
 			detail += " by " + sanitize.Line(who)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"approvals/graph"
 	"approvals/ui/sanitize"
+	"approvals/ui/words"
 )
 
 // table prints aligned columns. Cells are sanitized and cut to their
@@ -57,86 +58,27 @@ func (t *table) write(w io.Writer) {
 	}
 }
 
-// span is a compact duration: 45s, 12m, 3h, 4d.
-func span(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	}
-	return fmt.Sprintf("%dd", int(d.Hours()/24))
-}
+// The words for times, kinds, people and stages come from ui/words, as
+// in the inbox.
 
+// ago is how long ago t was, in a sentence: "30h ago", "just now".
 func ago(now, t time.Time) string {
 	if t.IsZero() {
-		return "-"
+		return words.Unknown
 	}
-	return span(max(now.Sub(t), 0))
+	return words.Relative(now, t)
 }
 
-// due says when a deadline falls: "in 3h", "~in 13d" when estimated,
-// "overdue 2h", or "-" when unknown.
+// due says when a deadline falls, in a sentence: "in 3h", "overdue by
+// 2h", or words.Unknown.
 func due(now time.Time, a graph.Approval) string {
 	if a.Deadline.IsZero() {
-		return "-"
+		return words.Unknown
 	}
-	prefix := ""
-	if a.DeadlineEstimated {
-		prefix = "~"
+	if d := a.Deadline.Sub(now); d <= 0 {
+		return "overdue by " + words.Span(-d)
 	}
-	if d := a.Deadline.Sub(now); d >= 0 {
-		return prefix + "in " + span(d)
-	}
-	return prefix + "overdue " + span(now.Sub(a.Deadline))
-}
-
-func kindName(k graph.Kind) string {
-	switch k {
-	case graph.KindAccessPackage:
-		return "access package"
-	case graph.KindGroupMember:
-		return "group member"
-	case graph.KindGroupOwner:
-		return "group owner"
-	case graph.KindGroup:
-		return "group"
-	case graph.KindAzureRole:
-		return "azure"
-	}
-	return string(k)
-}
-
-// stageOf is "2/3" for the current stage, or "-" without stages.
-func stageOf(a graph.Approval) string {
-	i := a.CurrentStage()
-	if _, mine, ok := a.MyStage(); ok {
-		i = mine
-	}
-	if i < 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%d/%d", i+1, len(a.Stages))
-}
-
-func person(s graph.Subject) string {
-	name := s.DisplayName
-	if name == "" {
-		name = firstNonEmpty(s.PrincipalName, s.Email, s.ID)
-	}
-	return name
-}
-
-// resourceName is what access is asked to; a role with its scope reads
-// "Owner · prod-subscription / rg-web".
-func resourceName(a graph.Approval) string {
-	name := firstNonEmpty(a.Resource.DisplayName, a.Resource.ID, "-")
-	if a.Resource.ScopeName != "" {
-		name += " · " + a.Resource.ScopeName
-	}
-	return name
+	return "in " + words.TimeLeft(now, a.Deadline, false)
 }
 
 func firstNonEmpty(vs ...string) string {
@@ -148,10 +90,5 @@ func firstNonEmpty(vs ...string) string {
 	return ""
 }
 
-// clock formats a time for people, in loc.
-func clock(t time.Time, loc *time.Location) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return t.In(loc).Format("2006-01-02 15:04 MST")
-}
+// clock formats a time for people, in loc, with its zone.
+func clock(t time.Time, loc *time.Location) string { return words.Clock(t, loc) }

@@ -21,17 +21,24 @@ import (
 
 func TestParseID(t *testing.T) {
 	for in, want := range map[string]graph.Ref{
-		"accessPackage:abc": {Source: graph.SourceAccessPackage, ID: "abc"},
-		"group:g-1":         {Source: graph.SourceGroup, ID: "g-1"},
-		" 1234 ":            {ID: "1234"},
-		"role:r-1":          {Source: graph.SourceRole, ID: "r-1"},
-		"azure:a-1":         {Source: graph.SourceAzure, ID: "a-1"},
+		"accessPackage:5e2b1f4c-7d0a-4a33-9c1e-0f6f2b1d9a10": {Source: graph.SourceAccessPackage, ID: "5e2b1f4c-7d0a-4a33-9c1e-0f6f2b1d9a10"},
+		"group:5E2B1F4C-7D0A-4A33-9C1E-0F6F2B1D9A10":         {Source: graph.SourceGroup, ID: "5E2B1F4C-7D0A-4A33-9C1E-0F6F2B1D9A10"},
+		" 5e2b1f4c-7d0a-4a33-9c1e-0f6f2b1d9a10 ":             {ID: "5e2b1f4c-7d0a-4a33-9c1e-0f6f2b1d9a10"},
 	} {
 		if got, err := parseID(in); err != nil || got != want {
 			t.Errorf("parseID(%q) = %+v, %v", in, got, err)
 		}
 	}
-	for _, bad := range []string{"", "roles:1", "Role:1", "a/b", "x?y", "a b"} {
+	// Every source graph knows takes <source>:<GUID>.
+	for _, src := range graph.AllSources {
+		in := string(src) + ":00000000-0000-4000-8000-000000000001"
+		if got, err := parseID(in); err != nil || got.Source != src {
+			t.Errorf("parseID(%q) = %+v, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"", "roles:1", "Role:1", "a/b", "x?y", "a b", "1234", "accessPackage:abc",
+		"group:5e2b1f4c-7d0a-4a33-9c1e-0f6f2b1d9a1", "5e2b1f4c-7d0a-4a33-9c1e-0f6f2b1d9a10x", "5e2b1f4c_7d0a-4a33-9c1e-0f6f2b1d9a10",
+		"accessPackage:5e2b1f4c-7d0a-4a33-9c1e-0f6f2b1d9a1g", "group:../../me", "accessPackage:"} {
 		_, err := parseID(bad)
 		var ue *UsageError
 		if !errors.As(err, &ue) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/spf13/cobra"
@@ -37,11 +38,11 @@ const (
 	salesID  = "30000000-0000-4000-8000-000000000001"
 	finID    = "30000000-0000-4000-8000-000000000002"
 	groupID  = "40000000-0000-4000-8000-000000000001"
-	reqSales = "50000000-0000-4000-8000-000000000001" // 2 stages, mine is the 2nd
+	reqSales = "50000000-0000-4000-8000-000000000001" // 3 stages, mine is the 2nd
 	reqFin   = "50000000-0000-4000-8000-000000000002" // me or Alex
 	reqEvil  = "50000000-0000-4000-8000-000000000003" // hostile strings
 	reqLee   = "50000000-0000-4000-8000-000000000004"
-	reqGroup = "60000000-0000-4000-8000-000000000001" // PIM for Groups
+	reqGroup = "60000000-0000-4000-8000-000000000001" // PIM for Groups: Lee Gu asks for Adele Vance
 )
 
 func stage(id, name string, status, result string, approvers ...string) sim.Stage {
@@ -58,7 +59,8 @@ func tenant() *sim.Tenant {
 		{ID: evilID, DisplayName: "Mallory\x1b[2J\x1b]0;pwned\x07 \u202eevil\u202c", UserPrincipalName: "mallory@contoso.com"},
 	}
 	created := func(h int) time.Time { return now.Add(-time.Duration(h) * time.Hour) }
-	twoStages := sim.Policy{Stages: []sim.StagePolicy{{DisplayName: "Manager", Approvers: []string{alexID}}, {DisplayName: "Security", Approvers: []string{meID}}}}
+	threeStages := sim.Policy{Stages: []sim.StagePolicy{{DisplayName: "Manager", Approvers: []string{alexID}},
+		{DisplayName: "Security", Approvers: []string{meID}}, {DisplayName: "Data owner", Approvers: []string{alexID}}}}
 	oneStage := sim.Policy{Stages: []sim.StagePolicy{{DisplayName: "Owners", Approvers: []string{meID, alexID}}}}
 	sales := stage("s2", "Security", sim.StatusInProgress, sim.ResultNotReviewed, meID)
 	sales.StartedDateTime = created(20)
@@ -77,7 +79,7 @@ func tenant() *sim.Tenant {
 		Catalogs:  []sim.Catalog{{ID: catID, DisplayName: "Sales", CatalogType: "userManaged", State: "published", CreatedDateTime: created(1000), ModifiedDateTime: created(1000)}},
 		AccessPackages: []sim.AccessPackage{
 			{ID: salesID, CatalogID: catID, DisplayName: "Sales Team Access", Description: "CRM and pipeline reports",
-				CreatedDateTime: created(900), ModifiedDateTime: created(900), Policy: twoStages,
+				CreatedDateTime: created(900), ModifiedDateTime: created(900), Policy: threeStages,
 				Questions: []sim.Question{{ID: "q1", Kind: "text", Text: "Which region?", Sequence: 1, IsRequired: true}}},
 			{ID: finID, CatalogID: catID, DisplayName: "Finance Reports", CreatedDateTime: created(900), ModifiedDateTime: created(900), Policy: oneStage},
 		},
@@ -86,7 +88,8 @@ func tenant() *sim.Tenant {
 			{ID: reqSales, AccessPackageID: salesID, RequestorID: adeleID, TargetID: adeleID, RequestType: "userAdd",
 				State: sim.StatePendingApproval, Status: "PendingApproval", Justification: "Joining the EMEA sales team.",
 				CreatedDateTime: created(30), Schedule: sim.Schedule{StartDateTime: created(30), ExpirationType: "afterDuration", Duration: "P90D"},
-				Answers: []sim.Answer{{QuestionID: "q1", Value: "EMEA"}}, Stages: []sim.Stage{mgr, sales}},
+				Answers: []sim.Answer{{QuestionID: "q1", Value: "EMEA"}}, Stages: []sim.Stage{mgr, sales,
+					stage("s3", "Data owner", sim.StatusInitializing, sim.ResultNotReviewed, alexID)}},
 			{ID: reqFin, AccessPackageID: finID, RequestorID: leeID, TargetID: leeID, RequestType: "userAdd",
 				State: sim.StatePendingApproval, Status: "PendingApproval", Justification: "Month-end close.",
 				CreatedDateTime: created(5), Schedule: sim.Schedule{ExpirationType: "noExpiration"},
@@ -101,7 +104,7 @@ func tenant() *sim.Tenant {
 				Stages: []sim.Stage{open("l1", "Owners", meID, alexID)}},
 		},
 		GroupRequests: []*sim.GroupRequest{
-			{ID: reqGroup, GroupID: groupID, PrincipalID: leeID, CreatedByID: leeID, AccessID: "member", Action: "selfActivate",
+			{ID: reqGroup, GroupID: groupID, PrincipalID: adeleID, CreatedByID: leeID, AccessID: "member", Action: "adminAssign",
 				Status: sim.PIMPendingApproval, Justification: "Deploy hotfix 4.2.1", TicketNumber: "INC-1042", TicketSystem: "ServiceNow",
 				CreatedDateTime: created(1), ScheduleInfo: sim.Schedule{StartDateTime: created(1), ExpirationType: "afterDuration", Duration: "PT8H"},
 				Stages: []sim.Stage{open(reqGroup, "", meID, alexID)}},
@@ -182,7 +185,7 @@ func quoteArgs(args []string) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
 		out[i] = a
-		if a == "" || strings.ContainsAny(a, " \"'") {
+		if a == "" || strings.ContainsAny(a, " \"'") || strings.ContainsFunc(a, unicode.IsControl) {
 			out[i] = fmt.Sprintf("%q", a)
 		}
 	}

@@ -115,6 +115,26 @@ func TestDemoBinary(t *testing.T) {
 	send("\r")
 	wait("the undo countdown", "press u to undo")
 	wait("the outcome", "Approved — "+title)
+
+	// An Azure resource role request (Azure Resource Manager): found with
+	// the filter, approved the same way.
+	send("/")
+	time.Sleep(100 * time.Millisecond)
+	send("rg-web")
+	send("\r")
+	azure := wait("the Azure request", "Azure resource role (PIM)", "Scope      prod-subscription / rg-web", "Role       Owner")
+	azureTitle := selectedTitle(t, azure) // the title's first line: it wraps in the detail pane
+	if !strings.Contains(azureTitle, "→ Owner") {
+		t.Fatalf("selected %q, want the Azure request:\n%s", azureTitle, azure)
+	}
+	send("a")
+	wait("the approve form", "Approve: "+azureTitle)
+	time.Sleep(600 * time.Millisecond)
+	const whyAzure = "Hotfix window agreed (e2e azure)"
+	send(whyAzure)
+	wait("the justification", whyAzure)
+	send("\r")
+	wait("the outcome", "Approved — "+azureTitle)
 	send("q")
 	select {
 	case err := <-exited:
@@ -142,6 +162,17 @@ func TestDemoBinary(t *testing.T) {
 	}
 	if len(approved) != 1 || approved[0].ReviewResult != "Approved" || approved[0].ReviewedBy != me || approved[0].Status != "Completed" {
 		t.Fatalf("the tenant recorded %+v (demo identity %s)", approved, me)
+	}
+	var azureApproved []*sim.AzureRequest
+	for _, r := range tenant.AzureRequests {
+		for _, st := range r.Stages {
+			if st.Justification == whyAzure && st.ReviewResult == "Approved" && st.ReviewedBy == me {
+				azureApproved = append(azureApproved, r)
+			}
+		}
+	}
+	if len(azureApproved) != 1 || azureApproved[0].RoleName != "Owner" || azureApproved[0].Status != sim.ARMProvisioned {
+		t.Fatalf("the Azure requests recorded %+v", azureApproved)
 	}
 }
 

@@ -37,6 +37,10 @@ func Text(s string) string { return uniformWidth(clean(s, true)) }
 // kept as typed, since it is the user's own words that will be sent.
 func Input(s string) string { return clean(s, false) }
 
+// InputText is Input that keeps line breaks, for multi-line text the user
+// gives (a justification read from standard input).
+func InputText(s string) string { return clean(s, true) }
+
 // Truncate cuts an already sanitized string to at most width terminal
 // columns, ending it with an ellipsis when something was cut. Wide
 // characters are never split.
@@ -66,6 +70,7 @@ func clean(s string, multiline bool) string {
 	b.Grow(min(len(s), MaxRunes*4))
 	n := 0          // runes written
 	atStart := true // at the start of the value or of a line: drop combining marks
+	var prev rune   // the last rune written (0 at the start)
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
@@ -101,15 +106,36 @@ func clean(s string, multiline bool) string {
 		case r < 0x20 || r == 0x7f: // other C0 controls, DEL
 			i += size
 			continue
-		case dropped(r):
+		case r < 0x300 && r != 0xad: // Latin: nothing to check
 			i += size
+			n += put(&b, r, &atStart)
+		case r == 0x200d: // ZWJ: only between two pictographs (an emoji sequence)
+			i += size
+			if next, _ := utf8.DecodeRuneInString(s[i:]); !joinsEmoji(prev) || !pictograph(next) {
+				continue
+			}
+			n += put(&b, r, &atStart)
+		case dropped(r) || invisible(r):
+			i += size
+			continue
+		case variationSelector(r) && (atStart || !base(prev)):
+			i += size // a lone variation selector: nothing to select
 			continue
 		case atStart && (unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r)):
 			i += size
 			continue
+		case placeholder(r):
+			i += size
+			r = '\uFFFD'
+			n += put(&b, r, &atStart)
 		default:
 			i += size
 			n += put(&b, r, &atStart)
+		}
+		if r != '\n' {
+			prev = r
+		} else {
+			prev = 0
 		}
 		if n >= MaxRunes && i < len(s) {
 			return cut(&b, s[i:])
@@ -142,6 +168,90 @@ func isPlain(s string) bool {
 		}
 	}
 	return true
+}
+
+// Width truth. Terminals (tmux, xterm and the like, and the x/vt
+// emulator the tests read screens with) and the layout must agree on the
+// width of every character printed, and nothing may hide text. So:
+//   - invisible: every format character (Cf: zero-width space, tag
+//     characters U+E0000–E007F, U+180E, bidi controls, ...) but the zero
+//     width non-joiner that Persian and Indic names need, and the Hangul
+//     fillers (blank "letters") are removed;
+//   - a zero width joiner outside an emoji sequence and a variation
+//     selector with no base before it are removed;
+//   - placeholder: private-use characters, noncharacters (U+FDD0–FDEF,
+//     U+xFFFE/xFFFF, so U+10FFFF), unassigned code points, whose width
+//     each terminal guesses, and the few Prepend letters become U+FFFD,
+//     one column everywhere.
+//
+// What remains is measured alike by the layout and by terminals that
+// cluster graphemes (the x/vt emulator; checked rune by rune in
+// width_test.go), and by terminals that count code points (tmux, xterm)
+// except for one thing no choice of characters can fix: the spacing
+// vowel signs of Indic and some South-East Asian scripts (Unicode Mc,
+// e.g. the ि in हिन्दी) take a column of their own in tmux and none in a
+// clustering terminal. They are kept, since removing them would change
+// people's names; such a name can push a border out by a column or two
+// in tmux.
+
+// invisible reports a character that is removed: format characters
+// other than ZWNJ, and the Hangul fillers.
+func invisible(r rune) bool {
+	switch r {
+	case 0x200c: // ZWNJ: part of how Persian and Indic names are written
+		return false
+	case 0x115f, 0x1160, 0x3164, 0xffa0: // Hangul choseong, jungseong, and (halfwidth) fillers
+		return true
+	}
+	return unicode.Is(unicode.Cf, r)
+}
+
+// placeholder reports a character shown as U+FFFD.
+func placeholder(r rune) bool {
+	switch {
+	case prepend(r):
+		return true
+	case r >= 0xfdd0 && r <= 0xfdef, r&0xfffe == 0xfffe: // noncharacters
+		return true
+	case unicode.Is(unicode.Co, r), unicode.Is(unicode.Cs, r):
+		return true
+	}
+	return !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Zs, unicode.Cf) // unassigned
+}
+
+// prepend reports the letters that join the character *after* them into
+// one cluster (Unicode's Prepend: Malayalam dot reph, Chakma, Zanabazar
+// and other rare scripts' signs). The x/vt emulator counts one more
+// column for them than the layout does; the format ones (Arabic number
+// signs) are already removed as invisible.
+func prepend(r rune) bool {
+	switch {
+	case r == 0x0d4e, r == 0x111c2, r == 0x111c3, r == 0x1193f, r == 0x11941, r == 0x11a3a,
+		r >= 0x11a84 && r <= 0x11a89, r == 0x11d46, r == 0x11f02:
+		return true
+	}
+	return false
+}
+
+func variationSelector(r rune) bool {
+	return r >= 0xfe00 && r <= 0xfe0f || r >= 0xe0100 && r <= 0xe01ef || r >= 0x180b && r <= 0x180d || r == 0x180f
+}
+
+// base reports a character a variation selector may follow.
+func base(r rune) bool {
+	return r > ' ' && !unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc, unicode.Z) && !variationSelector(r) && r != 0x200d
+}
+
+// pictograph approximates Extended_Pictographic: symbols (So) from the
+// General Punctuation block on, and the regional indicators.
+func pictograph(r rune) bool {
+	return r >= 0x2000 && unicode.Is(unicode.So, r) || r >= 0x1f1e6 && r <= 0x1f1ff
+}
+
+// joinsEmoji reports what may stand before a ZWJ in an emoji sequence: a
+// pictograph, its emoji presentation selector or a skin tone.
+func joinsEmoji(r rune) bool {
+	return pictograph(r) || r == 0xfe0f || r >= 0x1f3fb && r <= 0x1f3ff
 }
 
 // dropped lists format characters that reorder or hide text: bidi

@@ -170,3 +170,40 @@ func FuzzSanitize(f *testing.F) {
 		}
 	})
 }
+
+func TestWidthTruthCharacters(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"zwj between letters", "a\u200db", "ab"},
+		{"zwj at the end", "x\u200d", "x"},
+		{"zwj after an emoji, before a letter", "😀\u200dx", "😀x"},
+		{"zwj in an emoji sequence", "👩\u200d💻", "👩"}, // Line reduces the sequence
+		{"last code point", "a\U0010FFFFb", "a\uFFFDb"},
+		{"noncharacters", "\uFDD0\uFFFE\U0001FFFF", "\uFFFD\uFFFD\uFFFD"},
+		{"private use", "\uE000\U000F0000\U00100000", "\uFFFD\uFFFD\uFFFD"},
+		{"unassigned", "a\u0378b", "a\uFFFDb"},
+		{"tag characters", "a\U000E0041\U000E0001\U000E007Fb", "ab"},
+		{"tag flag sequence", "🏴\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F", "🏴"},
+		{"hangul fillers", "\u115F\u1160\u3164\uFFA0x", "x"},
+		{"mongolian vowel separator", "a\u180Eb", "ab"},
+		{"lone variation selector", "\uFE0Fa \uFE0E\U000E0100", "a "},
+		{"ideographic variation kept", "葛\U000E0100", "葛\U000E0100"},
+		{"zero width space", "a\u200Bb", "ab"},
+		{"zwnj kept", "می\u200Cخواهم", "می\u200Cخواهم"},
+		{"prepend letter", "a\u0D4Eb", "a\uFFFDb"},
+		{"arabic number sign", "\u0600١", "١"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Line(tt.in); got != tt.want {
+				t.Errorf("Line(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+	// Typed text keeps emoji sequences but loses the same invisible characters.
+	if got := Input("👩\u200d💻 a\u200db\u200B\U000E0041\uFDD0"); got != "👩\u200d💻 ab\uFFFD" {
+		t.Errorf("Input = %q", got)
+	}
+	if got := InputText("one\r\ntwo\x1b[2J\u202e"); got != "one\ntwo" {
+		t.Errorf("InputText = %q", got)
+	}
+}

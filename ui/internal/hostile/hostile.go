@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -17,14 +18,15 @@ import (
 	"approvals/graph/sim"
 )
 
-// Identities and ids in the tenant. Ids stay plain: they travel in URLs.
+// Identities and ids in the tenant. Ids stay plain: they travel in URLs,
+// and approval ids are GUIDs, as Graph's are (the CLI takes nothing else).
 const (
 	Me      = "u-hostile-me"
 	MeUPN   = "me@hostile.test"
 	Evil    = "u-hostile-evil"
 	Other   = "u-hostile-other"
-	EMID    = "em-hostile"  // two stages: the first decided by Evil, the second mine
-	PIMID   = "pim-hostile" // PIM for Groups, mine
+	EMID    = "e0000000-0000-4000-8000-00000000bad1" // two stages: the first decided by Evil, the second mine
+	PIMID   = "e0000000-0000-4000-8000-00000000bad2" // PIM for Groups, mine
 	EMStage = "em-hostile-s2"
 )
 
@@ -47,7 +49,11 @@ var Markers = []string{
 // Text is one value that tries everything a server could: escape and
 // control sequences of every kind, C1 controls, bidi overrides and
 // isolates, zero-width and BOM, invalid UTF-8, backspaces and carriage
-// returns, emoji (with modifiers and ZWJ), CJK and combining marks.
+// returns, emoji (with modifiers and ZWJ), CJK and combining marks, and
+// the characters terminals measure differently or that hide text: a ZWJ
+// between letters, U+10FFFF and other noncharacters, private use, tag
+// characters, Hangul fillers, U+180E, a lone variation selector, a zero
+// width space.
 func Text(tag string) string {
 	return tag +
 		"\x1b[2J\x1b[99;99H\x1b[38;2;1;2;3m\x1b[6n\x1b[21t" +
@@ -55,7 +61,8 @@ func Text(tag string) string {
 		"\x1bPPWNED-DCS\x1b\\\x1b_PWNED-APC\x1b\\\x1b^PWNED-PM\x1b\\\x1bXPWNED-SOS\x1b\\" +
 		"\u009b31m\u009dPWNED-C1\u009c\a\b\b\r\t\v\f\x00\x7f" +
 		"\u202eevil\u202c\u2066x\u2069\u200f\ufeff\u200b\xff\xfe" +
-		" 😀👍🏽 漢字かな 👨‍👩‍👧 e\u0301 "
+		" 😀👍🏽 漢字かな 👨‍👩‍👧 e\u0301 " +
+		"w\u200dj\U0010FFFF\uFDD0\uE000\U000F0001\U000E0041\U000E007F\u3164\u115F\uFFA0\u180E \uFE0F\u200B\u0D4E "
 }
 
 // Long is Text followed by about 100 KB.
@@ -162,6 +169,13 @@ func CheckText(s string) []string {
 			break
 		}
 	}
+	rs := []rune(s)
+	for i := range rs {
+		if zwjProblem(rs, i) {
+			problems = append(problems, fmt.Sprintf("zero width joiner outside an emoji sequence: %q", string(rs[max(0, i-5):min(len(rs), i+5)])))
+			break
+		}
+	}
 	return problems
 }
 
@@ -209,8 +223,16 @@ func unsafeSequence(seq []byte) string {
 	case c < 0x20 || c == 0x7f:
 		return "control character"
 	}
-	r, _ := utf8.DecodeRune(seq)
-	return unsafeRune(r)
+	rs := []rune(string(seq)) // one grapheme cluster
+	for i, r := range rs {
+		if why := unsafeRune(r); why != "" {
+			return why
+		}
+		if zwjProblem(rs, i) {
+			return "zero width joiner outside an emoji sequence"
+		}
+	}
+	return ""
 }
 
 func unsafeEscape(seq []byte) string {
@@ -260,8 +282,25 @@ func unsafeRune(r rune) string {
 		return "bidi or invisible format character"
 	case r == utf8.RuneError:
 		return "" // what invalid input becomes: harmless
+	case r == 0x200d: // judged with its neighbours (see zwjProblem)
+		return ""
+	case unicode.Is(unicode.Cf, r) && r != 0x200c:
+		return "invisible format character" // tags, U+180E, zero width space, ...
+	case unicode.Is(unicode.Co, r), r >= 0xfdd0 && r <= 0xfdef, r&0xfffe == 0xfffe:
+		return "private-use or noncharacter (terminals disagree on its width)"
+	case r == 0x115f, r == 0x1160, r == 0x3164, r == 0xffa0:
+		return "Hangul filler"
 	}
 	return ""
+}
+
+// zwjProblem reports a zero width joiner that is not between two
+// pictographs (an emoji sequence), at rune index i of rs.
+func zwjProblem(rs []rune, i int) bool {
+	pict := func(r rune) bool {
+		return r >= 0x2000 && unicode.Is(unicode.So, r) || r == 0xfe0f || r >= 0x1f3fb && r <= 0x1f3ff
+	}
+	return rs[i] == 0x200d && (i == 0 || i == len(rs)-1 || !pict(rs[i-1]) || !pict(rs[i+1]))
 }
 
 func around(s string, i int) string {
@@ -283,6 +322,13 @@ func CheckJSON(s string) []string {
 	for i, r := range s {
 		if why := unsafeRune(r); why != "" {
 			problems = append(problems, fmt.Sprintf("%s %U at byte %d: %q", why, r, i, around(s, i)))
+			break
+		}
+	}
+	rs := []rune(s)
+	for i := range rs {
+		if zwjProblem(rs, i) {
+			problems = append(problems, fmt.Sprintf("zero width joiner outside an emoji sequence: %q", string(rs[max(0, i-5):min(len(rs), i+5)])))
 			break
 		}
 	}

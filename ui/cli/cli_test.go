@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"approvals/graph"
 	"approvals/graph/journal"
 	"approvals/graph/sim"
+	"approvals/ui/sanitize"
 )
 
 // TestCLIGolden runs the commands in order against one simulated tenant
@@ -22,6 +24,23 @@ func TestCLIGolden(t *testing.T) {
 	ap := func(id string) string { return "accessPackage:" + id }
 
 	step("01-list", "", "list")
+	// On a terminal the list fits: at 100 columns names shrink, at 80
+	// columns some go. IDs stay whole.
+	for _, cols := range []int{100, 80} {
+		w.width = cols
+		r := step(fmt.Sprintf("01-list-%d-columns", cols), "", "list")
+		for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+			if sanitize.Width(l) > cols {
+				t.Errorf("%d columns: %d-column line %q", cols, sanitize.Width(l), l)
+			}
+		}
+		for _, id := range []string{reqSales, reqFin, reqEvil, reqLee, reqGroup} {
+			if !strings.Contains(r.stdout, ":"+id+"\n") {
+				t.Errorf("%d columns: %s is not whole:\n%s", cols, id, r.stdout)
+			}
+		}
+	}
+	w.width = 0
 	r := step("02-list-json", "", "list", "--json")
 	var doc listDoc
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || doc.Version != 1 || len(doc.Approvals) != 5 {

@@ -73,9 +73,16 @@ func (a *app) listText(w io.Writer, approvals []graph.Approval, snap *graph.Snap
 	if len(approvals) == 0 {
 		io.WriteString(w, "Nothing is waiting for your decision.\n")
 	} else {
+		// Fitting a terminal (see README): FOR and RESOURCE shrink to 20
+		// columns; AGE goes; KIND goes; FOR and RESOURCE shrink to 10;
+		// STAGE goes; FOR and RESOURCE shrink to 6. DUE and ID stay whole.
+		// Piped: full width.
 		t := &table{
 			headers: []string{"DUE", "AGE", "KIND", "FOR", "RESOURCE", "STAGE", "ID"},
 			max:     []int{8, 5, 7, 48, 40, 8, 0},
+			width:   a.termWidth(),
+			shrink:  []int{3, 4},
+			steps:   []fitStep{shrinkTo(20), dropColumn(1), dropColumn(2), shrinkTo(10), dropColumn(5), shrinkTo(6)},
 		}
 		for _, ap := range approvals {
 			t.add(words.TimeLeft(now, ap.Deadline, ap.DeadlineEstimated), words.Age(now, ap.Created), words.Kind(ap.Kind),

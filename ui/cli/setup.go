@@ -26,6 +26,9 @@ type Setup struct {
 	Getenv func(string) string
 	Now    func() time.Time
 	Loc    *time.Location // for times shown to people; default time.Local
+	// Width is how many columns Stdout's terminal has; 0 when it is not a
+	// terminal (tables print at full width). Default: asks the terminal.
+	Width func() int
 
 	// Inbox runs the interactive inbox (`approvals` with no subcommand).
 	// Nil: the root command prints its help.

@@ -120,6 +120,7 @@ type world struct {
 	home     string
 	env      map[string]string
 	identity string // who the simulator sees; default meID
+	width    int    // the terminal's columns; 0: output is piped
 }
 
 func newWorld(t *testing.T) *world {
@@ -201,6 +202,7 @@ func (w *world) run(stdin string, args ...string) runResult {
 		Stdin: strings.NewReader(stdin), Stdout: &stdout, Stderr: &stderr,
 		Getenv: func(k string) string { return w.env[k] }, Now: func() time.Time { return now }, Loc: time.UTC,
 		Transport: swapToken{identity: cmp.Or(w.identity, meID)},
+		Width:     func() int { return w.width },
 	})
 	root.SetArgs(append([]string{}, args...)) // nil would mean os.Args
 	err := root.ExecuteContext(context.Background())

@@ -14,9 +14,7 @@ import (
 
 	"approvals/graph/sim"
 	"approvals/ui"
-	"approvals/ui/bench"
 	"approvals/ui/cli"
-	"approvals/ui/demo"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -34,8 +32,8 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newSimCmd())
 	cli.Attach(root, cli.Setup{Inbox: runInbox}) // list, show, approve, deny, history, login, logout, config; global flags
 	root.AddCommand(newDemoCmd())
-	root.AddCommand(newServeCmd())   // the inbox over SSH, one per session (ui/serve)
-	root.AddCommand(bench.Command()) // hidden: the README's performance table (measures this binary)
+	root.AddCommand(newServeCmd()) // the inbox over SSH, one per session (ui/serve)
+	addBenchCmd(root)              // hidden, only with -tags bench: the README's performance table
 	return root
 }
 
@@ -86,53 +84,18 @@ func newSimCmd() *cobra.Command {
 	return cmd
 }
 
-// newDemoCmd is `approvals demo`: the inbox against a simulated tenant
-// served in-process on a loopback port. The logic lives in ui/demo.
-func newDemoCmd() *cobra.Command {
-	var opts demo.Options
-	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "The inbox against a built-in simulated tenant (no sign-in, nothing leaves this machine)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := cli.LoadConfig(cmd) // --config, --profile and APPROVALS_* apply here too
-			if err != nil {
-				return err
-			}
-			opts.UI = ui.FromSettings(cfg.Settings)
-			return demo.Run(cmd.Context(), opts)
-		},
-	}
-	f := cmd.Flags()
-	f.Int64Var(&opts.Seed, "seed", 1, "seed of the generated tenant")
-	f.IntVar(&opts.Approvals, "approvals", sim.DefaultApprovals, "approvals waiting for the demo identity")
-	f.DurationVar(&opts.Activity, "activity", 0, "other approvers act and requests arrive at this interval, e.g. 20s")
-	f.StringVar(&opts.Faults, "faults", "", "faults to inject into the simulated tenant (same syntax as approvals sim --faults)")
-	f.StringVar(&opts.As, "as", "", "approver to sign in as (UPN, id or name); default: the demo identity")
-	f.StringVar(&opts.Dump, "dump", "", "write the simulated tenant's final state to this file on exit")
-	return cmd
-}
-
 // runInbox is `approvals` without a subcommand: the inbox against the
 // signed-in tenant. The device code, when a sign-in is needed, is shown
 // inside the inbox.
 func runInbox(ctx context.Context, s *cli.Session) error {
-	opts := ui.FromSettings(s.Config.Settings)
-	opts.Backend = s.Client
-	opts.Identity = s.Auth.Account()
-	opts.Notices = append([]string(nil), s.Warnings...) // said before the inbox took the screen
-	opts.WhoAmI = func(ctx context.Context) (string, error) {
-		me, err := s.Client.Me(ctx)
-		if err != nil || me.DisplayName == "" {
-			return "", err
-		}
-		if acct := s.Auth.Account(); acct != "" {
-			return me.DisplayName + " <" + acct + ">", nil
-		}
-		return me.DisplayName, nil
-	}
-	if s.Auth.Interactive() {
-		opts.SignIn = ui.AuthSignIn(s.Auth.EnsureSignedIn) // the device code is drawn inside the inbox
+	opts, err := newInbox(inboxSession{
+		Config:  s.Config,
+		SignIn:  s.Auth,
+		Journal: s.Journal,
+		Notices: s.Warnings, // said before the inbox took the screen
+	})
+	if err != nil {
+		return err
 	}
 	return ui.Run(ctx, opts)
 }

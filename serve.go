@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -187,27 +185,23 @@ func orNever(d time.Duration) time.Duration {
 // demoFactory serves one simulated tenant on loopback, shared by every
 // session (it is the tenant's state, like the real one); each session has
 // its own Graph client, acting as the approver its key is bound to.
-func demoFactory(ctx context.Context, f serveFlags, look ui.Options) (serve.Factory, []sim.User, func(), error) {
+func demoFactory(_ context.Context, f serveFlags, look ui.Options) (serve.Factory, []sim.User, func(), error) {
 	srv := sim.New(sim.Options{Seed: f.seed, Approvals: f.approvals})
 	approvers := srv.Approvers()
 	if len(approvers) == 0 {
 		srv.Close()
 		return nil, nil, nil, errors.New("the simulated tenant has no approvers (try more --approvals)")
 	}
-	base, stop, err := serveLoopback(ctx, srv, f.activity)
+	tenant, err := sim.StartLoopback(srv, f.activity)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	factory := func(_ context.Context, c serve.Conn) (*serve.Inbox, error) {
-		who := approvers[0]
-		if c.User != "" {
-			i := slicesIndex(approvers, c.User)
-			if i < 0 {
-				return nil, fmt.Errorf("this key is bound to %s, who is not an approver in the demo tenant", c.User)
-			}
-			who = approvers[i]
+		who, err := srv.Approver(c.User) // "" (a key bound to nobody): the demo identity
+		if err != nil {
+			return nil, fmt.Errorf("this key is bound to %s, who is not an approver in the demo tenant", c.User)
 		}
-		client, err := graph.New(graph.Options{GraphURL: base, ARMURL: base + sim.ARMPrefix, Credential: graph.StaticToken(who.UserPrincipalName)})
+		client, err := graph.New(graph.Options{GraphURL: tenant.URL, ARMURL: tenant.ARMURL(), Credential: graph.StaticToken(who.UserPrincipalName)})
 		if err != nil {
 			return nil, err
 		}
@@ -220,46 +214,7 @@ func demoFactory(ctx context.Context, f serveFlags, look ui.Options) (serve.Fact
 		upn := who.UserPrincipalName
 		return &serve.Inbox{UI: opts, Account: func() string { return upn }}, nil
 	}
-	return factory, approvers, stop, nil
-}
-
-func slicesIndex(us []sim.User, upn string) int {
-	for i, u := range us {
-		if strings.EqualFold(u.UserPrincipalName, upn) {
-			return i
-		}
-	}
-	return -1
-}
-
-// serveLoopback serves srv (and its activity) on a loopback port until
-// stop is called.
-func serveLoopback(ctx context.Context, srv *sim.Server, activity time.Duration) (base string, stop func(), err error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, fmt.Errorf("starting the simulated tenant: %w", err)
-	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	actCtx, stopActivity := context.WithCancel(context.WithoutCancel(ctx))
-	var wg sync.WaitGroup
-	wg.Go(func() { _ = hs.Serve(ln) })
-	if activity > 0 {
-		wg.Go(func() { srv.RunActivity(actCtx, activity) })
-	}
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			stopActivity()
-			srv.Close()
-			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			if hs.Shutdown(sctx) != nil {
-				_ = hs.Close()
-			}
-			wg.Wait()
-		})
-	}
-	return "http://" + ln.Addr().String(), stop, nil
+	return factory, approvers, tenant.Close, nil
 }
 
 // entraFactory signs each session in to Entra ID as its own user, with a

@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -89,41 +88,4 @@ func xdgOr(getenv func(string) string, env, fallback string) string {
 		return filepath.Join(d, AppName)
 	}
 	return fallback
-}
-
-// InsecureDirError says a folder that would hold private files can be read
-// or entered by other users.
-type InsecureDirError struct {
-	Path string
-	Mode fs.FileMode
-}
-
-func (e *InsecureDirError) Error() string {
-	return fmt.Sprintf("%s is open to other users (mode %#o); run: chmod 700 %s", e.Path, e.Mode.Perm(), e.Path)
-}
-
-// EnsurePrivateDir creates path (and missing parents) with mode 0700, and
-// refuses (InsecureDirError) a folder that already exists with group or
-// world permissions: private files must not be written there.
-func EnsurePrivateDir(path string) error {
-	if err := os.MkdirAll(path, 0o700); err != nil {
-		return err
-	}
-	return CheckPrivateDir(path)
-}
-
-// CheckPrivateDir reports an InsecureDirError when path is a folder other
-// users can access. Windows has no such mode bits; its folders pass.
-func CheckPrivateDir(path string) error {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("%s is not a folder", path)
-	}
-	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
-		return &InsecureDirError{Path: path, Mode: fi.Mode()}
-	}
-	return nil
 }

@@ -1,9 +1,6 @@
 package config
 
 import (
-	"errors"
-	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
 )
@@ -34,38 +31,5 @@ func TestResolveDirsXDG(t *testing.T) {
 	}
 	if _, err := ResolveDirs(func(string) string { return "" }); err == nil {
 		t.Error("no HOME and no XDG: want an error")
-	}
-}
-
-func TestEnsurePrivateDir(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no Unix permissions")
-	}
-	base := t.TempDir()
-	p := filepath.Join(base, "a", "b")
-	if err := EnsurePrivateDir(p); err != nil {
-		t.Fatal(err)
-	}
-	for _, dir := range []string{p, filepath.Join(base, "a")} {
-		fi, err := os.Stat(dir)
-		if err != nil || fi.Mode().Perm() != 0o700 {
-			t.Errorf("%s: mode %v, %v", dir, fi.Mode().Perm(), err)
-		}
-	}
-	open := filepath.Join(base, "open")
-	if err := os.Mkdir(open, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(open, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	err := EnsurePrivateDir(open)
-	var ie *InsecureDirError
-	if !errors.As(err, &ie) {
-		t.Fatalf("want InsecureDirError, got %v", err)
-	}
-	want := open + " is open to other users (mode 0755); run: chmod 700 " + open
-	if err.Error() != want {
-		t.Errorf("got %q\nwant %q", err, want)
 	}
 }

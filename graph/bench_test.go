@@ -13,7 +13,8 @@ import (
 // listing pages + ceil(N/20) $batch calls, where the naive way costs the
 // pages + N; a warm refresh with nothing new costs the listing pages only,
 // and one after a new request arrived adds one $batch. (The exact counts
-// are asserted in ui/bench; `approvals bench` also runs the naive way.)
+// are asserted by the bench tests, go test -tags bench . at the top; the
+// bench command also runs the naive way.)
 
 func BenchmarkRefresh(b *testing.B) {
 	for _, n := range []int{50, 500, 5000} {

@@ -10,7 +10,8 @@ import (
 	"approvals/graph"
 )
 
-// Frame, cursor, filter and bytes-on-the-wire benchmarks live in ui/bench,
+// Frame, cursor, filter and bytes-on-the-wire benchmarks live in the bench
+// (package main, build tag bench: go test -tags bench -bench . .),
 // on generated tenants, next to the `approvals bench` table that uses the
 // same code. This one needs the model's insides.
 

@@ -22,7 +22,7 @@ import (
 
 	"approvals/graph"
 	"approvals/graph/sim"
-	evil "approvals/ui/internal/hostile"
+	evil "approvals/graph/sim/hostile"
 	"approvals/ui/internal/termtest"
 )
 

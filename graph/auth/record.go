@@ -11,7 +11,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
-	"approvals/config"
+	"approvals/graph/privdir"
 )
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
@@ -82,14 +82,14 @@ func (s *Session) saveRecord(rec azidentity.AuthenticationRecord) {
 func (s *Session) privateFolder(dir string) error {
 	parent := filepath.Dir(dir)
 	if _, err := os.Stat(parent); err == nil {
-		if err := config.CheckPrivateDir(parent); err != nil {
+		if err := privdir.Check(parent); err != nil {
 			return err
 		}
 	}
-	if err := config.EnsurePrivateDir(dir); err != nil {
+	if err := privdir.Ensure(dir); err != nil {
 		return err
 	}
-	return config.CheckPrivateDir(parent)
+	return privdir.Check(parent)
 }
 
 func writePrivate(path string, data []byte) error {

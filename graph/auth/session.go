@@ -12,7 +12,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
-	"approvals/config"
 	"approvals/graph"
 )
 
@@ -28,14 +27,30 @@ type DeviceCode struct {
 // s); azidentity does not pass the real value through, so this estimates.
 const deviceCodeLifetime = 15 * time.Minute
 
+// Sign-in methods (Options.Method). The config's auth setting uses the
+// same names.
+const (
+	MethodDeviceCode = "devicecode" // the default: works over SSH
+	MethodBrowser    = "browser"    // interactive browser, for desktops
+	MethodToken      = "token"      // a static bearer token
+)
+
+// Defaults of Options.Tenant and Options.ClientID.
+const (
+	// DefaultClientID is the public "Microsoft Graph Command Line Tools"
+	// app, which tenants can consent to for these delegated permissions.
+	DefaultClientID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
+	DefaultTenant   = "organizations" // multi-tenant apps
+)
+
 // Options say how to sign in.
 type Options struct {
-	Method      string      // config.AuthDeviceCode (default), config.AuthBrowser or config.AuthToken
+	Method      string      // MethodDeviceCode (default), MethodBrowser or MethodToken
 	Cloud       graph.Cloud // from graph.CloudByName
 	Tenant      string      // tenant id or domain; default "organizations"
-	ClientID    string      // public client app id; default config.DefaultClientID
-	Token       string      // the bearer token for config.AuthToken (see LoadToken)
-	AccountsDir string      // where sign-in records live (config.Dirs.AccountsDir())
+	ClientID    string      // public client app id; default DefaultClientID
+	Token       string      // the bearer token for MethodToken (see LoadToken)
+	AccountsDir string      // where sign-in records live; empty: not saved
 	CacheDir    string      // azidentity/cache's folder; default $XDG_CACHE_HOME or ~/.cache (for Logout)
 
 	// Warn receives one-line warnings meant for the user (token cache in
@@ -88,13 +103,13 @@ var ErrNoInteractiveSignIn = errors.New("--auth token signs in with APPROVALS_TO
 // token cache. It does not talk to the network.
 func New(opts Options) (*Session, error) {
 	if opts.Method == "" {
-		opts.Method = config.AuthDeviceCode
+		opts.Method = MethodDeviceCode
 	}
 	if opts.Tenant == "" {
-		opts.Tenant = config.DefaultTenant
+		opts.Tenant = DefaultTenant
 	}
 	if opts.ClientID == "" {
-		opts.ClientID = config.DefaultClientID
+		opts.ClientID = DefaultClientID
 	}
 	if opts.Cloud.Name == "" {
 		c, err := graph.CloudByName("")
@@ -111,13 +126,13 @@ func New(opts Options) (*Session, error) {
 	}
 	s := &Session{opts: opts, scopes: graph.DefaultScopes(opts.Cloud.GraphURL), key: recordKey(opts)}
 	switch opts.Method {
-	case config.AuthToken:
+	case MethodToken:
 		if opts.Token == "" {
 			return nil, errors.New("--auth token needs a token: set APPROVALS_TOKEN or --token-file FILE")
 		}
 		s.static = graph.StaticToken(opts.Token)
 		return s, nil
-	case config.AuthDeviceCode, config.AuthBrowser:
+	case MethodDeviceCode, MethodBrowser:
 	default:
 		return nil, fmt.Errorf("unknown sign-in method %q (want devicecode, browser or token)", opts.Method)
 	}
@@ -145,7 +160,7 @@ func New(opts Options) (*Session, error) {
 
 func newAzidentityCredential(o CredentialOptions) (Interactive, error) {
 	co := azcore.ClientOptions{Cloud: o.Cloud}
-	if o.Method == config.AuthBrowser {
+	if o.Method == MethodBrowser {
 		return azidentity.NewInteractiveBrowserCredential(&azidentity.InteractiveBrowserCredentialOptions{
 			ClientOptions: co, TenantID: o.Tenant, ClientID: o.ClientID,
 			AuthenticationRecord: o.Record, Cache: o.Cache,

@@ -17,7 +17,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
-	"approvals/config"
 	"approvals/graph"
 )
 
@@ -94,7 +93,7 @@ func (h *harness) options(method string) Options {
 
 func TestDeviceCodeSignInSavesAndReusesRecord(t *testing.T) {
 	h := newHarness(t)
-	s, err := New(h.options(config.AuthDeviceCode))
+	s, err := New(h.options(MethodDeviceCode))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +141,7 @@ func TestDeviceCodeSignInSavesAndReusesRecord(t *testing.T) {
 	}
 
 	// Next run: the record is handed to the credential and no prompt is needed.
-	s2, err := New(h.options(config.AuthDeviceCode))
+	s2, err := New(h.options(MethodDeviceCode))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +158,7 @@ func TestDeviceCodeSignInSavesAndReusesRecord(t *testing.T) {
 
 func TestRecordKeyedByCloudTenantAndClient(t *testing.T) {
 	h := newHarness(t)
-	o := h.options(config.AuthDeviceCode)
+	o := h.options(MethodDeviceCode)
 	o.Cloud, _ = graph.CloudByName("usgov")
 	o.ClientID = "11111111-2222-3333-4444-555555555555"
 	o.Tenant = "Contoso.OnMicrosoft.us"
@@ -187,7 +186,7 @@ func TestInsecureFolderRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Chmod(h.state, 0o755)
-	s, err := New(h.options(config.AuthDeviceCode))
+	s, err := New(h.options(MethodDeviceCode))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +208,7 @@ func TestInsecureFolderRefused(t *testing.T) {
 func TestCacheUnavailableWarnsOnceAndUsesMemory(t *testing.T) {
 	h := newHarness(t)
 	h.cacheErr = errors.New(`persistent storage isn't available due to error "couldn't get the user keyring due to error \"operation not permitted\""`)
-	s, err := New(h.options(config.AuthDeviceCode))
+	s, err := New(h.options(MethodDeviceCode))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +233,7 @@ func TestPromptWithoutCallbackNeverPrints(t *testing.T) {
 
 func TestStaticToken(t *testing.T) {
 	h := newHarness(t)
-	o := h.options(config.AuthToken)
+	o := h.options(MethodToken)
 	o.Token = fakeToken
 	s, err := New(o)
 	if err != nil {
@@ -283,7 +282,7 @@ func TestLoadToken(t *testing.T) {
 
 func TestLogoutRemovesRecordAndCacheFiles(t *testing.T) {
 	h := newHarness(t)
-	s, err := New(h.options(config.AuthDeviceCode))
+	s, err := New(h.options(MethodDeviceCode))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +315,7 @@ func TestLogoutRemovesRecordAndCacheFiles(t *testing.T) {
 }
 
 func TestRealCredentialsBuildWithoutNetwork(t *testing.T) {
-	for _, m := range []string{config.AuthDeviceCode, config.AuthBrowser} {
+	for _, m := range []string{MethodDeviceCode, MethodBrowser} {
 		h := newHarness(t)
 		o := h.options(m)
 		o.NewCredential = nil // the real azidentity constructors; building them sends nothing
@@ -326,11 +325,11 @@ func TestRealCredentialsBuildWithoutNetwork(t *testing.T) {
 		}
 		switch s.cred.(type) { // behind Credential's claims recorder
 		case *azidentity.DeviceCodeCredential:
-			if m != config.AuthDeviceCode {
+			if m != MethodDeviceCode {
 				t.Errorf("%s built a device code credential", m)
 			}
 		case *azidentity.InteractiveBrowserCredential:
-			if m != config.AuthBrowser {
+			if m != MethodBrowser {
 				t.Errorf("%s built a browser credential", m)
 			}
 		default:
@@ -339,20 +338,9 @@ func TestRealCredentialsBuildWithoutNetwork(t *testing.T) {
 	}
 }
 
-func TestEveryConfigCloudIsKnownToTheClient(t *testing.T) {
-	for _, name := range config.Clouds {
-		if _, err := graph.CloudByName(name); err != nil {
-			t.Errorf("config accepts cloud %q but the client does not: %v", name, err)
-		}
-	}
-	if !reflect.DeepEqual(config.Clouds, graph.CloudNames()) {
-		t.Errorf("config.Clouds %q != graph.CloudNames() %q", config.Clouds, graph.CloudNames())
-	}
-}
-
 func TestEnsureSignedIn(t *testing.T) {
 	h := newHarness(t)
-	s, err := New(h.options(config.AuthDeviceCode))
+	s, err := New(h.options(MethodDeviceCode))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,7 +350,7 @@ func TestEnsureSignedIn(t *testing.T) {
 		t.Fatalf("first run: %v, %d prompts", err, prompts)
 	}
 	// The next run finds the saved sign-in and asks nothing.
-	s2, _ := New(h.options(config.AuthDeviceCode))
+	s2, _ := New(h.options(MethodDeviceCode))
 	if err := s2.EnsureSignedIn(context.Background(), count); err != nil || prompts != 1 {
 		t.Errorf("second run: %v, %d prompts", err, prompts)
 	}
@@ -391,7 +379,7 @@ func (c *claimsCred) GetToken(ctx context.Context, tro policy.TokenRequestOption
 // cached token Graph refused.
 func TestSignInAnswersAClaimsChallenge(t *testing.T) {
 	h := newHarness(t)
-	o := h.options(config.AuthDeviceCode)
+	o := h.options(MethodDeviceCode)
 	var cred *claimsCred
 	o.NewCredential = func(co CredentialOptions) (Interactive, error) {
 		cred = &claimsCred{fakeCred{opts: co, signedIn: true}}

@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"approvals/config"
 	"approvals/graph"
+	"approvals/graph/privdir"
 )
 
 // Options tune a Journal.
@@ -50,7 +50,7 @@ var _ graph.Journal = (*Journal)(nil)
 // for appending. A folder open to other users is refused. A last line torn
 // by a crash is terminated so the next record starts on its own line.
 func Open(path string, opts Options) (*Journal, error) {
-	if err := config.EnsurePrivateDir(filepath.Dir(path)); err != nil {
+	if err := privdir.Ensure(filepath.Dir(path)); err != nil {
 		return nil, fmt.Errorf("decision journal: %w", err)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"approvals/config"
 	"approvals/graph"
+	"approvals/graph/privdir"
 )
 
 var t0 = time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
@@ -113,7 +113,7 @@ func TestFileAndFolderArePrivate(t *testing.T) {
 	os.Mkdir(open, 0o777)
 	os.Chmod(open, 0o777)
 	_, err = Open(filepath.Join(open, "journal.jsonl"), Options{})
-	var ie *config.InsecureDirError
+	var ie *privdir.InsecureError
 	if !errors.As(err, &ie) {
 		t.Errorf("open folder: %v", err)
 	}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"approvals/graph/sim"
-	"approvals/ui/internal/hostile"
+	"approvals/graph/sim/hostile"
 )
 
 // hostileErrors answers, once armed, every PATCH with a Graph error whose

@@ -12,7 +12,7 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
-	"approvals/config"
+	"approvals/graph/privdir"
 )
 
 // HostKeyFile is the host key's name in the state folder.
@@ -21,7 +21,7 @@ const HostKeyFile = "ssh_host_ed25519_key"
 // HostKey loads the server's ed25519 host key from dir, creating it (0600,
 // in a 0700 folder) on first start. created says it was just made.
 func HostKey(dir string) (signer gossh.Signer, path string, created bool, err error) {
-	if err := config.EnsurePrivateDir(dir); err != nil {
+	if err := privdir.Ensure(dir); err != nil {
 		return nil, "", false, fmt.Errorf("host key folder: %w", err)
 	}
 	path = filepath.Join(dir, HostKeyFile)

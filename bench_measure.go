@@ -1,12 +1,14 @@
-package bench
+//go:build bench
+
+package main
 
 import (
 	"runtime"
 	"time"
 )
 
-// Timing is the cost of one operation, averaged over many runs.
-type Timing struct {
+// benchTiming is the cost of one operation, averaged over many runs.
+type benchTiming struct {
 	PerOp  time.Duration
 	Allocs float64 // heap allocations per op
 	Bytes  float64 // heap bytes allocated per op
@@ -17,13 +19,13 @@ type Timing struct {
 // rounds, so that a busy neighbour on a shared machine shows up less.
 const measureRounds = 3
 
-// measure runs op (after a warm-up run) in measureRounds rounds that
+// benchMeasure runs op (after a warm-up run) in measureRounds rounds that
 // together take at least minTime and reports the fastest round's average.
 // The command uses it where `go test -bench` would use b.Loop, with a
 // shorter time, since these figures are stable.
-func measure(op func(), minTime time.Duration) Timing {
+func benchMeasure(op func(), minTime time.Duration) benchTiming {
 	op()
-	var best Timing
+	var best benchTiming
 	for r := range measureRounds {
 		t := measureRound(op, minTime/measureRounds)
 		if r == 0 || t.PerOp < best.PerOp {
@@ -33,7 +35,7 @@ func measure(op func(), minTime time.Duration) Timing {
 	return best
 }
 
-func measureRound(op func(), minTime time.Duration) Timing {
+func measureRound(op func(), minTime time.Duration) benchTiming {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -50,7 +52,7 @@ func measureRound(op func(), minTime time.Duration) Timing {
 	}
 	elapsed := time.Since(start)
 	runtime.ReadMemStats(&after)
-	return Timing{
+	return benchTiming{
 		PerOp:  elapsed / time.Duration(runs),
 		Allocs: float64(after.Mallocs-before.Mallocs) / float64(runs),
 		Bytes:  float64(after.TotalAlloc-before.TotalAlloc) / float64(runs),

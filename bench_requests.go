@@ -1,4 +1,6 @@
-package bench
+//go:build bench
+
+package main
 
 import (
 	"context"
@@ -41,29 +43,29 @@ type RefreshCost struct {
 	Naive                    Cost // the naive baseline on the same tenant
 }
 
-// Pages is the number of listing pages for em and groups approvals: each
+// benchPages is the number of listing pages for em and groups approvals: each
 // source costs at least one page.
-func Pages(em, groups int) int {
+func benchPages(em, groups int) int {
 	return max(1, ceilDiv(em, pageSize)) + max(1, ceilDiv(groups, pageSize))
 }
 
 // WantCold is the budget of a cold refresh: pages + ceil(N/20) per source
 // (each source's details are read as its pages arrive).
 func (r RefreshCost) WantCold() int {
-	return Pages(r.EM, r.Groups) + ceilDiv(r.EM, batchSize) + ceilDiv(r.Groups, batchSize)
+	return benchPages(r.EM, r.Groups) + ceilDiv(r.EM, batchSize) + ceilDiv(r.Groups, batchSize)
 }
 
 // WantSteady is the budget of a poll that finds nothing new: the pages.
-func (r RefreshCost) WantSteady() int { return Pages(r.EM, r.Groups) }
+func (r RefreshCost) WantSteady() int { return benchPages(r.EM, r.Groups) }
 
 // WantArrival is the budget of the poll after one arrival: its pages + 1.
-func (r RefreshCost) WantArrival() int { return Pages(r.ArrivalEM, r.ArrivalGroups) + 1 }
+func (r RefreshCost) WantArrival() int { return benchPages(r.ArrivalEM, r.ArrivalGroups) + 1 }
 
 // ArrivalN is how many approvals were listed after the arrival.
 func (r RefreshCost) ArrivalN() int { return r.ArrivalEM + r.ArrivalGroups }
 
 // WantNaive is what the naive way costs: pages + N.
-func (r RefreshCost) WantNaive() int { return Pages(r.EM, r.Groups) + r.N }
+func (r RefreshCost) WantNaive() int { return benchPages(r.EM, r.Groups) + r.N }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
@@ -73,7 +75,7 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 // wire.
 func MeasureRefresh(ctx context.Context, seed int64, n int, withNaive bool) (RefreshCost, error) {
 	var out RefreshCost
-	t, err := NewTenant(seed, n)
+	t, err := newBenchTenant(seed, n)
 	if err != nil {
 		return out, err
 	}
@@ -113,12 +115,12 @@ func MeasureRefresh(ctx context.Context, seed int64, n int, withNaive bool) (Ref
 }
 
 // refresh runs one Refresh and counts what it cost on both sides.
-func (t *Tenant) refresh(ctx context.Context, c *graph.Client) (*graph.Snapshot, Cost, error) {
+func (t *benchTenant) refresh(ctx context.Context, c *graph.Client) (*graph.Snapshot, Cost, error) {
 	t.Sim.ResetStats()
 	start := time.Now()
 	snap, err := c.Refresh(ctx)
 	elapsed := time.Since(start)
-	if err := checkSnapshot(snap, err); err != nil {
+	if err := checkBenchSnapshot(snap, err); err != nil {
 		return nil, Cost{}, err
 	}
 	st := t.Sim.Stats()
@@ -129,12 +131,12 @@ func (t *Tenant) refresh(ctx context.Context, c *graph.Client) (*graph.Snapshot,
 }
 
 // naive runs the naive baseline once against the tenant.
-func (t *Tenant) naive(ctx context.Context) (Cost, error) {
+func (t *benchTenant) naive(ctx context.Context) (Cost, error) {
 	hc := &http.Client{Timeout: time.Minute}
 	defer hc.CloseIdleConnections()
 	t.Sim.ResetStats()
 	start := time.Now()
-	_, requests, err := naiveRefresh(ctx, hc, t.URL(), t.Demo)
+	_, requests, err := naiveRefresh(ctx, hc, t.URL, t.Demo)
 	elapsed := time.Since(start)
 	if err != nil {
 		return Cost{}, err

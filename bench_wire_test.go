@@ -1,4 +1,6 @@
-package bench
+//go:build bench
+
+package main
 
 import (
 	"testing"
@@ -8,8 +10,8 @@ import (
 // Byte budgets (design §7). The renderer writes the same bytes for the
 // same screens, and the tenant, clock, size, colour profile and TERM are
 // fixed, so these are asserted, not timed. (200 approvals rather than the
-// table's 1,000 keeps the test quick; only the count in the title differs.)
-func TestWireBudgets(t *testing.T) {
+// table's 1,000 keeps the test quick; only the benchCount in the title differs.)
+func TestBenchWireBudgets(t *testing.T) {
 	b, err := MeasureWire(t.Context(), WireWidth, 200, 20*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +41,7 @@ func TestWireBudgets(t *testing.T) {
 }
 
 // In the list-only layout a cursor move rewrites the two rows it touches.
-func TestWireCursorMoveListOnly(t *testing.T) {
+func TestBenchWireCursorMoveListOnly(t *testing.T) {
 	b, err := MeasureWire(t.Context(), NarrowWidth, 200, -1)
 	if err != nil {
 		t.Fatal(err)

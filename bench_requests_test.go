@@ -1,4 +1,6 @@
-package bench
+//go:build bench
+
+package main
 
 import (
 	"fmt"
@@ -8,10 +10,10 @@ import (
 // Request counts are deterministic, so their budgets are asserted exactly,
 // per N, on both sides of the wire (the client's count and the
 // simulator's).
-func TestRefreshRequestBudgets(t *testing.T) {
+func TestBenchRefreshRequestBudgets(t *testing.T) {
 	for _, n := range []int{50, 500, 5000} {
 		t.Run(fmt.Sprintf("N=%d", n), func(t *testing.T) {
-			if n == 5000 && raceDetector {
+			if n == 5000 && benchRace {
 				t.Skip("5,000 approvals take over 10 s under the race detector; asserted without -race and by approvals bench")
 			}
 			// The naive baseline sends N+pages requests one at a time: run
@@ -21,7 +23,7 @@ func TestRefreshRequestBudgets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pages := Pages(r.EM, r.Groups)
+			pages := benchPages(r.EM, r.Groups)
 			if r.N < n || r.EM+r.Groups != r.N || r.EM == 0 || r.Groups == 0 {
 				t.Fatalf("listed %d (%d EM, %d groups), want at least %d in both sources", r.N, r.EM, r.Groups, n)
 			}
@@ -38,7 +40,7 @@ func TestRefreshRequestBudgets(t *testing.T) {
 				t.Fatalf("after one arrival %d are listed, before %d", r.ArrivalN(), r.N)
 			}
 			// (the arrival may open a new page of its source)
-			check("arrival", r.Arrival, Pages(r.ArrivalEM, r.ArrivalGroups), 1)
+			check("arrival", r.Arrival, benchPages(r.ArrivalEM, r.ArrivalGroups), 1)
 			if naive && (r.Naive.Requests != pages+r.N || r.Naive.Pages != pages || r.WantNaive() != r.Naive.Requests) {
 				t.Errorf("naive: %d requests (%d pages), want %d pages + %d", r.Naive.Requests, r.Naive.Pages, pages, r.N)
 			}

@@ -1,14 +1,16 @@
-package bench
+//go:build bench
+
+package main
 
 import (
 	"testing"
 	"time"
 )
 
-func TestMeasureCountsRunsAndAllocations(t *testing.T) {
+func TestBenchMeasureCountsRunsAndAllocations(t *testing.T) {
 	var sink []byte
 	n := 0
-	tm := measure(func() { n++; sink = make([]byte, 4096) }, 30*time.Millisecond)
+	tm := benchMeasure(func() { n++; sink = make([]byte, 4096) }, 30*time.Millisecond)
 	_ = sink
 	if tm.Runs < 1 || n < tm.Runs || tm.PerOp <= 0 {
 		t.Fatalf("%+v after %d calls", tm, n)

@@ -1,4 +1,6 @@
-package bench
+//go:build bench
+
+package main
 
 import (
 	"bufio"
@@ -26,15 +28,15 @@ import (
 // terminal emulator, which also answers the program's queries as a
 // terminal would.
 
-// Startup is the time from starting `approvals demo` to what it shows.
-type Startup struct {
+// benchStartup is the time from starting `approvals demo` to what it shows.
+type benchStartup struct {
 	FirstFrame time.Duration // the title bar is on screen
 	Loaded     time.Duration // the inbox shows what is waiting
 }
 
-// Memory is the inbox process's memory once its first full load is on
+// benchMemory is the inbox process's memory once its first full load is on
 // screen.
-type Memory struct {
+type benchMemory struct {
 	N          int   // approvals waiting in the tenant
 	RSS, Peak  int64 // VmRSS and VmHWM, bytes
 	LoadedTime time.Duration
@@ -45,9 +47,9 @@ var waitingRE = regexp.MustCompile(`(\d+) waiting`)
 
 // MeasureStartup runs `bin demo` once and times its first frame and its
 // loaded inbox.
-func MeasureStartup(ctx context.Context, bin string) (Startup, error) {
-	var out Startup
-	run, err := startInPTY(ctx, bin, nil, "demo")
+func MeasureStartup(ctx context.Context, bin string, env []string) (benchStartup, error) {
+	var out benchStartup
+	run, err := startInPTY(ctx, bin, env, "demo")
 	if err != nil {
 		return out, err
 	}
@@ -59,33 +61,33 @@ func MeasureStartup(ctx context.Context, bin string) (Startup, error) {
 		return out, err
 	}
 	loaded, err := run.waitFor(ctx, 10*time.Second, "the loaded inbox", func(screen string) bool {
-		return waitingRE.MatchString(firstLine(screen))
+		return waitingRE.MatchString(benchFirstLine(screen))
 	})
 	if err != nil {
 		return out, err
 	}
-	return Startup{FirstFrame: first, Loaded: loaded}, nil
+	return benchStartup{FirstFrame: first, Loaded: loaded}, nil
 }
 
 // MeasureMemory serves a tenant with n approvals waiting from this process
 // (so the simulator's memory is not counted), runs the inbox binary
 // against it with a static token, and reads the inbox's memory once all n
 // are on screen.
-func MeasureMemory(ctx context.Context, bin string, n int) (Memory, error) {
-	out := Memory{N: n}
-	t, err := NewTenant(11, n)
+func MeasureMemory(ctx context.Context, bin string, env []string, n int) (benchMemory, error) {
+	out := benchMemory{N: n}
+	t, err := newBenchTenant(11, n)
 	if err != nil {
 		return out, err
 	}
 	defer t.Close()
-	run, err := startInPTY(ctx, bin, []string{"APPROVALS_TOKEN=" + t.Demo}, "--graph-url", t.URL(), "--auth", "token")
+	run, err := startInPTY(ctx, bin, append([]string{"APPROVALS_TOKEN=" + t.Demo}, env...), "--graph-url", t.URL, "--auth", "token")
 	if err != nil {
 		return out, err
 	}
 	defer run.stop()
 	want := strconv.Itoa(n) + " waiting"
 	out.LoadedTime, err = run.waitFor(ctx, 60*time.Second, "all "+want, func(screen string) bool {
-		return strings.Contains(firstLine(screen), want)
+		return strings.Contains(benchFirstLine(screen), want)
 	})
 	if err != nil {
 		return out, err
@@ -126,17 +128,22 @@ func procMemory(pid int) (rss, peak int64, err error) {
 // ptyRun is the binary running in a pseudo-terminal, its output read
 // through a terminal emulator.
 type ptyRun struct {
-	cmd     *exec.Cmd
-	tty     *os.File
-	emu     *vt.Emulator
-	emuMu   sync.Mutex // the emulator is not safe for concurrent use
-	start   time.Time
-	home    string
+	cmd   *exec.Cmd
+	tty   *os.File
+	start time.Time
+	home  string
+
+	// mu guards the emulator (not safe for concurrent use) together with
+	// when its latest output arrived, so that a screen and the time of the
+	// output that drew it are always read as one: reading them apart
+	// could pair a screen with an earlier chunk's time.
 	mu      sync.Mutex
+	emu     *vt.Emulator
 	changed chan struct{} // closed and replaced on each output chunk
 	lastAt  time.Duration // when the latest chunk arrived, since start
+
 	exited  chan struct{}
-	waitErr error
+	waitErr error // set before exited is closed
 }
 
 // startInPTY starts bin with args in a fresh 120×40 pseudo-terminal, a
@@ -175,10 +182,8 @@ func (r *ptyRun) read() {
 		n, err := r.tty.Read(buf)
 		if n > 0 {
 			at := time.Since(r.start)
-			r.emuMu.Lock()
-			_, _ = r.emu.Write(buf[:n])
-			r.emuMu.Unlock()
 			r.mu.Lock()
+			_, _ = r.emu.Write(buf[:n])
 			r.lastAt = at
 			close(r.changed)
 			r.changed = make(chan struct{})
@@ -197,9 +202,9 @@ func (r *ptyRun) waitFor(ctx context.Context, timeout time.Duration, what string
 	defer deadline.Stop()
 	for {
 		r.mu.Lock()
-		changed, at := r.changed, r.lastAt
+		screen, changed, at := r.emu.String(), r.changed, r.lastAt
 		r.mu.Unlock()
-		if cond(r.screen()) {
+		if cond(screen) {
 			return at, nil
 		}
 		select {
@@ -228,18 +233,18 @@ func (r *ptyRun) stop() {
 
 // screen is the emulator's text, one line per row.
 func (r *ptyRun) screen() string {
-	r.emuMu.Lock()
-	defer r.emuMu.Unlock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	return r.emu.String()
 }
 
-func firstLine(s string) string {
+func benchFirstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
 }
 
-// median of durations (which it sorts).
-func median(ds []time.Duration) time.Duration {
+// benchMedian of durations (which it sorts).
+func benchMedian(ds []time.Duration) time.Duration {
 	if len(ds) == 0 {
 		return 0
 	}

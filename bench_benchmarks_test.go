@@ -1,4 +1,6 @@
-package bench
+//go:build bench
+
+package main
 
 import (
 	"fmt"
@@ -21,7 +23,7 @@ func snapshots(b *testing.B, ns ...int) map[int]*graph.Snapshot {
 	b.Helper()
 	out := map[int]*graph.Snapshot{}
 	for _, n := range ns {
-		s, err := Snapshot(b.Context(), 5, n)
+		s, err := benchSnapshot(b.Context(), 5, n)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -34,7 +36,7 @@ func benchOp(b *testing.B, snaps map[int]*graph.Snapshot, sizes [][2]int, op fun
 	for _, sz := range sizes {
 		for _, n := range []int{100, 1000, 10000} {
 			b.Run(fmt.Sprintf("%dx%d/N=%d", sz[0], sz[1], n), func(b *testing.B) {
-				f := op(NewInbox(snaps[n], sz[0], sz[1]), sz[0], sz[1])
+				f := op(benchInbox(snaps[n], sz[0], sz[1]), sz[0], sz[1])
 				b.ReportAllocs()
 				for b.Loop() {
 					f()
@@ -46,7 +48,7 @@ func benchOp(b *testing.B, snaps map[int]*graph.Snapshot, sizes [][2]int, op fun
 
 // A frame after a cursor move: Update, then View with two rows redrawn.
 func BenchmarkFrame(b *testing.B) {
-	benchOp(b, snapshots(b, 100, 1000, 10000), renderSizes, sized(CursorFrame))
+	benchOp(b, snapshots(b, 100, 1000, 10000), renderSizes, benchSized(CursorFrame))
 }
 
 // A frame in which every visible row and the detail are drawn afresh.
@@ -56,12 +58,12 @@ func BenchmarkFrameRedraw(b *testing.B) {
 
 // A cursor move alone: must not depend on N.
 func BenchmarkCursorMove(b *testing.B) {
-	benchOp(b, snapshots(b, 100, 1000, 10000), renderSizes[:1], sized(CursorUpdate))
+	benchOp(b, snapshots(b, 100, 1000, 10000), renderSizes[:1], benchSized(CursorUpdate))
 }
 
 // One filter keystroke and its frame (the list narrows over all N).
 func BenchmarkFilterKeystroke(b *testing.B) {
-	benchOp(b, snapshots(b, 100, 1000, 10000), renderSizes[:1], sized(FilterKeystroke))
+	benchOp(b, snapshots(b, 100, 1000, 10000), renderSizes[:1], benchSized(FilterKeystroke))
 }
 
 // Bytes each step of a session writes at 120×40 (one session per run; the

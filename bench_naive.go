@@ -1,4 +1,6 @@
-package bench
+//go:build bench
+
+package main
 
 import (
 	"cmp"

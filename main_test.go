@@ -1,73 +1,68 @@
-package demo
+package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
 
 	"approvals/graph/sim"
-	"approvals/ui/internal/termtest"
 )
 
-func TestPickApprover(t *testing.T) {
-	users := []sim.User{
-		{ID: "u1", DisplayName: "Megan Bowen", UserPrincipalName: "megan@contoso.com"},
-		{ID: "u2", DisplayName: "Alex Wilber", UserPrincipalName: "alex@contoso.com"},
+// runAsApprovals, set in a child's environment, makes the test binary run
+// main() with its arguments (no test flags): the real program, since this
+// package is its main package, without building it again.
+const runAsApprovals = "APPROVALS_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runAsApprovals) == "1" {
+		os.Args[0] = "approvals"
+		main()
+		return
 	}
-	for as, want := range map[string]string{"": "u1", "ALEX@contoso.com": "u2", "u2": "u2", "megan bowen": "u1"} {
-		got, err := pickApprover(users, as)
-		if err != nil || got.ID != want {
-			t.Errorf("--as %q: %v %v, want %s", as, got.ID, err, want)
-		}
-	}
-	if _, err := pickApprover(users, "nobody"); err == nil || !strings.Contains(err.Error(), "megan@contoso.com, alex@contoso.com") {
-		t.Errorf("unknown --as: %v", err)
-	}
-	if _, err := pickApprover(nil, ""); err == nil {
-		t.Error("no approvers: no error")
-	}
+	os.Exit(m.Run())
 }
 
-// repoRoot walks up to go.mod.
-func repoRoot(t *testing.T) string {
+// approvalsCmd is the program (the test binary running main) with args,
+// in a throwaway HOME (no config, journal or sign-in of the user's).
+func approvalsCmd(t *testing.T, args ...string) *exec.Cmd {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
+	tmp := t.TempDir()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = []string{runAsApprovals + "=1", "TERM=xterm-256color", "HOME=" + tmp,
+		"XDG_CONFIG_HOME=" + filepath.Join(tmp, "config"), "XDG_STATE_HOME=" + filepath.Join(tmp, "state"),
+		"XDG_CACHE_HOME=" + filepath.Join(tmp, "cache"), "PATH=" + os.Getenv("PATH")}
+	return cmd
 }
 
-// TestDemoBinary uses the built binary as a person would: in a 120×40
-// pseudo-terminal, read through a terminal emulator, approving one request
-// with a justification; then it checks the simulated tenant's final state.
-func TestDemoBinary(t *testing.T) {
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "approvals")
-	build := exec.Command("go", "build", "-buildvcs=false", "-o", bin, ".")
-	build.Dir = repoRoot(t)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	dump := filepath.Join(tmp, "tenant.json")
-	cmd := exec.Command(bin, "demo", "--seed", "5", "--approvals", "12", "--dump", dump)
-	cmd.Env = []string{"TERM=xterm-256color", "HOME=" + tmp, "XDG_CONFIG_HOME=" + filepath.Join(tmp, "config"),
-		"XDG_STATE_HOME=" + filepath.Join(tmp, "state"), "XDG_CACHE_HOME=" + filepath.Join(tmp, "cache"), "PATH=" + os.Getenv("PATH")}
+// ptyScreen is a 120×40 terminal emulator fed by a pseudo-terminal; its
+// answers to the program's queries go back to the program.
+type ptyScreen struct {
+	mu  sync.Mutex
+	emu *vt.Emulator
+}
+
+func (s *ptyScreen) text() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.emu.String()
+}
+
+// TestDemoEndToEnd is the one end-to-end test of the real program in a
+// pseudo-terminal: `approvals demo` as a person uses it, read through a
+// terminal emulator, approving one request with a justification; then it
+// checks the simulated tenant's final state.
+func TestDemoEndToEnd(t *testing.T) {
+	dump := filepath.Join(t.TempDir(), "tenant.json")
+	cmd := approvalsCmd(t, "demo", "--seed", "5", "--approvals", "12", "--dump", dump)
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
 	if err != nil {
 		t.Skipf("cannot open a pseudo-terminal here: %v", err)
@@ -77,24 +72,47 @@ func TestDemoBinary(t *testing.T) {
 	go func() { exited <- cmd.Wait() }()
 	defer func() { _ = cmd.Process.Kill() }()
 
-	scr := termtest.New(120, 40, tty, false) // the emulator answers the program's queries; the pty maps newlines
-	defer scr.Close()
+	scr := &ptyScreen{emu: vt.NewEmulator(120, 40)}
+	go func() { _, _ = io.Copy(tty, scr.emu) }() // the emulator blocks until its answers are read
+	defer func() {
+		if pw, ok := scr.emu.InputPipe().(*io.PipeWriter); ok {
+			_ = pw.Close()
+		}
+	}()
 	go func() {
 		buf := make([]byte, 32*1024)
 		for {
 			n, err := tty.Read(buf)
 			if n > 0 {
-				_, _ = scr.Write(buf[:n])
+				scr.mu.Lock()
+				_, _ = scr.emu.Write(buf[:n])
+				scr.mu.Unlock()
 			}
 			if err != nil {
 				return
 			}
 		}
 	}()
+	waitUntil := func(what string, cond func(screen string) bool) string {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			text := scr.text()
+			if cond(text) {
+				return text
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("waiting for %s: not on screen:\n%s", what, text)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
 	wait := func(what string, parts ...string) string {
-		return scr.WaitFor(t, nil, 15*time.Second, what, termtest.Contains(parts...))
+		t.Helper()
+		return waitUntil(what, func(screen string) bool { return containsAll(screen, parts...) })
 	}
 	send := func(s string) {
+		t.Helper()
 		if _, err := tty.Write([]byte(s)); err != nil {
 			t.Fatal(err)
 		}
@@ -102,8 +120,8 @@ func TestDemoBinary(t *testing.T) {
 
 	// The whole inbox: sources appear as they are read, "loading…" until
 	// the last one is in.
-	start := scr.WaitFor(t, nil, 15*time.Second, "the whole inbox", func(screen string) bool {
-		return termtest.Contains("waiting", "sort: urgency", "a approve")(screen) && !strings.Contains(screen, "loading")
+	start := waitUntil("the whole inbox", func(screen string) bool {
+		return containsAll(screen, "waiting", "sort: urgency", "a approve") && !strings.Contains(screen, "loading")
 	})
 	title := selectedTitle(t, start)
 	send("a")
@@ -174,6 +192,15 @@ func TestDemoBinary(t *testing.T) {
 	if len(azureApproved) != 1 || azureApproved[0].RoleName != "Owner" || azureApproved[0].Status != sim.ARMProvisioned {
 		t.Fatalf("the Azure requests recorded %+v", azureApproved)
 	}
+}
+
+func containsAll(s string, parts ...string) bool {
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
 }
 
 // selectedTitle reads "Requestor → Resource" of the selected request from

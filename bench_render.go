@@ -1,4 +1,6 @@
-package bench
+//go:build bench
+
+package main
 
 import (
 	"context"
@@ -15,10 +17,10 @@ import (
 // operation below is a closure over a loaded inbox, so the command's
 // timing loop and `go test -bench` run exactly the same code.
 
-// Snapshot reads the inbox of a generated tenant with n approvals waiting,
+// benchSnapshot reads the inbox of a generated tenant with n approvals waiting,
 // through the real client, as the inbox would get it.
-func Snapshot(ctx context.Context, seed int64, n int) (*graph.Snapshot, error) {
-	t, err := NewTenant(seed, n)
+func benchSnapshot(ctx context.Context, seed int64, n int) (*graph.Snapshot, error) {
+	t, err := newBenchTenant(seed, n)
 	if err != nil {
 		return nil, err
 	}
@@ -28,24 +30,24 @@ func Snapshot(ctx context.Context, seed int64, n int) (*graph.Snapshot, error) {
 		return nil, err
 	}
 	snap, err := c.Refresh(ctx)
-	if err := checkSnapshot(snap, err); err != nil {
+	if err := checkBenchSnapshot(snap, err); err != nil {
 		return nil, err
 	}
 	return snap, nil
 }
 
-// NewInbox is an inbox of w×h with snap loaded and drawn once, on the
+// benchInbox is an inbox of w×h with snap loaded and drawn once, on the
 // fixed clock and the dark theme (so no terminal query is needed).
-func NewInbox(snap *graph.Snapshot, w, h int) *ui.Model {
-	m := ui.New(ui.Options{Now: func() time.Time { return simNow }, Theme: ui.ThemeDark, GracePeriod: -1})
+func benchInbox(snap *graph.Snapshot, w, h int) *ui.Model {
+	m := ui.New(ui.Options{Now: func() time.Time { return benchNow }, Theme: ui.ThemeDark, GracePeriod: -1})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.Load(snap)
 	m.View()
 	return m
 }
 
-// Key is a key press as the terminal would send it.
-func Key(k string) tea.KeyPressMsg {
+// benchKey is a key press as the terminal would send it.
+func benchKey(k string) tea.KeyPressMsg {
 	switch k {
 	case "backspace":
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
@@ -58,9 +60,9 @@ func Key(k string) tea.KeyPressMsg {
 	return tea.KeyPressMsg{Code: r, Text: k}
 }
 
-// alternate returns an op that sends a, then b, then a, ... and draws a
+// benchAlternate returns an op that sends a, then b, then a, ... and draws a
 // frame after each when draw is set.
-func alternate(m *ui.Model, a, b tea.Msg, draw bool) func() {
+func benchAlternate(m *ui.Model, a, b tea.Msg, draw bool) func() {
 	i := 0
 	return func() {
 		msg := a
@@ -77,22 +79,22 @@ func alternate(m *ui.Model, a, b tea.Msg, draw bool) func() {
 
 // CursorFrame is one keystroke's work: a cursor move (down, then up) and
 // the frame drawn after it.
-func CursorFrame(m *ui.Model) func() { return alternate(m, Key("j"), Key("k"), true) }
+func CursorFrame(m *ui.Model) func() { return benchAlternate(m, benchKey("j"), benchKey("k"), true) }
 
 // CursorUpdate is a cursor move alone (Update, no frame).
-func CursorUpdate(m *ui.Model) func() { return alternate(m, Key("j"), Key("k"), false) }
+func CursorUpdate(m *ui.Model) func() { return benchAlternate(m, benchKey("j"), benchKey("k"), false) }
 
 // ResizeFrame is a frame in which every visible row and the detail are
 // drawn afresh: the terminal narrows by one column, then widens back (the
 // same work as a page down onto rows never drawn before, but the same for
 // every N).
 func ResizeFrame(m *ui.Model, w, h int) func() {
-	return alternate(m, tea.WindowSizeMsg{Width: w - 1, Height: h}, tea.WindowSizeMsg{Width: w, Height: h}, true)
+	return benchAlternate(m, tea.WindowSizeMsg{Width: w - 1, Height: h}, tea.WindowSizeMsg{Width: w, Height: h}, true)
 }
 
 // FilterKeystroke types one character into the filter (then deletes it)
 // and draws the frame: the list narrows over every approval.
 func FilterKeystroke(m *ui.Model) func() {
-	m.Update(Key("/"))
-	return alternate(m, Key("e"), Key("backspace"), true)
+	m.Update(benchKey("/"))
+	return benchAlternate(m, benchKey("e"), benchKey("backspace"), true)
 }

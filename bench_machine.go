@@ -1,4 +1,6 @@
-package bench
+//go:build bench
+
+package main
 
 import (
 	"bufio"
@@ -11,14 +13,14 @@ import (
 	"time"
 )
 
-// Header is the line above the table: where and when it was measured.
-func Header(now time.Time) string {
-	return "machine: " + cpuModel() + ", " + itoa(runtime.NumCPU()) + " cores · " + runtime.Version() + " " +
-		runtime.GOOS + "/" + runtime.GOARCH + " · " + now.UTC().Format("2006-01-02 15:04 MST") + " · commit " + commit()
+// benchHeader is the line above the table: where and when it was measured.
+func benchHeader(now time.Time) string {
+	return "machine: " + benchCPUModel() + ", " + benchItoa(runtime.NumCPU()) + " cores · " + runtime.Version() + " " +
+		runtime.GOOS + "/" + runtime.GOARCH + " · " + now.UTC().Format("2006-01-02 15:04 MST") + " · commit " + benchCommit()
 }
 
-// cpuModel is the CPU's model name (Linux), else the architecture.
-func cpuModel() string {
+// benchCPUModel is the CPU's model name (Linux), else the architecture.
+func benchCPUModel() string {
 	f, err := os.Open("/proc/cpuinfo")
 	if err != nil {
 		return runtime.GOARCH
@@ -33,10 +35,10 @@ func cpuModel() string {
 	return runtime.GOARCH
 }
 
-// commit is the revision the binary was built from: from the build info
+// benchCommit is the revision the binary was built from: from the build info
 // when Go recorded it, else from git in the working directory (a source
 // checkout running `go run`), else "unknown".
-func commit() string {
+func benchCommit() string {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		rev, dirty := "", false
 		for _, s := range bi.Settings {
@@ -48,7 +50,7 @@ func commit() string {
 			}
 		}
 		if rev != "" {
-			return short(rev) + map[bool]string{true: " (modified)", false: ""}[dirty]
+			return shortRev(rev) + map[bool]string{true: " (modified)", false: ""}[dirty]
 		}
 	}
 	// the checkout the binary was built in (go build -o approvals .), else
@@ -62,7 +64,7 @@ func commit() string {
 		if err != nil {
 			continue
 		}
-		rev := short(strings.TrimSpace(string(out)))
+		rev := shortRev(strings.TrimSpace(string(out)))
 		if st, err := exec.Command("git", "-C", dir, "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
 			rev += " (working tree modified)"
 		}
@@ -71,6 +73,6 @@ func commit() string {
 	return "unknown"
 }
 
-func short(rev string) string { return rev[:min(12, len(rev))] }
+func shortRev(rev string) string { return rev[:min(12, len(rev))] }
 
-func itoa(n int) string { return count(n) }
+func benchItoa(n int) string { return benchCount(n) }

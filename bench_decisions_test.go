@@ -1,11 +1,13 @@
-package bench
+//go:build bench
+
+package main
 
 import "testing"
 
 // Every decision of a bulk run is applied, reported once to the progress
 // callback, and costs exactly one PATCH, whatever the concurrency. (The
 // speed-up is timed by the bench command and BenchmarkDecideMany.)
-func TestBulkDecisionsReportEveryOutcome(t *testing.T) {
+func TestBenchBulkDecisionsReportEveryOutcome(t *testing.T) {
 	for _, conc := range []int{0, 1} {
 		d, err := MeasureDecisions(t.Context(), 20, conc, 0)
 		if err != nil {

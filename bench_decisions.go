@@ -1,4 +1,6 @@
-package bench
+//go:build bench
+
+package main
 
 import (
 	"context"
@@ -13,8 +15,8 @@ import (
 // fixed round-trip latency, through DecideMany with the client's default
 // concurrency, against the baseline of one PATCH at a time.
 
-// Latency is the injected round trip of the bulk-decision figures.
-const Latency = 100 * time.Millisecond
+// benchLatency is the injected round trip of the bulk-decision figures.
+const benchLatency = 100 * time.Millisecond
 
 // DecisionCost is one bulk decision run.
 type DecisionCost struct {
@@ -30,7 +32,7 @@ type DecisionCost struct {
 // the client's default) while every response is delayed by latency.
 func MeasureDecisions(ctx context.Context, n, concurrency int, latency time.Duration) (DecisionCost, error) {
 	out := DecisionCost{N: n, Concurrency: concurrency}
-	t, err := NewTenant(9, n)
+	t, err := newBenchTenant(9, n)
 	if err != nil {
 		return out, err
 	}
@@ -67,7 +69,7 @@ func MeasureDecisions(ctx context.Context, n, concurrency int, latency time.Dura
 // approves the first n approvals waiting for the caller.
 func firstDecisions(ctx context.Context, c *graph.Client, n int) ([]graph.DecisionRequest, error) {
 	snap, err := c.Refresh(ctx)
-	if err := checkSnapshot(snap, err); err != nil {
+	if err := checkBenchSnapshot(snap, err); err != nil {
 		return nil, err
 	}
 	if _, err := c.Me(ctx); err != nil {

@@ -1,4 +1,6 @@
-package bench
+//go:build bench
+
+package main
 
 import (
 	"bufio"
@@ -19,8 +21,8 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// Serve is what one SSH session of `approvals serve --demo` costs.
-type Serve struct {
+// benchServe is what one SSH session of `approvals serve --demo` costs.
+type benchServe struct {
 	Sessions       int   // idle sessions opened for the memory figure
 	RSSOne         int64 // the server with one session open, inbox loaded
 	RSSMany        int64 // … with Sessions more, all loaded and idle
@@ -32,14 +34,14 @@ type Serve struct {
 }
 
 // PerSession is the memory each idle session adds.
-func (s Serve) PerSession() int64 { return (s.RSSMany - s.RSSOne) / int64(max(s.Sessions, 1)) }
+func (s benchServe) PerSession() int64 { return (s.RSSMany - s.RSSOne) / int64(max(s.Sessions, 1)) }
 
 // MeasureServe runs `bin serve --demo` on 127.0.0.1, opens sessions with an
 // x/crypto/ssh client from this process (so the clients' memory is not
 // counted), and reads the server's memory and the bytes a cursor move
 // costs over SSH.
-func MeasureServe(ctx context.Context, bin string, sessions, moves int) (Serve, error) {
-	out := Serve{Sessions: sessions, Moves: moves}
+func MeasureServe(ctx context.Context, bin string, sessions, moves int) (benchServe, error) {
+	out := benchServe{Sessions: sessions, Moves: moves}
 	dir, err := os.MkdirTemp("", "approvals-bench-serve-")
 	if err != nil {
 		return out, err
@@ -187,7 +189,7 @@ func (s *sshSession) loaded(ctx context.Context) error {
 		if time.Now().After(deadline) {
 			return errors.New("the inbox did not load over SSH")
 		}
-		if err := sleep(ctx, 10*time.Millisecond); err != nil {
+		if err := benchSleep(ctx, 10*time.Millisecond); err != nil {
 			return err
 		}
 	}
@@ -243,7 +245,7 @@ func (c *countingConn) read() int64 {
 	return c.r
 }
 
-// matchWriter keeps the output's byte count and its text so far.
+// matchWriter keeps the output's byte benchCount and its text so far.
 type matchWriter struct {
 	countingWriter
 	mu  sync.Mutex

@@ -1,4 +1,6 @@
-package bench
+//go:build bench
+
+package main
 
 import (
 	"context"
@@ -42,7 +44,7 @@ type WireBytes struct {
 	Repaint int
 }
 
-// wireQuiet is how long the output must stay unchanged for a step to count
+// wireQuiet is how long the output must stay unchanged for a step to benchCount
 // as drawn: several frames at the renderer's 60 fps.
 const wireQuiet = 100 * time.Millisecond
 
@@ -52,7 +54,7 @@ const wireQuiet = 100 * time.Millisecond
 // idle step is skipped).
 func MeasureWire(ctx context.Context, width, n int, pollEvery time.Duration) (WireBytes, error) {
 	out := WireBytes{Width: width}
-	t, err := NewTenant(3, n)
+	t, err := newBenchTenant(3, n)
 	if err != nil {
 		return out, err
 	}
@@ -62,7 +64,7 @@ func MeasureWire(ctx context.Context, width, n int, pollEvery time.Duration) (Wi
 		return out, err
 	}
 	be := &gatedBackend{Backend: c, release: make(chan struct{})}
-	opts := ui.Options{Backend: be, Now: func() time.Time { return simNow }, Theme: ui.ThemeDark,
+	opts := ui.Options{Backend: be, Now: func() time.Time { return benchNow }, Theme: ui.ThemeDark,
 		PollInterval: pollEvery, GracePeriod: -1, Identity: "Megan Bowen <megan@contoso.com>"}
 	w := &countingWriter{}
 	ctx, cancel := context.WithCancel(ctx)
@@ -87,7 +89,7 @@ func MeasureWire(ctx context.Context, width, n int, pollEvery time.Duration) (Wi
 		}
 		return w.settled(ctx, wireQuiet) - before, nil
 	}
-	key := func(k string) func() error { return func() error { p.Send(Key(k)); return nil } }
+	key := func(k string) func() error { return func() error { p.Send(benchKey(k)); return nil } }
 
 	if !w.grew(ctx, 0, 5*time.Second) {
 		return out, errors.New("the first frame was never drawn")
@@ -166,7 +168,7 @@ func (g *gatedBackend) waitPolls(ctx context.Context, n int, timeout time.Durati
 		if time.Now().After(deadline) {
 			return fmt.Errorf("only %d of %d polls returned in %s", g.count(), n, timeout)
 		}
-		if err := sleep(ctx, 5*time.Millisecond); err != nil {
+		if err := benchSleep(ctx, 5*time.Millisecond); err != nil {
 			return err
 		}
 	}
@@ -201,14 +203,14 @@ func (c *countingWriter) grew(ctx context.Context, before int, timeout time.Dura
 		if n, _ := c.state(); n > before {
 			return true
 		}
-		if time.Now().After(deadline) || sleep(ctx, 2*time.Millisecond) != nil {
+		if time.Now().After(deadline) || benchSleep(ctx, 2*time.Millisecond) != nil {
 			return false
 		}
 	}
 }
 
 // settled waits until nothing has been written for quiet and returns the
-// byte count.
+// byte benchCount.
 func (c *countingWriter) settled(ctx context.Context, quiet time.Duration) int {
 	since := time.Now()
 	for {
@@ -216,13 +218,13 @@ func (c *countingWriter) settled(ctx context.Context, quiet time.Duration) int {
 		if last.After(since) {
 			since = last
 		}
-		if time.Since(since) >= quiet || sleep(ctx, 5*time.Millisecond) != nil {
+		if time.Since(since) >= quiet || benchSleep(ctx, 5*time.Millisecond) != nil {
 			return n
 		}
 	}
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+func benchSleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"sync"
 )
 
 // Get reads one approval afresh: its request (who, what, why) and its
@@ -46,42 +48,141 @@ func (c *Client) Get(ctx context.Context, ref Ref) (Approval, error) {
 		}
 		firstErr = err
 	}
+	return c.getOthers(ctx, ref.ID, firstErr)
+}
+
+// getV1 reads one approval of the Graph v1.0 sources: the request and
+// the approval of each source in one $batch; the first found wins.
+func (c *Client) getV1(ctx context.Context, id string, sources []Source) (Approval, error) {
+	got := c.getV1Many(ctx, []v1Lookup{{id: id, sources: sources}})
+	return got[0].a, got[0].err
+}
+
+// v1Lookup is an id to read from the Graph v1.0 sources given, and what
+// was found.
+type v1Lookup struct {
+	id      string
+	sources []Source
+	a       Approval
+	err     error
+}
+
+// getV1Many reads many approvals of the Graph v1.0 sources: every request
+// and approval GET of them all in $batch calls of 20 (two per id and
+// source), so the cost follows the number of ids.
+func (c *Client) getV1Many(ctx context.Context, ls []v1Lookup) []v1Lookup {
+	key := func(i int, what string, r Ref) string { return strconv.Itoa(i) + " " + what + " " + r.String() }
+	var gets []batchGet
+	for i, l := range ls {
+		for _, s := range l.sources {
+			r := Ref{Source: s, ID: l.id}
+			gets = append(gets,
+				batchGet{key: key(i, "request", r), path: c.requestPath(r)},
+				batchGet{key: key(i, "approval", r), path: approvalPath(r)})
+		}
+	}
+	res := c.batch(ctx, gets)
+	for i := range ls {
+		l := &ls[i]
+		for _, s := range l.sources {
+			r := Ref{Source: s, ID: l.id}
+			a, err := c.assemble(ctx, r, res[key(i, "request", r)], res[key(i, "approval", r)])
+			if err == nil {
+				l.a, l.err = a, nil
+				break
+			}
+			if l.err == nil || !errors.Is(err, ErrNotFound) && errors.Is(l.err, ErrNotFound) {
+				l.err = err
+			}
+		}
+	}
+	return ls
+}
+
+// getManyParallel bounds the single reads of GetMany (sources without
+// batching, ids not found in Graph v1.0).
+const getManyParallel = 8
+
+// GetMany reads many approvals afresh, each as Get would, and returns them
+// (or why not) in the order of refs. Graph v1.0 approvals are read in
+// $batch calls of 20 GETs, the others a few at a time: the cost depends on
+// the number of refs, never on how many approvals wait in the inbox.
+func (c *Client) GetMany(ctx context.Context, refs []Ref) ([]Approval, []error) {
+	out := make([]Approval, len(refs))
+	errs := make([]error, len(refs))
+	var v1 []Source
+	for _, s := range []Source{SourceAccessPackage, SourceGroup} {
+		if c.sources[s] != nil {
+			v1 = append(v1, s)
+		}
+	}
+	var lookups []v1Lookup
+	var at []int   // index in refs of each lookup
+	var rest []int // refs read one by one
+	for i, ref := range refs {
+		if ref.Source == "" {
+			if src, ok := c.listedSource(ref.ID); ok {
+				ref.Source = src
+			}
+		}
+		switch {
+		case ref.Source == "" && len(v1) > 0:
+			lookups, at = append(lookups, v1Lookup{id: ref.ID, sources: v1}), append(at, i)
+		case ref.Source == SourceAccessPackage || ref.Source == SourceGroup:
+			if _, err := c.source(ref.Source); err != nil {
+				errs[i] = err
+				continue
+			}
+			lookups, at = append(lookups, v1Lookup{id: ref.ID, sources: []Source{ref.Source}}), append(at, i)
+		default:
+			rest = append(rest, i)
+		}
+	}
+	for j, l := range c.getV1Many(ctx, lookups) {
+		i := at[j]
+		if l.err == nil {
+			c.updateCached(l.a)
+			out[i] = l.a
+			continue
+		}
+		errs[i] = l.err
+		if refs[i].Source == "" && len(c.enabled) > len(v1) {
+			rest = append(rest, i) // a bare id: maybe in another source
+		}
+	}
+	sem := make(chan struct{}, getManyParallel)
+	var wg sync.WaitGroup
+	for _, i := range rest {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if refs[i].Source == "" && len(v1) > 0 {
+				out[i], errs[i] = c.getOthers(ctx, refs[i].ID, errs[i])
+				return
+			}
+			out[i], errs[i] = c.Get(ctx, refs[i])
+		}()
+	}
+	wg.Wait()
+	return out, errs
+}
+
+// getOthers looks for a bare id in the sources other than Graph v1.0's;
+// firstErr is what those said.
+func (c *Client) getOthers(ctx context.Context, id string, firstErr error) (Approval, error) {
 	for _, s := range c.enabled {
 		if s == SourceAccessPackage || s == SourceGroup {
 			continue
 		}
-		a, err := c.sources[s].get(ctx, ref.ID)
+		a, err := c.sources[s].get(ctx, id)
 		if err == nil {
 			c.updateCached(a)
 			c.notePortalOnly(a)
 			return a, nil
 		}
 		if errors.Is(firstErr, ErrNotFound) && !errors.Is(err, ErrNotFound) {
-			firstErr = err
-		}
-	}
-	return Approval{}, firstErr
-}
-
-// getV1 reads one approval of the Graph v1.0 sources: the request and
-// the approval of each source in one $batch; the first found wins.
-func (c *Client) getV1(ctx context.Context, id string, sources []Source) (Approval, error) {
-	var gets []batchGet
-	for _, s := range sources {
-		r := Ref{Source: s, ID: id}
-		gets = append(gets,
-			batchGet{key: "request " + r.String(), path: c.requestPath(r)},
-			batchGet{key: "approval " + r.String(), path: approvalPath(r)})
-	}
-	res := c.batch(ctx, gets)
-	var firstErr error
-	for _, s := range sources {
-		r := Ref{Source: s, ID: id}
-		a, err := c.assemble(ctx, r, res["request "+r.String()], res["approval "+r.String()])
-		if err == nil {
-			return a, nil
-		}
-		if firstErr == nil || !errors.Is(err, ErrNotFound) && errors.Is(firstErr, ErrNotFound) {
 			firstErr = err
 		}
 	}

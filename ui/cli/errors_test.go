@@ -89,7 +89,9 @@ func TestCLIGoldenEdges(t *testing.T) {
 	step("history-after", "", "history")
 }
 
-func TestBulkDecisionUsesOneListing(t *testing.T) {
+// A bulk decision reads only the IDs given (request and approval of each,
+// 20 GETs per $batch), never the whole inbox.
+func TestBulkDecisionReadsOnlyTheGivenIDs(t *testing.T) {
 	w := newWorld(t)
 	ids := []string{"accessPackage:" + reqSales, "accessPackage:" + reqFin, "accessPackage:" + reqEvil, "accessPackage:" + reqLee, "group:" + reqGroup}
 	w.sim.ResetStats()
@@ -110,8 +112,11 @@ func TestBulkDecisionUsesOneListing(t *testing.T) {
 	if st.Op(sim.OpPatchStage) != 5 || st.Op(sim.OpGetApproval) > 5 {
 		t.Errorf("requests: %+v", st.Ops)
 	}
-	if got := st.Op(sim.OpListAccessPackageRequests) + st.Op(sim.OpListGroupRequests); got != 2 {
-		t.Errorf("listing pages %d, want one per source", got)
+	if got := st.Op(sim.OpListAccessPackageRequests) + st.Op(sim.OpListGroupRequests); got != 0 {
+		t.Errorf("listing pages %d, want none", got)
+	}
+	if got := st.Op(sim.OpBatch); got != 1 {
+		t.Errorf("%d $batch calls for 5 IDs (10 GETs), want 1", got)
 	}
 }
 

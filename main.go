@@ -15,6 +15,7 @@ import (
 	"approvals/graph/sim"
 	"approvals/ui"
 	"approvals/ui/cli"
+	"approvals/ui/sanitize"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -62,12 +63,15 @@ func newSimCmd() *cobra.Command {
 			if opts.Approvals == 0 { // an explicit 0 means none (0 is "default" in sim.Options)
 				opts.Approvals = -1
 			}
+			// The banner and the log carry a tenant file's names and
+			// clients' request paths: both go through the sanitizer.
 			if logReq {
-				opts.Logf = func(format string, args ...any) { fmt.Fprintf(cmd.ErrOrStderr(), "sim: "+format+"\n", args...) }
+				logw := sanitize.Lines(cmd.ErrOrStderr())
+				opts.Logf = func(format string, args ...any) { fmt.Fprintf(logw, "sim: "+format+"\n", args...) }
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return sim.Serve(ctx, listen, opts, cmd.OutOrStdout())
+			return sim.Serve(ctx, listen, opts, sanitize.Lines(cmd.OutOrStdout()))
 		},
 	}
 	f := cmd.Flags()

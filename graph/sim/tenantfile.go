@@ -3,11 +3,13 @@ package sim
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strings"
+	"time"
 )
 
 // WriteTenant writes t as a tenant file: indented JSON, fields in a fixed
@@ -26,19 +28,116 @@ func WriteTenant(w io.Writer, t *Tenant) error {
 }
 
 // ReadTenant reads and validates a tenant file. Unknown fields are errors
-// (a misspelt field would otherwise be silently ignored), and so are
-// dangling references and impossible stage states.
+// (a misspelt field would otherwise be silently ignored), and so are an
+// empty or null file, anything after the JSON object, dates and durations
+// that do not parse, dangling references, principal names that differ
+// only in case, and impossible stage states. Errors name the field's path
+// ("users[2].userPrincipalName").
 func ReadTenant(r io.Reader) (*Tenant, error) {
-	dec := json.NewDecoder(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("tenant file: %w", err)
+	}
+	switch trimmed := bytes.TrimSpace(data); {
+	case len(trimmed) == 0:
+		return nil, fmt.Errorf("tenant file: empty; want a JSON object with \"version\": %d", TenantVersion)
+	case string(trimmed) == "null":
+		return nil, fmt.Errorf("tenant file: null; want a JSON object with \"version\": %d", TenantVersion)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var t Tenant
 	if err := dec.Decode(&t); err != nil {
-		return nil, fmt.Errorf("tenant file: %w", err)
+		return nil, fmt.Errorf("tenant file: %s", decodeError(data, err))
+	}
+	if off := dec.InputOffset(); len(bytes.TrimSpace(data[off:])) > 0 {
+		return nil, fmt.Errorf("tenant file: trailing data after the JSON object, at %s", position(data, off+int64(len(data[off:])-len(bytes.TrimLeft(data[off:], " \t\r\n")))))
+	}
+	var tree any // dates decode or fail above; durations are strings until checked here
+	if json.Unmarshal(data, &tree) == nil {
+		if path, why := findBadValue(tree, ""); path != "" {
+			return nil, fmt.Errorf("tenant file: %s: %s", path, why)
+		}
 	}
 	if err := t.Validate(); err != nil {
 		return nil, fmt.Errorf("tenant file: %w", err)
 	}
 	return &t, nil
+}
+
+// decodeError says where a tenant file fails to decode: the field's path
+// for a date, duration or value of the wrong type, else the position.
+func decodeError(data []byte, err error) string {
+	var tree any
+	if json.Unmarshal(data, &tree) == nil {
+		if path, why := findBadValue(tree, ""); path != "" {
+			return path + ": " + why
+		}
+	}
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return se.Error() + " at " + position(data, se.Offset-1) // Offset is just past the bad byte
+	case errors.As(err, &te) && te.Field != "":
+		return te.Field + ": " + te.Value + " where " + te.Type.String() + " belongs"
+	}
+	return err.Error()
+}
+
+// findBadValue walks a decoded tenant file for the first date (a field
+// named *DateTime) that is not RFC 3339 or duration (duration, timeout)
+// that is not ISO 8601, and returns its path and what is wrong.
+func findBadValue(v any, path string) (string, string) {
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			at := k
+			if path != "" {
+				at = path + "." + k
+			}
+			s, isString := v[k].(string)
+			switch {
+			case strings.HasSuffix(k, "DateTime") && v[k] != nil:
+				if _, err := time.Parse(time.RFC3339Nano, s); !isString || err != nil {
+					return at, fmt.Sprintf("%s is not an RFC 3339 date and time (e.g. 2026-03-02T09:30:00Z)", jsonText(v[k]))
+				}
+			case (k == "duration" || k == "timeout") && v[k] != nil:
+				if _, err := parseISODuration(s); !isString || (s != "" && err != nil) {
+					return at, fmt.Sprintf("%s is not an ISO 8601 duration (e.g. PT8H, P14D)", jsonText(v[k]))
+				}
+			}
+			if p, why := findBadValue(v[k], at); p != "" {
+				return p, why
+			}
+		}
+	case []any:
+		for i, e := range v {
+			if p, why := findBadValue(e, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p, why
+			}
+		}
+	}
+	return "", ""
+}
+
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// position is "line L, column C (byte N)" of a 0-based offset.
+func position(data []byte, off int64) string {
+	off = min(max(off, 0), int64(len(data)))
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int64(len(before)-bytes.LastIndexByte(before, '\n')-1) + 1
+	return fmt.Sprintf("line %d, column %d (byte %d)", line, col, off)
 }
 
 // ReadTenantFile reads a tenant file from disk.
@@ -80,10 +179,19 @@ func (t *Tenant) Validate() error {
 	if t.Version != TenantVersion {
 		return fmt.Errorf("version: got %d, want %d", t.Version, TenantVersion)
 	}
+	upns := map[string]int{} // lower-cased principal name → index
 	for i, u := range t.Users {
 		v.unique(fmt.Sprintf("users[%d].id", i), "user", u.ID, v.users)
 		if u.UserPrincipalName == "" {
 			v.fail("users[%d].userPrincipalName: empty", i)
+			continue
+		}
+		// Principal names are case-insensitive: a token naming one would
+		// sign in as whichever came first.
+		if j, dup := upns[strings.ToLower(u.UserPrincipalName)]; dup {
+			v.fail("users[%d].userPrincipalName: %q is users[%d]'s %q (principal names ignore case)", i, u.UserPrincipalName, j, t.Users[j].UserPrincipalName)
+		} else {
+			upns[strings.ToLower(u.UserPrincipalName)] = i
 		}
 	}
 	for i, id := range t.Approvers {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -75,6 +76,30 @@ func TestTenantFileRejects(t *testing.T) {
 		}
 		if _, err := ReadTenant(strings.NewReader(body)); err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+	// Each is refused with an error naming where.
+	named := map[string]struct{ body, want string }{
+		"upn differing in case": {strings.Replace(good, `"userPrincipalName": "adele@contoso.com"`, `"userPrincipalName": "Megan@Contoso.com"`, 1),
+			`users[1].userPrincipalName: "Megan@Contoso.com" is users[0]'s "megan@contoso.com"`},
+		"trailing data": {good + `{"version": 1}`, "trailing data after the JSON object, at line"},
+		"trailing junk": {good + "x", "trailing data"},
+		"bad date":      {strings.Replace(good, `"createdDateTime": "`, `"createdDateTime": "yesterday `, 1), `catalogs[0].createdDateTime: "yesterday `},
+		"date a number": {regexp.MustCompile(`"createdDateTime": "[^"]*"`).ReplaceAllString(good, `"createdDateTime": 5`), `].createdDateTime: 5 is not an RFC 3339`},
+		"bad duration":  {strings.Replace(good, `"duration": "P30D"`, `"duration": "30 days"`, 1), `accessPackageRequests[0].schedule.duration: "30 days" is not an ISO 8601 duration`},
+		"empty":         {"", "tenant file: empty"},
+		"blank":         {" \n\t", "tenant file: empty"},
+		"null":          {"null", "tenant file: null"},
+		"syntax":        {"{\n  \"version\": 1,\n  x", "line 3, column 3"},
+		"wrong type":    {strings.Replace(good, `"version": 1`, `"version": "one"`, 1), "version: string where int belongs"},
+	}
+	for name, c := range named {
+		if c.body == good {
+			t.Fatalf("%s: the replacement did not apply", name)
+		}
+		_, err := ReadTenant(strings.NewReader(c.body))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error with %q", name, err, c.want)
 		}
 	}
 	if _, err := ReadTenantFile(filepath.Join(t.TempDir(), "missing.json")); !os.IsNotExist(err) {

@@ -6,6 +6,7 @@
 package sanitize
 
 import (
+	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -337,4 +338,23 @@ func skipString(s string, i int) int {
 		i++
 	}
 	return i
+}
+
+// Lines returns a writer that passes everything written to w through Line,
+// line by line: for printing text that may carry a tenant's or a
+// client's words (the simulator's banner and request log). Each Write is
+// taken as whole lines, as fmt.Fprintf writes them.
+func Lines(w io.Writer) io.Writer { return lineWriter{w} }
+
+type lineWriter struct{ w io.Writer }
+
+func (lw lineWriter) Write(p []byte) (int, error) {
+	lines := strings.Split(string(p), "\n")
+	for i, l := range lines {
+		lines[i] = Line(l)
+	}
+	if _, err := io.WriteString(lw.w, strings.Join(lines, "\n")); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -24,6 +24,7 @@ type batch struct {
 	items         []*item
 	stageOf       map[*item]string // the stage each decision is for, as the form showed it
 	deadline      time.Time        // end of the undo window
+	wasMarked     map[*item]bool   // marks the form took away; undo puts them back
 	done          int
 	results       []graph.DecisionResult
 }
@@ -32,12 +33,15 @@ type batch struct {
 // no window.
 func (m *Model) queue(d graph.Decision, text string, targets []*item, stageOf map[*item]string) tea.Cmd {
 	m.batchSeq++
-	b := &batch{id: m.batchSeq, decision: d, justification: text, items: targets, stageOf: stageOf}
+	b := &batch{id: m.batchSeq, decision: d, justification: text, items: targets, stageOf: stageOf, wasMarked: map[*item]bool{}}
 	for _, it := range targets {
 		it.state, it.decision = stateQueued, d
-		m.inbox.setMark(it, false)
+		if it.marked {
+			b.wasMarked[it] = true
+			m.inbox.setMark(it, false)
+		}
 		if text != "" {
-			m.drafts[it.a.Ref] = text // kept until the decision is applied
+			m.drafts[draftKey{it.a.Ref, d}] = text // kept until the decision is applied
 		}
 		it.touch()
 	}
@@ -110,6 +114,9 @@ func (m *Model) undo() {
 	for _, it := range b.items {
 		it.state = stateIdle
 		it.touch()
+		if b.wasMarked[it] && m.inbox.items[it.a.Ref] == it {
+			m.inbox.setMark(it, true) // as marked as before the form
+		}
 	}
 	what, _ := m.undoParts(b)
 	m.notice("Undone: "+lowerFirst(what)+"; nothing was sent, your justification is kept.", noticeInfo)
@@ -166,7 +173,8 @@ func (m *Model) onDecisionSent(msg decisionSentMsg) tea.Cmd {
 		it.state, it.result = stateDone, res
 		it.touch()
 		if leaves(res.Outcome) {
-			delete(m.drafts, it.a.Ref)
+			delete(m.drafts, draftKey{it.a.Ref, graph.Approve})
+			delete(m.drafts, draftKey{it.a.Ref, graph.Deny})
 			m.decided[it.a.Ref] = res.Request.StageID
 		}
 	}

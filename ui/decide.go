@@ -26,6 +26,15 @@ type decisionForm struct {
 	templates []string
 	template  int    // index of the template last filled in, -1 for none
 	problem   string // why the last submit was refused
+	listTop   int    // bulk: the first target shown in the form's list
+	listRows  int    // bulk: how many targets the list shows
+}
+
+// draftKey names a kept justification: text typed to approve a request
+// is not offered to deny it.
+type draftKey struct {
+	ref      graph.Ref
+	decision graph.Decision
 }
 
 // decisionWord is the decision in the user's words.
@@ -68,7 +77,7 @@ func (m *Model) openForm(d graph.Decision) tea.Cmd {
 	// whole to be shortened, not cut silently.
 	f.input = newTextField(m.width-m.styles.FormBox.GetHorizontalFrameSize(), 2, sanitize.MaxRunes)
 	for _, it := range f.targets {
-		if draft, ok := m.drafts[it.a.Ref]; ok {
+		if draft, ok := m.drafts[draftKey{it.a.Ref, d}]; ok {
 			f.input.SetValue(draft)
 			break
 		}
@@ -106,7 +115,9 @@ func (m *Model) updateForm(msg tea.KeyPressMsg) tea.Cmd {
 	if m.keys.is(msg, config.ActionQuit) && msg.Text == "" { // ctrl+c, not a typed "q"
 		return m.askQuit()
 	}
-	switch act, _ := m.keys.action(config.ScopeForm, msg); act {
+	defer m.relayout() // the text may have grown or shrunk the form
+	act, bound := m.keys.action(config.ScopeForm, msg)
+	switch act {
 	case config.ActionCancel:
 		m.closeForm(true)
 		m.notice("Cancelled: nothing was sent.", noticeInfo)
@@ -118,12 +129,34 @@ func (m *Model) updateForm(msg tea.KeyPressMsg) tea.Cmd {
 			f.template = (f.template + 1) % len(f.templates)
 			f.input.SetValue(f.templates[f.template])
 			f.input.CursorEnd()
+			f.problem = "" // a "required" complaint no longer holds
 		}
 		return nil
 	}
+	if !bound {
+		switch msg.String() {
+		case "pgdown":
+			f.scrollList(max(1, f.listRows))
+			return nil
+		case "pgup":
+			f.scrollList(-max(1, f.listRows))
+			return nil
+		}
+	}
+	before := f.input.Value()
 	f.input.Update(msg)
-	f.problem = ""
+	if f.input.Value() != before {
+		f.problem = ""
+		if f.template >= 0 && f.input.Value() != f.templates[f.template] {
+			f.template = -1 // edited: no longer "template 1 of 2"
+		}
+	}
 	return nil
+}
+
+// scrollList moves the bulk list by delta targets, clamped.
+func (f *decisionForm) scrollList(delta int) {
+	f.listTop = max(0, min(f.listTop+delta, len(f.targets)-max(1, f.listRows)))
 }
 
 // closeForm closes the form, keeping typed text as a draft when asked.
@@ -136,9 +169,9 @@ func (m *Model) closeForm(keepDraft bool) {
 		text := strings.TrimSpace(f.input.Value())
 		for _, it := range f.targets {
 			if text == "" {
-				delete(m.drafts, it.a.Ref) // cleared on purpose: nothing to keep or to warn about on quit
+				delete(m.drafts, draftKey{it.a.Ref, f.decision}) // cleared on purpose: nothing to keep or to warn about on quit
 			} else {
-				m.drafts[it.a.Ref] = text
+				m.drafts[draftKey{it.a.Ref, f.decision}] = text
 			}
 		}
 	}
@@ -187,11 +220,12 @@ func (m *Model) checkFormTargets() {
 		if m.stillAsShown(f, it) {
 			kept = append(kept, it)
 		} else if text != "" {
-			m.drafts[it.a.Ref] = text // should it come back, the text waits for it
+			m.drafts[draftKey{it.a.Ref, f.decision}] = text // should it come back, the text waits for it
 		}
 	}
 	gone := len(f.targets) - len(kept)
 	f.targets = kept
+	defer m.relayout() // the form's list may have shrunk
 	switch {
 	case gone == 0:
 	case len(kept) == 0:
@@ -208,127 +242,4 @@ func (m *Model) checkFormTargets() {
 // later stage is one the user has not made.)
 func (m *Model) stillAsShown(f *decisionForm, it *item) bool {
 	return m.inbox.items[it.a.Ref] == it && it.decidable() && it.stage.ID == f.stageOf[it]
-}
-
-// formTitle states the decision and what it applies to, plainly.
-func (f *decisionForm) formTitle() string {
-	verb := strings.ToUpper(decisionWord(f.decision)[:1]) + decisionWord(f.decision)[1:]
-	switch len(f.targets) {
-	case 0:
-		return verb + ": nothing left to decide"
-	case 1:
-		return verb + ": " + f.targets[0].title()
-	}
-	return verb + " " + strconv.Itoa(len(f.targets)) + " requests"
-}
-
-// formView draws the form box, exactly width × formHeight.
-func (m *Model) formView(width int) string {
-	f, s := m.form, m.styles
-	inner := width - s.FormBox.GetHorizontalFrameSize()
-	title := f.formTitle()
-	if f.skipped > 0 {
-		title += " (" + strconv.Itoa(f.skipped) + " skipped: not waiting for you)"
-	}
-	if n := m.hiddenTargets(); n > 0 {
-		title += " (" + strconv.Itoa(n) + " hidden by the filter)"
-	}
-	label := "Justification"
-	if f.required {
-		label += " (required)"
-	} else {
-		label += " (optional)"
-	}
-	switch {
-	case len(f.templates) > 0 && f.template >= 0:
-		label += " · template " + strconv.Itoa(f.template+1) + " of " + strconv.Itoa(len(f.templates))
-	case len(f.templates) > 0:
-		label += " · " + plural(len(f.templates), "template") + " on tab"
-	}
-	counter, over := justificationCounter(f.input.Value())
-	if len(f.targets) > 1 {
-		label += " · " + sanitize.Truncate(f.targetList(), max(0, inner-sanitize.Width(label)-sanitize.Width(counter)-3))
-	}
-	labelLine := s.Label.Render(sanitize.Truncate(label, max(0, inner-sanitize.Width(counter))))
-	if counter != "" {
-		style := s.Muted
-		if over {
-			style = s.Bad
-		}
-		labelLine += style.Render(counter)
-	}
-	hint := s.Muted.Render(sanitize.Truncate(m.formHint(), inner))
-	if f.problem != "" {
-		hint = s.Bad.Render(sanitize.Truncate(f.problem, inner))
-	}
-	titleStyle := s.Ok
-	if f.decision == graph.Deny {
-		titleStyle = s.Bad
-	}
-	placeholder := "optional: why you " + decisionWord(f.decision)
-	if f.required {
-		placeholder = "required: type why you " + decisionWord(f.decision)
-	}
-	input, _, _ := f.input.View(s.Muted.Render(sanitize.Truncate(placeholder, inner)))
-	body := strings.Join([]string{
-		titleStyle.Render(sanitize.Truncate(title, inner)),
-		labelLine,
-		input,
-		hint,
-	}, "\n")
-	return s.FormBox.Width(width).Render(body)
-}
-
-// hiddenTargets counts the form's targets the filter hides: marked requests
-// are decided whether shown or not, so the form says so rather than let
-// the rows on screen suggest they are all there is.
-func (m *Model) hiddenTargets() int {
-	n := 0
-	for _, it := range m.form.targets {
-		if _, shown := m.inbox.position(it); !shown {
-			n++
-		}
-	}
-	return n
-}
-
-// justificationCounter is " · 912/1000" once the text nears the most that
-// can be sent, and whether it is over; "" while it is far from it.
-func justificationCounter(text string) (string, bool) {
-	n := graph.JustificationLength(strings.TrimSpace(text))
-	if n < graph.MaxJustification*9/10 {
-		return "", false
-	}
-	return " · " + strconv.Itoa(n) + "/" + strconv.Itoa(graph.MaxJustification), n > graph.MaxJustification
-}
-
-// targetList names the first few targets: "Ada, Bob and 3 more".
-func (f *decisionForm) targetList() string {
-	var names []string
-	for i, it := range f.targets {
-		if i == 2 {
-			names = append(names, "and "+strconv.Itoa(len(f.targets)-2)+" more")
-			break
-		}
-		names = append(names, it.title())
-	}
-	return strings.Join(names, ", ")
-}
-
-// formHint is the form's one-line key reminder.
-func (m *Model) formHint() string {
-	parts := []string{m.keys.first(config.ActionSubmit) + " " + decisionWord(m.form.decision),
-		m.keys.first(config.ActionCancel) + " cancel (nothing is sent)"}
-	if len(m.form.templates) > 0 {
-		parts = append(parts, m.keys.first(config.ActionNextTemplate)+" next template")
-	}
-	return strings.Join(parts, " · ")
-}
-
-// formCursor is where the terminal cursor goes: inside the text field.
-func (m *Model) formCursor(top int) *tea.Cursor {
-	_, x, y := m.form.input.View("")
-	fb := m.styles.FormBox
-	return tea.NewCursor(x+fb.GetBorderLeftSize()+fb.GetPaddingLeft(),
-		y+top+fb.GetBorderTopSize()+fb.GetPaddingTop()+2) // below the title and label rows
 }

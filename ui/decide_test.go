@@ -53,7 +53,7 @@ func TestFormSaysWhenTheFilterHidesMarkedItems(t *testing.T) {
 	press(m, "/")
 	typeText(m, "alan")
 	press(m, "enter", "a")
-	if s := screen(m); !strings.Contains(s, "Approve 2 requests (2 hidden by the filter)") {
+	if s := screen(m); !strings.Contains(s, "Approve 2 requests") || !strings.Contains(s, "Covers 2 requests (2 hidden by the filter)") {
 		t.Fatalf("the form does not say its targets are hidden:\n%s", s)
 	}
 	clk.Advance(time.Second)

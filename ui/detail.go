@@ -127,9 +127,17 @@ func (d *detailWriter) describe(it *item) {
 	}
 	d.add(s.Muted.Render(sanitize.Truncate(kindLong(a.Kind), d.width)))
 	d.blank()
-	d.field("Requestor", subject(a.Requestor))
-	if t := a.Target; (t.ID != "" || t.DisplayName != "") && t.ID != a.Requestor.ID {
-		d.field("For", subject(t))
+	// Who gets the access comes first; the requestor is named apart only
+	// when someone asked on another's behalf.
+	you := ""
+	if it.self {
+		you = " — you"
+	}
+	if it.onBehalf {
+		d.field("For", subject(a.Target)+you)
+		d.field("Requestor", subject(a.Requestor)+" (on their behalf)")
+	} else {
+		d.field("Requestor", subject(a.Requestor)+you)
 	}
 	switch {
 	case a.Kind == graph.KindAccessPackage:
@@ -139,7 +147,9 @@ func (d *detailWriter) describe(it *item) {
 		d.field("Role", sanitize.Line(a.Resource.DisplayName))
 		d.field("Scope", sanitize.Line(a.Resource.ScopeName))
 		d.field("Scope id", sanitize.Line(a.Resource.ScopeID))
-		d.field("Principal", subject(a.Target))
+		if !it.onBehalf {
+			d.field("Principal", subject(a.Target))
+		}
 	default:
 		d.field("Group", it.resource)
 		d.field("Group mail", sanitize.Line(a.Resource.Email))

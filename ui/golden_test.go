@@ -45,3 +45,27 @@ func TestGoldenNarrowDetail(t *testing.T) {
 	press(m, "enter")
 	golden.RequireEqual(t, m.View().Content)
 }
+
+// An on-behalf request: the row's sign, the detail and the form name the
+// beneficiary and the requestor; the form says which stage is decided and
+// what approving does next.
+func TestGoldenOnBehalfForm(t *testing.T) {
+	m, _, clk := newLoaded(t, 120, 40)
+	press(m, "j", "j", "j") // ap-2: Edsger Dijkstra, asked by Grace Hopper
+	press(m, "a")
+	clk.Advance(time.Second)
+	typeText(m, "Sponsor confirmed by mail")
+	golden.RequireEqual(t, m.View().Content)
+}
+
+// A bulk decision at 80×24 lists every request it covers, scrolled, and
+// says how many the filter hides.
+func TestGoldenBulkForm(t *testing.T) {
+	m, _, clk := newLoaded(t, 80, 24)
+	press(m, "A") // mark all five
+	press(m, "/")
+	typeText(m, "package")
+	press(m, "enter", "d")
+	clk.Advance(time.Second)
+	golden.RequireEqual(t, m.View().Content)
+}

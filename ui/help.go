@@ -38,7 +38,10 @@ func (m *Model) shortHelp() []hint {
 	case m.signIn.active:
 		return []hint{{keys: "c", desc: "copy code"}, {keys: "esc", desc: "cancel"}, k(config.ActionQuit, 0)}
 	case m.form != nil:
-		hs := []hint{k(config.ActionSubmit, 0), k(config.ActionCancel, 0)}
+		submit, cancel := k(config.ActionSubmit, 0), k(config.ActionCancel, 0)
+		submit.desc = decisionWord(m.form.decision)
+		cancel.desc = "cancel (nothing is sent)"
+		hs := []hint{submit, cancel}
 		if len(m.form.templates) > 0 {
 			hs = append(hs, k(config.ActionNextTemplate, 1))
 		}

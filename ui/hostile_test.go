@@ -105,7 +105,7 @@ func TestHostileApprovalRendersSafely(t *testing.T) {
 				}
 			}
 		}
-		if !strings.Contains(ansi.Strip(views["list"]), "Name") {
+		if !strings.Contains(ansi.Strip(views["list"]), "Target") { // the beneficiary names the row
 			t.Error("the hostile row is not shown at all")
 		}
 	}

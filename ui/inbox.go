@@ -15,13 +15,13 @@ const (
 	sortUrgency sortOrder = iota // soonest deadline first
 	sortNewest
 	sortOldest
-	sortRequestor
+	sortPerson // the beneficiary
 	sortResource
 	sortOrders // count
 )
 
 func (s sortOrder) String() string {
-	return [...]string{"urgency", "newest", "oldest", "requestor", "resource"}[s]
+	return [...]string{"urgency", "newest", "oldest", "beneficiary", "resource"}[s]
 }
 
 // inbox is the list's state: every item, the sorted and filtered index,
@@ -38,6 +38,7 @@ type inbox struct {
 	offset int      // first row drawn
 	height int      // rows that fit on screen
 	marked int      // items with marked set
+	me     string   // the signed-in approver's object id, "" while unknown
 }
 
 func newInbox() inbox { return inbox{items: map[graph.Ref]*item{}, height: 1} }
@@ -66,11 +67,11 @@ func (ib *inbox) replace(approvals []graph.Approval, flagNew bool, skip func(*gr
 			continue // a misbehaving server listed it twice: show it once
 		}
 		if it, ok := ib.items[a.Ref]; ok {
-			it.set(a)
+			it.set(a, ib.me)
 			next[a.Ref] = it
 			continue
 		}
-		it := newItem(a)
+		it := newItem(a, ib.me)
 		if flagNew {
 			it.isNew = true
 		}
@@ -85,6 +86,19 @@ func (ib *inbox) replace(approvals []graph.Approval, flagNew bool, skip func(*gr
 	ib.items = next
 	ib.resort()
 	return arrived
+}
+
+// setMe records who is signed in, so that requests for the approver
+// themself are flagged.
+func (ib *inbox) setMe(id string) {
+	if id == ib.me {
+		return
+	}
+	ib.me = id
+	for _, it := range ib.items {
+		a := it.a
+		it.set(&a, id)
+	}
 }
 
 // remove drops items (decided, gone) and keeps the cursor on the next one.
@@ -134,8 +148,8 @@ func (ib *inbox) compare(x, y *item) int {
 		c = y.a.Created.Compare(x.a.Created)
 	case sortOldest:
 		c = x.a.Created.Compare(y.a.Created)
-	case sortRequestor:
-		c = cmp.Compare(x.sortRequestor, y.sortRequestor)
+	case sortPerson:
+		c = cmp.Compare(x.sortPerson, y.sortPerson)
 	case sortResource:
 		c = cmp.Compare(x.sortResource, y.sortResource)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"approvals/graph"
 	"approvals/ui/sanitize"
+	"approvals/ui/words"
 )
 
 // itemState is where an approval is in the decision flow of this session.
@@ -27,9 +28,13 @@ type item struct {
 	hasMine bool
 
 	// Sanitized one-line texts shown in the row and searched by the filter.
-	requestor, resource, kind, stageText string
-	search                               string // lower-cased visible text for the filter
-	sortRequestor, sortResource          string
+	// person is the beneficiary (who gets the access), not the requestor.
+	person, resource, kind, stageText string
+	titleText                         string // words.Title: beneficiary (asked by requestor) → resource · role
+	search                            string // lower-cased visible text for the filter
+	sortPerson, sortResource          string
+	onBehalf                          bool // asked for by someone other than the beneficiary
+	self                              bool // the beneficiary is the signed-in approver
 
 	isNew, marked bool
 	state         itemState
@@ -42,41 +47,49 @@ type item struct {
 	detail  detailCache
 }
 
-func newItem(a *graph.Approval) *item {
+func newItem(a *graph.Approval, me string) *item {
 	it := &item{}
-	it.set(a)
+	it.set(a, me)
 	return it
 }
 
 // set replaces the approval and reports whether it changed. (Pointers to
 // DeepEqual: boxing two large structs per item per poll was most of a
 // reload's garbage.)
-func (it *item) set(a *graph.Approval) bool {
-	if it.version > 0 && reflect.DeepEqual(&it.a, a) {
+// me is the signed-in approver's object id ("" while unknown).
+func (it *item) set(a *graph.Approval, me string) bool {
+	self := isSelf(a, me)
+	if it.version > 0 && self == it.self && reflect.DeepEqual(&it.a, a) {
 		return false
 	}
 	it.a = *a
 	a = &it.a // the item's own copy from here on
 	it.stage, _, it.hasMine = a.MyStage()
-	it.requestor = personName(a.Requestor)
-	it.resource = sanitize.Line(a.Resource.DisplayName)
-	if it.resource == "" {
-		it.resource = sanitize.Line(a.Resource.ID)
+	it.person = words.Person(words.Beneficiary(*a))
+	it.onBehalf = words.OnBehalf(*a)
+	it.self = self
+	it.resource = words.Resource(*a) // a role on its scope: "Owner · prod-subscription / rg-web"
+	who := words.Who(*a)
+	if it.self {
+		who = it.person + " (you)" + strings.TrimPrefix(who, it.person)
 	}
-	if sc := sanitize.Line(a.Resource.ScopeName); sc != "" {
-		it.resource += " · " + sc // a role on its scope: "Owner · prod-subscription / rg-web"
-	}
+	it.titleText = who + words.Arrow + words.Access(*a)
 	it.kind = kindLabel(a.Kind)
 	it.stageText = stageText(it.a)
-	it.sortRequestor = strings.ToLower(it.requestor)
+	it.sortPerson = strings.ToLower(it.person)
 	it.sortResource = strings.ToLower(it.resource)
 	it.search = strings.ToLower(strings.Join([]string{
-		it.requestor, sanitize.Line(a.Requestor.Email), sanitize.Line(a.Requestor.PrincipalName),
-		personName(a.Target), it.resource, sanitize.Line(a.Resource.CatalogName), it.kind,
+		it.person, personName(a.Requestor), sanitize.Line(a.Requestor.Email), sanitize.Line(a.Requestor.PrincipalName),
+		sanitize.Line(a.Target.Email), sanitize.Line(a.Target.PrincipalName), it.resource, sanitize.Line(a.Resource.CatalogName), it.kind,
 		sanitize.Line(a.RequestType), sanitize.Line(a.TicketNumber), sanitize.Line(a.ID),
 	}, "\x00"))
 	it.version++
 	return true
+}
+
+// isSelf reports whether the access would go to the signed-in approver.
+func isSelf(a *graph.Approval, me string) bool {
+	return words.IsMe(*a, graph.Identity{ID: me})
 }
 
 // touch invalidates what is cached for drawing this item.
@@ -99,14 +112,7 @@ func (it *item) decidable() bool {
 }
 
 // personName is a subject's display name, falling back to UPN, email, id.
-func personName(s graph.Subject) string {
-	for _, v := range []string{s.DisplayName, s.PrincipalName, s.Email, s.ID} {
-		if v := sanitize.Line(v); strings.TrimSpace(v) != "" {
-			return v
-		}
-	}
-	return "(unknown)"
-}
+func personName(s graph.Subject) string { return words.Person(s) }
 
 // kindLabel names a kind in the user's words; unknown kinds are shown as sent.
 func kindLabel(k graph.Kind) string {
@@ -174,5 +180,7 @@ func stageText(a graph.Approval) string {
 	return strconv.Itoa(i+1) + " of " + strconv.Itoa(len(a.Stages))
 }
 
-// title is "Ada Lovelace → SAP Finance — read".
-func (it *item) title() string { return it.requestor + " → " + it.resource }
+// title names the request wherever a line names one: the beneficiary, the
+// requestor when someone else asked, and what access:
+// "Chloé Adeyemi (asked by Yusuf Chen) → PIM-Dev-K8s-Operators · owner".
+func (it *item) title() string { return it.titleText }

@@ -58,7 +58,7 @@ type Model struct {
 	queued   []*batch       // in their undo windows, oldest first; u undoes the newest
 	sending  map[int]*batch // on their way
 	batchSeq int
-	drafts   map[graph.Ref]string // justifications typed and not yet applied
+	drafts   map[draftKey]string  // justifications typed and not yet applied, per request and decision
 	decided  map[graph.Ref]string // stage ids decided here, hidden from stale listings
 
 	// Screens and modes.
@@ -92,7 +92,7 @@ func New(opts Options) *Model {
 		now:      opts.Now(),
 		inbox:    newInbox(),
 		sending:  map[int]*batch{},
-		drafts:   map[graph.Ref]string{},
+		drafts:   map[draftKey]string{},
 		decided:  map[graph.Ref]string{},
 	}
 	m.restyle()
@@ -123,19 +123,33 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// findIdentity asks WhoAmI, when set, for the "signed in as" text.
+// findIdentity asks WhoAmI, when set, for the "signed in as" text, and the
+// backend, when it can say, for the approver's object id (requests for the
+// approver themself are flagged).
 func (m *Model) findIdentity() tea.Cmd {
 	who, ctx := m.opts.WhoAmI, m.ctx
-	if who == nil {
-		return nil
+	var me tea.Cmd
+	if b, ok := m.opts.Backend.(interface {
+		Me(context.Context) (graph.Identity, error)
+	}); ok {
+		me = func() tea.Msg {
+			id, err := b.Me(ctx)
+			if err != nil || id.ID == "" {
+				return nil // not flagging is the only loss
+			}
+			return meFoundMsg{id: id.ID}
+		}
 	}
-	return func() tea.Msg {
+	if who == nil {
+		return me
+	}
+	return tea.Batch(me, func() tea.Msg {
 		text, err := who(ctx)
 		if err != nil || text == "" {
 			return nil // keep what is shown; the polls report Graph errors
 		}
 		return identityFoundMsg{text: text}
-	}
+	})
 }
 
 // clockTick fires on each wall-clock minute.
@@ -180,6 +194,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onSignInTick(msg)
 	case identityFoundMsg:
 		m.identity = msg.text
+	case meFoundMsg:
+		m.inbox.setMe(msg.id)
 	}
 	return m, nil
 }
@@ -192,11 +208,15 @@ func (m *Model) restyle() {
 
 // relayout recomputes the geometry after a resize or the form opening.
 func (m *Model) relayout() {
-	m.layout = computeLayout(m.width, m.height, m.form != nil)
-	m.inbox.setHeight(m.layout.bodyH - 1) // the column header takes a row
+	formH := 0
 	if m.form != nil {
-		m.form.input.SetWidth(max(10, m.width-m.styles.FormBox.GetHorizontalFrameSize()))
+		formH = m.formPlan()
 	}
+	m.layout = computeLayout(m.width, m.height, formH)
+	if m.form != nil && m.layout.formH < formH {
+		m.fitForm(m.layout.formH)
+	}
+	m.inbox.setHeight(m.layout.bodyH - 1) // the column header takes a row
 }
 
 // selectionChanged runs after anything that may move the cursor: a new
@@ -346,6 +366,8 @@ func (m *Model) onPaste(msg tea.PasteMsg) tea.Cmd {
 			return nil
 		}
 		m.form.input.Update(msg)
+		m.form.problem = ""
+		m.relayout()
 		return nil
 	case m.filtering:
 		m.inbox.setFilter(m.inbox.filter + singleLine(msg.Content))

@@ -60,3 +60,6 @@ type signInTickedMsg struct{ attempt int }
 
 // identityFoundMsg carries the "signed in as" text WhoAmI found.
 type identityFoundMsg struct{ text string }
+
+// meFoundMsg carries the signed-in approver's object id.
+type meFoundMsg struct{ id string }

@@ -81,7 +81,7 @@ func TestSortCycles(t *testing.T) {
 		order string
 		first string
 	}{
-		{"newest", "pim-1"}, {"oldest", "ap-2"}, {"requestor", "ap-1"}, {"resource", "ap-3"}, {"urgency", "ap-1"},
+		{"newest", "pim-1"}, {"oldest", "ap-2"}, {"beneficiary", "ap-1"}, {"resource", "ap-3"}, {"urgency", "ap-1"},
 	}
 	for _, w := range want {
 		press(m, "s")
@@ -125,7 +125,7 @@ func TestNarrowDetail(t *testing.T) {
 		t.Fatalf("K does not scroll back: %d", m.detailScroll)
 	}
 	press(m, "esc")
-	if m.showDetail || !strings.Contains(screen(m), "REQUESTOR") {
+	if m.showDetail || !strings.Contains(screen(m), "FOR") {
 		t.Fatal("esc does not return to the list")
 	}
 }

@@ -244,7 +244,7 @@ func TestFormDropsARequestWhoseStageMovedOn(t *testing.T) {
 	if reqs := fb.requests(); len(reqs) != 0 {
 		t.Fatalf("sent %+v for a stage the form was not opened for", reqs)
 	}
-	if m.drafts[graph.Ref{Source: graph.SourceAccessPackage, ID: "ap-1"}] != "ok for finance" {
+	if m.drafts[draftKey{graph.Ref{Source: graph.SourceAccessPackage, ID: "ap-1"}, graph.Approve}] != "ok for finance" {
 		t.Fatal("the typed text was lost")
 	}
 }

@@ -352,6 +352,13 @@ func (m *Model) mergeApprovals(approvals []graph.Approval, failed map[graph.Sour
 			}
 		}
 	}
+	if whole {
+		for k := range m.drafts {
+			if _, listed := m.inbox.items[k.ref]; !listed {
+				delete(m.drafts, k) // decided elsewhere, cancelled or expired: nothing to keep or warn about
+			}
+		}
+	}
 	return arrived
 }
 

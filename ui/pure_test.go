@@ -6,6 +6,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"approvals/ui/sanitize"
 )
 
 func TestComputeLayout(t *testing.T) {
@@ -26,7 +28,11 @@ func TestComputeLayout(t *testing.T) {
 		{200, 50, false, false, true, 120, 79, 47},
 	}
 	for _, c := range cases {
-		l := computeLayout(c.w, c.h, c.form)
+		formH := 0
+		if c.form {
+			formH = 7
+		}
+		l := computeLayout(c.w, c.h, formH)
 		if l.tooSmall != c.small || l.wide != c.wide || !c.small && (l.listW != c.listW || l.detailW != c.detailW || l.bodyH != c.bodyH) {
 			t.Errorf("%dx%d form=%v: %+v", c.w, c.h, c.form, l)
 		}
@@ -39,8 +45,8 @@ func TestComputeLayout(t *testing.T) {
 func TestRowColumnsFillTheWidth(t *testing.T) {
 	for _, w := range []int{60, 66, 72, 80, 120, 200} {
 		c := rowColumns(w)
-		sum := c.gutter + c.due + c.kind + c.requestor + c.resource + c.stage + c.age + 5
-		if sum != w || c.resource < c.requestor {
+		sum := c.gutter + c.due + c.kind + c.person + c.resource + c.stage + c.age + 5
+		if sum != w || c.resource < c.person {
 			t.Errorf("width %d: %+v sums to %d", w, c, sum)
 		}
 	}
@@ -104,7 +110,7 @@ func TestTextField(t *testing.T) {
 		t.Fatalf("typed %q", f.Value())
 	}
 	view, x, y := f.View("")
-	if view != "hello worl\nd         " || x != 1 || y != 1 {
+	if view != "hello     \nworld     " || x != 5 || y != 1 { // wrapped at the word
 		t.Fatalf("view %q cursor %d,%d", view, x, y)
 	}
 	f.Update(tea.KeyPressMsg{Code: 'w', Mod: tea.ModCtrl}) // delete word
@@ -131,5 +137,41 @@ func TestTextField(t *testing.T) {
 	f.SetValue("")
 	if view, _, _ := f.View("type"); !strings.HasPrefix(view, "type") {
 		t.Fatalf("placeholder missing: %q", view)
+	}
+}
+
+// The editor wraps at word boundaries, never cuts a row with an ellipsis,
+// keeps every character, moves by rows and says where it is once the text
+// is longer than the rows shown.
+func TestTextFieldWrapsWords(t *testing.T) {
+	f := newTextField(12, 2, 1000)
+	f.SetValue("the quick brown fox jumps over the lazy dog again")
+	rows, cy, cx := f.layout()
+	want := []string{"the quick ", "brown fox ", "jumps over ", "the lazy dog", "again"}
+	if strings.Join(rows, "|") != strings.Join(want, "|") {
+		t.Fatalf("rows %q, want %q", rows, want)
+	}
+	if cy != 4 || cx != 5 {
+		t.Fatalf("cursor at %d,%d, want 4,5", cy, cx)
+	}
+	if got := f.Position(); got != "line 5/5" {
+		t.Fatalf("position %q", got)
+	}
+	f.Update(keyOf("up"))
+	if _, cy, cx = f.layout(); cy != 3 || cx != 5 {
+		t.Fatalf("up: cursor at %d,%d, want 3,5", cy, cx)
+	}
+	f.Update(keyOf("x"))
+	if !strings.Contains(f.Value(), "the lxazy") {
+		t.Fatalf("typed at the wrong place: %q", f.Value())
+	}
+	for _, r := range rows {
+		if strings.Contains(r, "…") || sanitize.Width(r) > 12 {
+			t.Fatalf("row %q cut or too wide", r)
+		}
+	}
+	f.SetHeight(5)
+	if got := f.Position(); got != "" {
+		t.Fatalf("position %q shown when everything fits", got)
 	}
 }

@@ -152,7 +152,7 @@ func TestClearedDraftIsForgotten(t *testing.T) {
 	m.Update(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}) // clear
 	press(m, "esc")
 	if len(m.drafts) != 0 {
-		t.Fatalf("cleared draft kept: %q", m.drafts)
+		t.Fatalf("cleared draft kept: %v", m.drafts)
 	}
 	if !quits(press(m, "q")) {
 		t.Fatalf("asked before quitting with nothing to lose:\n%s", screen(m))

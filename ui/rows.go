@@ -93,9 +93,27 @@ func stateLabel(it *item) string {
 	return ""
 }
 
+// onBehalfSign starts the FOR cell of a request someone else asked for on
+// the beneficiary's behalf; the detail names both.
+const onBehalfSign = "↪ "
+
+// personCell is the FOR column: the beneficiary, signed when someone else
+// asked, flagged when it is the approver themself (signs first: a narrow
+// column cuts the name, never the sign).
+func personCell(it *item) string {
+	s := it.person
+	if it.self {
+		s = "(you) " + s
+	}
+	if it.onBehalf {
+		s = onBehalfSign + s
+	}
+	return s
+}
+
 // rowParts are a row's cells before styling.
 type rowParts struct {
-	gutter, due, kind, requestor, resource, stage, age string
+	gutter, due, kind, person, resource, stage, age string
 }
 
 func (m *Model) rowParts(it *item, c columns) rowParts {
@@ -111,13 +129,13 @@ func (m *Model) rowParts(it *item, c columns) rowParts {
 		due = dueLabel(m.now, it.a.Deadline, it.a.DeadlineEstimated)
 	}
 	return rowParts{
-		gutter:    mark + fresh + " ",
-		due:       cell(due, c.due),
-		kind:      cell(it.kind, c.kind),
-		requestor: cell(it.requestor, c.requestor),
-		resource:  cell(it.resource, c.resource),
-		stage:     cell(it.stageText, c.stage),
-		age:       cellRight(ageLabel(m.now, it.a.Created), c.age),
+		gutter:   mark + fresh + " ",
+		due:      cell(due, c.due),
+		kind:     cell(it.kind, c.kind),
+		person:   cell(personCell(it), c.person),
+		resource: cell(it.resource, c.resource),
+		stage:    cell(it.stageText, c.stage),
+		age:      cellRight(ageLabel(m.now, it.a.Created), c.age),
 	}
 }
 
@@ -133,7 +151,7 @@ func (m *Model) row(it *item, width int, selected bool) string {
 	pens := m.styles.rows
 	var text string
 	if selected {
-		plain := p.gutter + p.due + " " + p.kind + " " + p.requestor + " " + p.resource + " " + p.stage + " " + p.age
+		plain := p.gutter + p.due + " " + p.kind + " " + p.person + " " + p.resource + " " + p.stage + " " + p.age
 		text = pens.selected.paint(cell(plain, width))
 	} else {
 		req := pens.plain
@@ -141,9 +159,9 @@ func (m *Model) row(it *item, width int, selected bool) string {
 			req = pens.fresh
 		}
 		text = pens.marked.paint(p.gutter) + m.duePen(it).paint(p.due) + " " + pens.muted.paint(p.kind) + " " +
-			req.paint(p.requestor) + " " + p.resource + " " + pens.muted.paint(p.stage) + " " + pens.muted.paint(p.age)
+			req.paint(p.person) + " " + p.resource + " " + pens.muted.paint(p.stage) + " " + pens.muted.paint(p.age)
 		// every cell but the gutter is exactly its column's width
-		used := sanitize.Width(p.gutter) + c.due + c.kind + c.requestor + c.resource + c.stage + c.age + 5
+		used := sanitize.Width(p.gutter) + c.due + c.kind + c.person + c.resource + c.stage + c.age + 5
 		if pad := width - used; pad > 0 {
 			text += strings.Repeat(" ", pad)
 		}
@@ -203,7 +221,7 @@ func (m *Model) drawListHeader(width int) string {
 	}
 	cols := []col{
 		{"DUE", c.due, sortUrgency, false}, {"TYPE", c.kind, -1, false},
-		{"REQUESTOR", c.requestor, sortRequestor, false}, {"RESOURCE", c.resource, sortResource, false},
+		{"FOR", c.person, sortPerson, false}, {"RESOURCE", c.resource, sortResource, false},
 		{"STAGE", c.stage, -1, false}, {"AGE", c.age, sortNewest, true},
 	}
 	var b strings.Builder

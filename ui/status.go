@@ -96,10 +96,13 @@ func (m *Model) statusLine() string {
 	case m.filtering:
 		return m.filterPrompt()
 	case len(m.queued) > 0:
-		text, style = m.undoLine(), s.Warn
+		// The countdown and its key are kept whole; what is queued is
+		// cut to fit (the form showed it in full).
+		what, when := m.undoParts(m.newestQueued())
 		if m.note.text != "" {
-			text = m.note.text + " · " + text
+			what = m.note.text + " · " + what
 		}
+		return s.Warn.Render(keepTail(what, " "+when, m.width))
 	case len(m.sending) > 0:
 		text, style = m.progress(), s.Warn
 		if m.note.text != "" { // said while sending (why a key did nothing, say)
@@ -160,4 +163,18 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// keepTail is prose followed by tail in width columns: the prose is cut,
+// the tail (a countdown, an error code and request id) only when it alone
+// does not fit.
+func keepTail(prose, tail string, width int) string {
+	tw := sanitize.Width(tail)
+	if tw >= width {
+		return sanitize.Truncate(prose+tail, width)
+	}
+	if sanitize.Width(prose)+tw <= width {
+		return prose + tail
+	}
+	return sanitize.Truncate(prose, width-tw) + tail
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -9,7 +10,8 @@ import (
 	"approvals/ui/sanitize"
 )
 
-// textField is the justification input: a few rows of soft-wrapped text
+// textField is the justification input: rows of text wrapped at word
+// boundaries
 // with a real terminal cursor (no blink redraws). It takes typed and
 // pasted text only; it never reads a clipboard itself (over SSH that would
 // be the server's). Everything inserted is sanitized to one line.
@@ -60,6 +62,10 @@ func (f *textField) Update(msg tea.Msg) {
 
 func (f *textField) key(msg tea.KeyPressMsg) {
 	switch msg.String() {
+	case "up":
+		f.moveRow(-1)
+	case "down":
+		f.moveRow(1)
 	case "left", "ctrl+b":
 		f.pos = max(0, f.pos-1)
 	case "right", "ctrl+f":
@@ -117,37 +123,107 @@ func (f *textField) wordEnd(i int) int {
 	return i
 }
 
-// layout wraps the text into rows of at most width columns and returns the
-// rows and the cursor's row and column.
-func (f *textField) layout() (rows []string, cy, cx int) {
-	var row strings.Builder
-	w := 0
-	for i, r := range f.runes {
-		if i == f.pos {
-			cy, cx = len(rows), w
-		}
-		rw := sanitize.Width(string(r))
-		if w+rw > f.width {
-			rows = append(rows, row.String())
-			row.Reset()
-			w = 0
-			if i == f.pos {
-				cy, cx = len(rows), 0
+// rowSpans wraps the text at word boundaries into rows of at most width
+// columns, as [start, end) rune ranges. A space where a row breaks hangs
+// at its end (drawn only if it fits); a word longer than a row is cut.
+func (f *textField) rowSpans() [][2]int {
+	var rows [][2]int
+	start := 0
+	for start < len(f.runes) {
+		w, i, lastSpace := 0, start, -1
+		for i < len(f.runes) {
+			rw := sanitize.Width(string(f.runes[i]))
+			if w+rw > f.width {
+				break
 			}
+			if unicode.IsSpace(f.runes[i]) {
+				lastSpace = i
+			}
+			w += rw
+			i++
 		}
-		row.WriteRune(r)
-		w += rw
+		end := i
+		switch {
+		case i == len(f.runes):
+		case unicode.IsSpace(f.runes[i]):
+			end = i + 1 // the breaking space hangs
+		case lastSpace >= start:
+			end = lastSpace + 1 // break after the last space
+		case end == start:
+			end = start + 1 // a character wider than the row
+		}
+		rows = append(rows, [2]int{start, end})
+		start = end
 	}
-	if f.pos == len(f.runes) {
-		cy, cx = len(rows), w
-		if w >= f.width { // the cursor sits after a full row: start the next one
-			rows = append(rows, row.String())
-			row.Reset()
-			cy, cx = len(rows), 0
+	if len(rows) == 0 {
+		rows = append(rows, [2]int{0, 0})
+	}
+	return rows
+}
+
+// layout wraps the text and returns the rows and the cursor's row and
+// column.
+func (f *textField) layout() (rows []string, cy, cx int) {
+	spans := f.rowSpans()
+	cy = -1
+	for i, sp := range spans {
+		row := string(f.runes[sp[0]:sp[1]])
+		if sanitize.Width(row) > f.width { // the hanging space does not fit: not drawn
+			row = strings.TrimRightFunc(row, unicode.IsSpace)
+		}
+		rows = append(rows, sanitize.Truncate(row, f.width))
+		if cy < 0 && (f.pos < sp[1] || i == len(spans)-1) && f.pos >= sp[0] {
+			cy, cx = i, sanitize.Width(string(f.runes[sp[0]:f.pos]))
 		}
 	}
-	rows = append(rows, row.String())
+	if cx >= f.width { // after a full row (or on its hanging space): the next row
+		if cy == len(rows)-1 {
+			rows = append(rows, "")
+		}
+		cy, cx = cy+1, 0
+	}
 	return rows, cy, cx
+}
+
+// Lines is how many rows the whole text takes at the field's width.
+func (f *textField) Lines() int {
+	rows, _, _ := f.layout()
+	return len(rows)
+}
+
+// SetHeight sets how many rows are shown.
+func (f *textField) SetHeight(h int) { f.height = max(1, h) }
+
+// Position is "line 3/7" when the text is longer than the rows shown, ""
+// otherwise.
+func (f *textField) Position() string {
+	rows, cy, _ := f.layout()
+	if len(rows) <= f.height {
+		return ""
+	}
+	return "line " + strconv.Itoa(cy+1) + "/" + strconv.Itoa(len(rows))
+}
+
+// moveRow moves the cursor to the row above (-1) or below (+1), at the
+// same column or the end of that row.
+func (f *textField) moveRow(delta int) {
+	spans := f.rowSpans()
+	_, cy, cx := f.layout()
+	r := cy + delta
+	if r < 0 || r >= len(spans) {
+		return
+	}
+	sp := spans[r]
+	p, w := sp[0], 0
+	for p < sp[1] {
+		rw := sanitize.Width(string(f.runes[p]))
+		if w+rw > cx || (p == sp[1]-1 && r < len(spans)-1 && unicode.IsSpace(f.runes[p])) {
+			break
+		}
+		w += rw
+		p++
+	}
+	f.pos = p
 }
 
 // View is exactly height rows of width columns; placeholder shows when the
@@ -160,7 +236,7 @@ func (f *textField) View(placeholder string) (view string, cx, cy int) {
 	if cy >= f.top+f.height {
 		f.top = cy - f.height + 1
 	}
-	f.top = max(0, min(f.top, len(rows)-1))
+	f.top = max(0, min(f.top, len(rows)-f.height))
 	out := make([]string, f.height)
 	for i := range out {
 		s := ""

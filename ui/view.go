@@ -81,7 +81,7 @@ func (m *Model) body() []string {
 		return m.helpPane(m.width, l.bodyH)
 	case m.signIn.active:
 		return fitLines(centerBlock(m.signInLines(), m.width, l.bodyH), l.bodyH, m.width)
-	case !l.wide && m.showDetail && m.inbox.selected() != nil:
+	case !l.wide && m.showDetail && m.paneItem() != nil:
 		return m.detailPane(m.width, l.bodyH)
 	case !l.wide:
 		return m.listPane(m.width, l.bodyH)
@@ -134,10 +134,16 @@ func (m *Model) emptyText() string {
 
 // detailPane is the selected approval's detail, scrolled.
 func (m *Model) detailPane(width, height int) []string {
-	it := m.inbox.selected()
+	it := m.paneItem()
 	var lines []string
 	if it != nil {
 		lines = m.detailLines(it, width-1) // one column of margin from the divider
+	}
+	if f := m.form; f != nil && len(f.targets) > 1 && it != nil {
+		// Which request of the batch this is: the pane never shows one
+		// the decision does not cover.
+		head := "In this decision: " + strconv.Itoa(f.listTop+1) + " of " + strconv.Itoa(len(f.targets)) + " (pgup/pgdown)"
+		lines = append([]string{padStyled(m.styles.Marked.Render(sanitize.Truncate(head, width-1)), width-1)}, lines...)
 	}
 	maxScroll := max(0, len(lines)-height)
 	m.detailScroll = min(m.detailScroll, maxScroll)
@@ -154,6 +160,15 @@ func (m *Model) detailPane(width, height int) []string {
 		out[height-1] = " " + padStyled(m.styles.Muted.Render(sanitize.Truncate("… more below ("+m.keys.first(config.ActionDetailDown)+")", width-1)), width-1)
 	}
 	return out
+}
+
+// paneItem is the request the detail pane shows: the form's while a form
+// is open, else the one under the cursor.
+func (m *Model) paneItem() *item {
+	if it := m.formFocus(); it != nil {
+		return it
+	}
+	return m.inbox.selected()
 }
 
 // fitLines pads or cuts lines to exactly height lines.

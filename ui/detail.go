@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -62,17 +63,53 @@ func (d *detailWriter) add(lines ...string) { d.lines = append(d.lines, lines...
 
 func (d *detailWriter) blank() { d.add("") }
 
-// wrap breaks sanitized text into lines of at most w columns.
+// wrap breaks sanitized text into lines of at most w columns, at spaces
+// only: a date, a time, an id or a ticket number ("INC-2041",
+// "2026-03-10 14:00") is never split at its hyphen or between the date and
+// its time. Only a word longer than a whole line is cut.
 func wrap(s string, w int) []string {
 	if w < 1 {
 		w = 1
 	}
-	lines := strings.Split(ansi.Wrap(s, w, ""), "\n")
+	s = dateTime.ReplaceAllString(s, "$1\u00a0$2")
+	var lines []string
+	var cur strings.Builder
+	curW := 0
+	flush := func() {
+		lines = append(lines, strings.ReplaceAll(cur.String(), "\u00a0", " "))
+		cur.Reset()
+		curW = 0
+	}
+	for i, word := range strings.Split(s, " ") {
+		ww := sanitize.Width(word)
+		switch {
+		case i == 0:
+		case curW+1+ww <= w:
+			cur.WriteByte(' ')
+			curW++
+		default:
+			flush()
+		}
+		if ww > w && curW == 0 {
+			parts := strings.Split(ansi.Hardwrap(word, w, true), "\n")
+			for _, p := range parts[:len(parts)-1] {
+				cur.WriteString(p)
+				flush()
+			}
+			word, ww = parts[len(parts)-1], sanitize.Width(parts[len(parts)-1])
+		}
+		cur.WriteString(word)
+		curW += ww
+	}
+	flush()
 	for i, l := range lines {
 		lines[i] = sanitize.Truncate(l, w)
 	}
 	return lines
 }
+
+// dateTime is a date and its time, kept on one line by wrap.
+var dateTime = regexp.MustCompile(`(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})`)
 
 // maxFieldLines bounds a field's value (and the title): a name or a
 // description hundreds of lines long must not push the justification and

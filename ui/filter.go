@@ -10,6 +10,7 @@ import (
 // on every keystroke; enter keeps the filter, esc clears it.
 func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 	ib := &m.inbox
+	before := ib.filter
 	switch msg.String() {
 	case "enter":
 		m.filtering = false
@@ -33,6 +34,9 @@ func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 		if msg.Text != "" && msg.Mod&(tea.ModCtrl|tea.ModAlt|tea.ModMeta|tea.ModSuper|tea.ModHyper) == 0 {
 			ib.setFilter(ib.filter + sanitizeLine(msg.Text))
 		}
+	}
+	if ib.filter != before && ib.filter != "" {
+		ib.moveTo(0) // the first match in the current order
 	}
 	m.selectionChanged()
 	return nil

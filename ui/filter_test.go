@@ -13,7 +13,14 @@ func TestFilterNarrowsByVisibleText(t *testing.T) {
 	}{
 		{"sap", []string{"ap-1"}},
 		{"SAP", []string{"ap-1"}},            // case-insensitive
-		{"owner", []string{"pim-2"}},         // the TYPE column
+		{"owner", []string{"ap-1", "pim-2"}}, // the TYPE column, and ap-1's stage "Finance owners"
+		{"5d", []string{"ap-2"}},             // the AGE column as shown
+		{"~9d", []string{"ap-2"}},            // the DUE column as shown
+		{"quarter-end", []string{"ap-1"}},    // the justification
+		{"cc-4711", []string{"ap-1"}},        // an answer
+		{"sponsor", []string{"ap-2"}},        // a stage name
+		{"pim-", []string(nil)},              // ids are not visible: no partial match
+		{"group:pim-1", []string{"pim-1"}},   // a whole id, as pasted from the command line
 		{"grace", []string{"ap-2"}},          // requestor
 		{"edsger", []string{"ap-2", "ap-3"}}, // target too
 		{"finance", []string{"ap-1"}},        // catalog

@@ -69,3 +69,12 @@ func TestGoldenBulkForm(t *testing.T) {
 	clk.Advance(time.Second)
 	golden.RequireEqual(t, m.View().Content)
 }
+
+// A filter on a value only the screen has: the AGE column's "5d".
+func TestGoldenFilterVisibleText(t *testing.T) {
+	m, _, _ := newLoaded(t, 120, 40)
+	press(m, "G", "/")
+	typeText(m, "5d")
+	press(m, "enter")
+	golden.RequireEqual(t, m.View().Content)
+}

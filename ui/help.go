@@ -56,9 +56,12 @@ func (m *Model) shortHelp() []hint {
 		hs = append(hs, k(config.ActionUndo, 0))
 	}
 	scroll := hint{keys: m.keys.first(config.ActionDetailDown) + "/" + m.keys.first(config.ActionDetailUp), desc: "scroll detail", drop: 4}
-	if m.showDetail {
-		scroll.drop = 3
-		hs = append(hs, k(config.ActionBack, 0), scroll)
+	if m.narrowDetail() {
+		// What moving keys do here: j/k go to the next request (the
+		// detail follows), J/K and the page keys scroll this one.
+		next := hint{keys: m.keys.first(config.ActionDown) + "/" + m.keys.first(config.ActionUp), desc: "move", drop: 0}
+		scroll = hint{keys: m.keys.first(config.ActionPageDown) + "/" + m.keys.first(config.ActionDetailDown), desc: "scroll", drop: 0}
+		hs = append(hs, k(config.ActionBack, 0), next, scroll)
 	}
 	hs = append(hs, k(config.ActionApprove, 0), k(config.ActionDeny, 0), k(config.ActionMark, 1))
 	if !m.layout.wide && !m.showDetail {

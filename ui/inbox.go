@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"time"
 
 	"approvals/graph"
 )
@@ -39,6 +40,7 @@ type inbox struct {
 	height int      // rows that fit on screen
 	marked int      // items with marked set
 	me     string   // the signed-in approver's object id, "" while unknown
+	now    time.Time // the model's coarse clock, for the time columns the filter matches
 }
 
 func newInbox() inbox { return inbox{items: map[graph.Ref]*item{}, height: 1} }
@@ -232,13 +234,31 @@ func (ib *inbox) nearest(prev []*item, from int) (int, bool) {
 	return 0, false
 }
 
+// matches reports whether every term is in the item's text or in its
+// row's time columns as displayed ("13d", "~2h").
 func (ib *inbox) matches(it *item) bool {
+	var times string
 	for _, t := range ib.terms {
-		if !strings.Contains(it.search, t) {
+		if strings.Contains(it.search, t) || strings.EqualFold(t, it.a.ID) || strings.EqualFold(t, it.a.Ref.String()) {
+			continue // (an id matches only whole, as pasted from the command line's list)
+		}
+		if times == "" {
+			times = strings.ToLower(stateLabel(it) + "\x00" + dueLabel(ib.now, it.a.Deadline, it.a.DeadlineEstimated) + "\x00" + ageLabel(ib.now, it.a.Created))
+		}
+		if !strings.Contains(times, t) {
 			return false
 		}
 	}
 	return true
+}
+
+// setNow moves the clock the time columns are computed from; a filter is
+// applied again, since "13d" may have become "14d".
+func (ib *inbox) setNow(now time.Time) {
+	ib.now = now
+	if len(ib.terms) > 0 {
+		ib.refilter()
+	}
 }
 
 // move moves the cursor by delta rows, clamped.

@@ -78,11 +78,22 @@ func (it *item) set(a *graph.Approval, me string) bool {
 	it.stageText = stageText(it.a)
 	it.sortPerson = strings.ToLower(it.person)
 	it.sortResource = strings.ToLower(it.resource)
-	it.search = strings.ToLower(strings.Join([]string{
-		it.person, personName(a.Requestor), sanitize.Line(a.Requestor.Email), sanitize.Line(a.Requestor.PrincipalName),
-		sanitize.Line(a.Target.Email), sanitize.Line(a.Target.PrincipalName), it.resource, sanitize.Line(a.Resource.CatalogName), it.kind,
-		sanitize.Line(a.RequestType), sanitize.Line(a.TicketNumber), sanitize.Line(a.ID),
-	}, "\x00"))
+	// What the filter searches: what the row and the detail show, as shown
+	// (not ids nor raw values the screen never shows).
+	parts := []string{
+		personCell(it), it.person, words.Person(a.Requestor), words.Contact(a.Requestor), words.Contact(a.Target),
+		it.resource, it.kind, kindLong(a.Kind), it.stageText,
+		sanitize.Line(a.Resource.CatalogName), sanitize.Line(a.Resource.Description), sanitize.Line(a.Resource.Email),
+		requestWords(a.RequestType), sanitize.Line(a.RequestState), sanitize.Line(a.TicketNumber),
+		sanitize.Text(a.Justification), sanitize.Line(a.Problem), sanitize.Line(a.PortalOnly),
+	}
+	for _, an := range a.Answers {
+		parts = append(parts, sanitize.Line(an.Question), sanitize.Text(an.Value))
+	}
+	for _, st := range a.Stages {
+		parts = append(parts, sanitize.Line(st.DisplayName), sanitize.Line(st.ReviewedBy.DisplayName), sanitize.Text(st.Justification))
+	}
+	it.search = strings.ToLower(strings.Join(parts, "\x00"))
 	it.version++
 	return true
 }

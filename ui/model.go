@@ -95,8 +95,15 @@ func New(opts Options) *Model {
 		drafts:   map[draftKey]string{},
 		decided:  map[graph.Ref]string{},
 	}
+	m.inbox.now = m.now
 	m.restyle()
 	return m
+}
+
+// setNow moves the coarse clock.
+func (m *Model) setNow(t time.Time) {
+	m.now = t
+	m.inbox.setNow(t)
 }
 
 // clock is the precise time, for grace periods and countdowns.
@@ -174,7 +181,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.PasteMsg:
 		return m, m.onPaste(msg)
 	case clockTickedMsg:
-		m.now = m.clock()
+		m.setNow(m.clock())
 		return m, clockTick()
 	case refreshProgressMsg:
 		return m, m.onProgress(msg)
@@ -286,9 +293,17 @@ func (m *Model) onAction(act config.Action) tea.Cmd {
 	case config.ActionDown:
 		ib.move(1)
 	case config.ActionPageUp:
-		ib.move(-ib.height)
+		if m.narrowDetail() {
+			m.detailScroll = max(0, m.detailScroll-max(1, m.layout.bodyH-2))
+		} else {
+			ib.move(-ib.height)
+		}
 	case config.ActionPageDown:
-		ib.move(ib.height)
+		if m.narrowDetail() {
+			m.detailScroll += max(1, m.layout.bodyH-2) // clamped when drawn
+		} else {
+			ib.move(ib.height)
+		}
 	case config.ActionTop:
 		ib.moveTo(0)
 	case config.ActionBottom:
@@ -333,6 +348,10 @@ func (m *Model) onAction(act config.Action) tea.Cmd {
 	return nil
 }
 
+// narrowDetail reports whether the detail fills the screen (narrow
+// layout, opened with enter): page keys scroll it there.
+func (m *Model) narrowDetail() bool { return !m.layout.wide && m.showDetail }
+
 // back leaves the detail, else clears the filter, else the notice.
 func (m *Model) back() {
 	switch {
@@ -371,6 +390,7 @@ func (m *Model) onPaste(msg tea.PasteMsg) tea.Cmd {
 		return nil
 	case m.filtering:
 		m.inbox.setFilter(m.inbox.filter + singleLine(msg.Content))
+		m.inbox.moveTo(0) // the first match in the current order
 		m.selectionChanged()
 	}
 	return nil

@@ -222,7 +222,7 @@ func (m *Model) onLoaded(msg approvalsLoadedMsg) tea.Cmd {
 		return nil // stale
 	}
 	m.polling = false
-	m.now = m.clock()
+	m.setNow(m.clock())
 	var cmds []tea.Cmd
 	if msg.err != nil && m.needsSignInAgain(msg.err) {
 		m.signedInAgain = true
@@ -365,7 +365,7 @@ func (m *Model) mergeApprovals(approvals []graph.Approval, failed map[graph.Sour
 // Load shows a snapshot as if a poll had just returned it, without a
 // Backend: for benchmarks and tools that feed the inbox themselves.
 func (m *Model) Load(s *graph.Snapshot) {
-	m.now = m.clock()
+	m.setNow(m.clock())
 	m.failures, m.pollErr = 0, nil
 	m.applySnapshot(s, false)
 }

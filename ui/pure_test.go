@@ -175,3 +175,24 @@ func TestTextFieldWrapsWords(t *testing.T) {
 		t.Fatalf("position %q shown when everything fits", got)
 	}
 }
+
+// Dates, times, ids and ticket numbers are never broken across lines.
+func TestWrapKeepsTokensWhole(t *testing.T) {
+	cases := []struct {
+		text string
+		w    int
+		want []string
+	}{
+		{"from 2026-12-04 05:34 until 2027-06-27 05:00", 30, []string{"from 2026-12-04 05:34 until", "2027-06-27 05:00"}},
+		{"Ticket INC-2041-7788 for the outage", 13, []string{"Ticket", "INC-2041-7788", "for the", "outage"}},
+		{"request 6fc2eedc-0e35-4b57-adf0-442a79a8c8a1 failed", 40, []string{"request", "6fc2eedc-0e35-4b57-adf0-442a79a8c8a1", "failed"}},
+		{"aaaaaaaaaa", 4, []string{"aaaa", "aaaa", "aa"}},
+		{"", 10, []string{""}},
+	}
+	for _, c := range cases {
+		got := wrap(c.text, c.w)
+		if strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("wrap(%q, %d) = %q, want %q", c.text, c.w, got, c.want)
+		}
+	}
+}

@@ -34,6 +34,9 @@ func (m *Model) titleBar() string {
 		left += s.Muted.Render(" · ") + strings.Join(info, s.Muted.Render(" · "))
 	}
 	var right []string
+	if m.loaded && len(ib.view) > 0 && !m.signIn.active {
+		right = append(right, strconv.Itoa(ib.cursor+1)+"/"+strconv.Itoa(len(ib.view))) // where the cursor is
+	}
 	if !m.signIn.active {
 		upd := updatedLabel(m.now, m.lastUpdated)
 		if m.polling && m.manual {

@@ -156,8 +156,14 @@ func (m *Model) detailPane(width, height int) []string {
 			out[i] = strings.Repeat(" ", width)
 		}
 	}
+	more := func(text string) string {
+		return " " + padStyled(m.styles.Muted.Render(sanitize.Truncate(text, width-1)), width-1)
+	}
+	if m.detailScroll > 0 && height > 1 {
+		out[0] = more("… more above (" + m.keys.first(config.ActionDetailUp) + ")")
+	}
 	if m.detailScroll < maxScroll && height > 0 {
-		out[height-1] = " " + padStyled(m.styles.Muted.Render(sanitize.Truncate("… more below ("+m.keys.first(config.ActionDetailDown)+")", width-1)), width-1)
+		out[height-1] = more("… more below (" + m.keys.first(config.ActionDetailDown) + ")")
 	}
 	return out
 }

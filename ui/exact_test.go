@@ -96,7 +96,6 @@ func TestPaneBesideBulkFormShowsOnlyTheBatch(t *testing.T) {
 	}
 }
 
-
 func TestUndoRestoresMarks(t *testing.T) {
 	m, _, clk := newLoaded(t, 120, 40)
 	press(m, "space", "space", "a")

@@ -33,13 +33,13 @@ type inbox struct {
 	sorted []*item // every item, in sort order
 	view   []*item // sorted items that match the filter
 	order  sortOrder
-	filter string   // as typed
-	terms  []string // lower-cased words of filter; all must match
-	cursor int      // index into view
-	offset int      // first row drawn
-	height int      // rows that fit on screen
-	marked int      // items with marked set
-	me     string   // the signed-in approver's object id, "" while unknown
+	filter string    // as typed
+	terms  []string  // lower-cased words of filter; all must match
+	cursor int       // index into view
+	offset int       // first row drawn
+	height int       // rows that fit on screen
+	marked int       // items with marked set
+	me     string    // the signed-in approver's object id, "" while unknown
 	now    time.Time // the model's coarse clock, for the time columns the filter matches
 }
 

@@ -23,6 +23,9 @@ type demoOptions struct {
 	Faults    string        // faults to inject, in sim.ParseFaults syntax
 	As        string        // the approver to sign in as (UPN, id or display name); default: the demo identity
 	Dump      string        // write the tenant's final state (a tenant file) here on exit
+	// NoBetaRoleApprovals retires the simulated beta role approvals: the
+	// Entra role requests are listed and marked "decide in the portal".
+	NoBetaRoleApprovals bool
 }
 
 // newDemoCmd is `approvals demo`: the inbox against a simulated tenant
@@ -48,6 +51,7 @@ func newDemoCmd() *cobra.Command {
 	f.StringVar(&opts.Faults, "faults", "", "faults to inject into the simulated tenant (same syntax as approvals sim --faults)")
 	f.StringVar(&opts.As, "as", "", "approver to sign in as (UPN, id or name); default: the demo identity")
 	f.StringVar(&opts.Dump, "dump", "", "write the simulated tenant's final state to this file on exit")
+	f.BoolVar(&opts.NoBetaRoleApprovals, "no-beta-role-approvals", false, "retire the simulated beta role approvals: Entra role requests are listed, decided in the portal")
 	return cmd
 }
 
@@ -59,7 +63,8 @@ func runDemo(ctx context.Context, cfg *config.Config, opts demoOptions, progOpts
 	if err != nil {
 		return fmt.Errorf("--faults: %w", err)
 	}
-	srv := sim.New(sim.Options{Seed: opts.Seed, Approvals: opts.Approvals, Faults: faults, AzureDemo: true})
+	srv := sim.New(sim.Options{Seed: opts.Seed, Approvals: opts.Approvals, Faults: faults, AzureDemo: true,
+		RoleApprovals: sim.DefaultRoleApprovals, NoBetaRoleApprovals: opts.NoBetaRoleApprovals})
 	who, err := srv.Approver(opts.As)
 	if err != nil {
 		return demoApproverError(err, "--as")

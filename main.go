@@ -84,6 +84,8 @@ func newSimCmd() *cobra.Command {
 	f.StringVar(&faults, "faults", "", "faults to inject, e.g. 'throttle:op=patchStage,count=1,retry-after=2.128' (see README)")
 	f.DurationVar(&opts.Activity, "activity", 0, "other approvers act and requests arrive at this interval, e.g. 10s")
 	f.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback listen address")
+	f.IntVar(&opts.RoleApprovals, "role-approvals", sim.DefaultRoleApprovals, "Entra role activations waiting for the demo identity, plus its own and an extension (negative: none)")
+	f.BoolVar(&opts.NoBetaRoleApprovals, "no-beta-role-approvals", false, "retire the beta roleAssignmentApprovals (as Microsoft's deprecation would): role requests listed, decided in the portal")
 	f.BoolVar(&logReq, "log", false, "log each request to stderr")
 	return cmd
 }

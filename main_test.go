@@ -226,5 +226,11 @@ func allStages(t *sim.Tenant) []sim.Stage {
 	for _, r := range t.GroupRequests {
 		out = append(out, r.Stages...)
 	}
+	for _, r := range t.RoleRequests {
+		out = append(out, r.Stages...)
+	}
+	for _, r := range t.AzureRequests {
+		out = append(out, r.Stages...)
+	}
 	return out
 }

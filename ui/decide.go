@@ -98,6 +98,9 @@ func undecidableReason(items []*item, refreshKey string) string {
 		}
 	}
 	if len(items) == 1 {
+		if p := items[0].a.PortalOnly; p != "" {
+			return "Cannot be decided here: " + sanitize.Line(p) + "."
+		}
 		if a := items[0].a; len(a.Stages) == 0 && a.Problem != "" {
 			return "Cannot decide yet: " + sanitize.Line(a.Problem) + "; " + refreshKey + " refreshes."
 		}

@@ -180,7 +180,7 @@ func (d *detailWriter) describe(it *item) {
 	case a.Kind == graph.KindAccessPackage:
 		d.field("Package", it.resource)
 		d.field("Catalog", sanitize.Line(a.Resource.CatalogName))
-	case a.Kind == graph.KindAzureRole:
+	case a.Kind == graph.KindAzureRole || a.Kind == graph.KindRole:
 		d.field("Role", sanitize.Line(a.Resource.DisplayName))
 		d.field("Scope", sanitize.Line(a.Resource.ScopeName))
 		d.field("Scope id", sanitize.Line(a.Resource.ScopeID))

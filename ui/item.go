@@ -109,10 +109,11 @@ func (it *item) touch() { it.version++ }
 // decidable reports whether a decision can be made on the item now. A
 // decision that landed (or found the stage decided or gone) stays on the
 // list until the rest of its batch is done; it is not decidable again.
-// Failed, unknown and unsent ones are: a retry, on a key press.
+// Failed, unknown and unsent ones are: a retry, on a key press. One that
+// can only be decided elsewhere (PortalOnly) never is.
 func (it *item) decidable() bool {
 	switch {
-	case !it.hasMine:
+	case !it.hasMine, it.a.PortalOnly != "":
 		return false
 	case it.state == stateIdle:
 		return true
@@ -138,6 +139,8 @@ func kindLabel(k graph.Kind) string {
 		return "group"
 	case graph.KindAzureRole:
 		return "azure"
+	case graph.KindRole:
+		return "role"
 	case "":
 		return "?"
 	}
@@ -157,6 +160,8 @@ func kindLong(k graph.Kind) string {
 		return "Group access (PIM)"
 	case graph.KindAzureRole:
 		return "Azure resource role (PIM)"
+	case graph.KindRole:
+		return "Microsoft Entra role (PIM)"
 	}
 	return "Request (" + sanitize.Line(string(k)) + ")"
 }

@@ -51,6 +51,7 @@ type Model struct {
 	lastUpdated   time.Time
 	sourceErrs    []graph.SourceError
 	sources       sourcesShown // per source, from streaming refreshes
+	sourceNote    string       // a source that cannot be listed or decided here, and the fix; the status line's last word
 	warnings      []string
 
 	// Decisions.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -295,6 +296,7 @@ func (m *Model) applySnapshot(s *graph.Snapshot, streamed bool) tea.Cmd {
 	m.checkFormTargets()
 	m.lastUpdated = m.now
 	m.sourceErrs, m.warnings = s.Errors, s.Warnings
+	m.noteSourceStates(s.Sources)
 	m.sources.note, m.sources.partial = nil, nil
 	m.sources.settled = true
 	m.selectionChanged()
@@ -368,4 +370,40 @@ func (m *Model) Load(s *graph.Snapshot) {
 	m.setNow(m.clock())
 	m.failures, m.pollErr = 0, nil
 	m.applySnapshot(s, false)
+}
+
+// noteSourceStates keeps, for the status line when it has nothing more
+// pressing, the first source that cannot be listed or decided here with
+// its fix (a failed listing is said there already, as an error). It is
+// one line that stays while the state does, never a message per poll.
+func (m *Model) noteSourceStates(states []graph.SourceStatus) {
+	m.sourceNote = ""
+	for _, st := range states {
+		if st.State == graph.StateOK || st.State == graph.StateDisabled ||
+			slices.ContainsFunc(m.sourceErrs, func(e graph.SourceError) bool { return e.Source == st.Source }) {
+			continue
+		}
+		m.sourceNote = sourceStateText(st)
+		return
+	}
+}
+
+// sourceStateText is one line: the source, its state, why, and the fix.
+func sourceStateText(st graph.SourceStatus) string {
+	words := map[graph.SourceState]string{
+		graph.StateUnavailable:  "not available",
+		graph.StateUnauthorized: "not allowed",
+		graph.StatePortalOnly:   "listed, but decide in the portal",
+	}[st.State]
+	if words == "" {
+		words = string(st.State)
+	}
+	text := graph.SourceName(st.Source) + ": " + words
+	if st.Detail != "" {
+		text += " (" + st.Detail + ")"
+	}
+	if st.Fix != "" {
+		text += "; " + st.Fix
+	}
+	return sanitizeLine(text)
 }

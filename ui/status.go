@@ -124,6 +124,8 @@ func (m *Model) statusLine() string {
 		text, style = sourceErrText(m.sourceErrs), s.Bad
 	case len(m.warnings) > 0:
 		text, style = "⚠ "+sanitize.Line(m.warnings[0]), s.Warn
+	case m.sourceNote != "":
+		text, style = m.sourceNote, s.Warn
 	}
 	return style.Render(sanitize.Truncate(text, m.width))
 }

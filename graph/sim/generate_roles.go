@@ -9,6 +9,11 @@ import (
 	"time"
 )
 
+// DefaultRoleApprovals is how many role activations the demo and
+// `approvals sim` generate for the demo identity (plus its own and an
+// extension).
+const DefaultRoleApprovals = 5
+
 // roleSeeds are built-in Microsoft Entra roles (template ids as Microsoft
 // publishes them) that tenants commonly put behind PIM approval.
 var roleSeeds = []struct{ id, name, description string }{

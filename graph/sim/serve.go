@@ -87,6 +87,9 @@ func loadTenant(opts *ServeOptions) error {
 		}
 		opts.Tenant = Generate(opts.Seed, max(n, 0), clock())
 		AddAzureDemo(opts.Tenant, clock())
+		if n > 0 && opts.RoleApprovals >= 0 { // 0: the default; negative: none
+			GenerateRoles(opts.Tenant, opts.Seed, cmpOr2(opts.RoleApprovals, DefaultRoleApprovals), clock())
+		}
 	}
 	return nil
 }
@@ -159,6 +162,8 @@ func printBanner(out io.Writer, srv *Server, base string, opts ServeOptions) {
 	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' \\\n    \"%s/v1.0/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='approver')?\\$expand=requestor,accessPackage&\\$top=5\"\n", who, base)
 	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' \\\n    \"%s/v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/filterByCurrentUser(on='approver')?\\$expand=group,principal\"\n", who, base)
 	fmt.Fprintf(out, "  curl -s -X PATCH -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\\n    -d '{\"reviewResult\":\"Approve\",\"justification\":\"OK\"}' \\\n    \"%s/v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}/stages/{stageId}\"\n", who, base)
+	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' \\\n    \"%s/v1.0/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')?\\$filter=status%%20eq%%20'PendingApproval'&\\$expand=principal,roleDefinition,directoryScope\"\n", who, base)
+	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' \\\n    \"%s/beta/roleManagement/directory/roleAssignmentApprovals/{id}\"\n", who, base)
 	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' \\\n    \"%s%s/providers/Microsoft.Authorization/roleAssignmentApprovals?api-version=%s&\\$filter=asApprover()\"\n", who, base, ARMPrefix, ARMApprovalsVersion)
 	fmt.Fprintf(out, "\nOr point approvals at it: APPROVALS_TOKEN=%s approvals --graph-url %s --arm-url %s%s --auth token\n", who, base, base, ARMPrefix)
 	if len(opts.Faults) > 0 {
@@ -171,5 +176,16 @@ func printBanner(out io.Writer, srv *Server, base string, opts ServeOptions) {
 	if opts.Activity > 0 {
 		fmt.Fprintf(out, "Activity: other approvers act every %s\n", opts.Activity)
 	}
+	if opts.NoBetaRoleApprovals {
+		fmt.Fprintf(out, "The beta roleAssignmentApprovals are retired (--no-beta-role-approvals): role requests are listed, decided in the portal.\n")
+	}
 	fmt.Fprintf(out, "Ctrl-C stops.\n")
+}
+
+// cmpOr2 is the first non-zero of a and b.
+func cmpOr2(a, b int) int {
+	if a != 0 {
+		return a
+	}
+	return b
 }

@@ -89,8 +89,10 @@ func TestServeOnLoopbackAndStop(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("stopping took %v", d)
 	}
-	banner := out.String() // 12 Graph approvals wait for the demo identity, and the 2 Azure demo requests
-	for _, want := range []string{base, "megan@contoso.com", "14 waiting", "(demo identity)", "--arm-url " + base + "/arm", "curl -s -H 'Authorization: Bearer megan@contoso.com'"} {
+	// 12 Graph approvals wait for the demo identity, the 2 Azure demo
+	// requests, and 7 Entra role requests (5, its own and an extension).
+	banner := out.String()
+	for _, want := range []string{base, "megan@contoso.com", "21 waiting", "/beta/roleManagement/directory/roleAssignmentApprovals/{id}", "(demo identity)", "--arm-url " + base + "/arm", "curl -s -H 'Authorization: Bearer megan@contoso.com'"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}

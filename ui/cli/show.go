@@ -144,7 +144,7 @@ func (a *app) showText(w io.Writer, ap graph.Approval) {
 		res += " (catalog " + ap.Resource.CatalogName + ")"
 	}
 	f.line("Resource", res)
-	if ap.Kind == graph.KindAzureRole {
+	if ap.Kind == graph.KindAzureRole || ap.Kind == graph.KindRole {
 		f.line("Role", firstNonEmpty(ap.Resource.DisplayName, ap.Resource.ID, "-"))
 		f.line("Scope", firstNonEmpty(ap.Resource.ScopeName, ap.Resource.ScopeID, "-"))
 		if ap.Resource.ScopeID != "" && ap.Resource.ScopeID != ap.Resource.ScopeName {

@@ -125,7 +125,12 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	srv := sim.New(sim.Options{Seed: 1, Tenant: tenant(), Clock: func() time.Time { return now }})
+	return newWorldWith(t, tenant())
+}
+
+func newWorldWith(t *testing.T, tn *sim.Tenant) *world {
+	t.Helper()
+	srv := sim.New(sim.Options{Seed: 1, Tenant: tn, Clock: func() time.Time { return now }})
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	t.Cleanup(srv.Close)

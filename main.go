@@ -18,14 +18,12 @@ import (
 	"approvals/ui/sanitize"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
 
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "approvals",
 		Short:         "A terminal inbox for Entra ID access approvals",
-		Version:       version,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

@@ -86,12 +86,17 @@ func Explain(err error) string {
 		}
 		return "sign-in failed (AADSTS" + m[1] + "): " + strings.TrimPrefix(description(err.Error()), "AADSTS"+m[1]+": ")
 	}
+	var ne net.Error
+	var oe *net.OpError
+	if cause := networkCause(err); cause != "" && !(errors.As(err, &oe) && oe.Op == "listen") {
+		// Before the sign-in's own words, which for an unreachable
+		// Entra ID are "unable to resolve an endpoint" and a blank line.
+		return "cannot reach the service (network): " + cause
+	}
 	var afe *azidentity.AuthenticationFailedError
 	if errors.As(err, &afe) {
 		return "sign-in failed: " + firstLine(err.Error())
 	}
-	var ne net.Error
-	var oe *net.OpError
 	switch {
 	case errors.As(err, &oe) && oe.Op == "listen":
 		// Our own listener (approvals sim), not a service we failed to reach.
@@ -104,6 +109,22 @@ func Explain(err error) string {
 		return "cannot reach the service (network): " + firstLine(err.Error())
 	}
 	return firstLine(err.Error())
+}
+
+// networkCause is the root cause of a failure to reach a host, in the
+// resolver's or the dialer's words ("lookup login.microsoftonline.com: no
+// such host", "dial tcp 10.0.0.1:443: connect: connection refused"), or ""
+// when err is no network failure.
+func networkCause(err error) string {
+	var dns *net.DNSError
+	var oe *net.OpError
+	switch {
+	case errors.As(err, &dns):
+		return firstLine(dns.Error())
+	case errors.As(err, &oe):
+		return firstLine(oe.Error())
+	}
+	return ""
 }
 
 func explainGraph(err error, ge *graph.Error) string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -70,6 +71,12 @@ func TestExplain(t *testing.T) {
 			"400 Bad Request [BadRequest]: Justification is required."},
 		{"timeout", fmt.Errorf("list: %w", context.DeadlineExceeded), "timed out: list: context deadline exceeded"},
 		{"network", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}, "cannot reach the service (network): dial tcp: connection refused"},
+		// No network: the sign-in library says only "unable to resolve an
+		// endpoint"; the resolver's words are the cause.
+		{"no network at sign-in", fmt.Errorf("unable to resolve an endpoint: server response error:\n \n%w",
+			&url.Error{Op: "Get", URL: "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
+				Err: &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "login.microsoftonline.com", Server: "10.0.0.53:53", IsNotFound: true}}}),
+			"cannot reach the service (network): lookup login.microsoftonline.com on 10.0.0.53:53: no such host"},
 		{"our own listener", fmt.Errorf("sim: %w", &net.OpError{Op: "listen", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, Err: errors.New("bind: address already in use")}),
 			"cannot listen on 127.0.0.1:8080: bind: address already in use"},
 		{"other", errors.New("first line\nsecond line"), "first line"},

@@ -3,11 +3,14 @@ package cli
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"approvals/config"
+	"approvals/graph/auth"
 )
 
 func (a *app) configCmd() *cobra.Command {
@@ -32,8 +35,8 @@ func (a *app) configCmd() *cobra.Command {
 			if _, err := os.Stat(path); err != nil {
 				state = "does not exist: built-in defaults apply"
 			}
-			fmt.Fprintf(a.Stderr, "config file: %s\nstate:       %s (sign-in records in accounts/, decision journal %s)\ncache:       %s\n",
-				state, dirs.State, "journal.jsonl", dirs.Cache)
+			fmt.Fprintf(a.Stderr, "config file: %s\nstate:       %s (sign-in records in accounts/, decision journal %s)\ntokens:      %s\n",
+				state, dirs.State, "journal.jsonl", tokenCacheText(auth.IdentityCacheDir(a.Getenv), runtime.GOOS))
 			return nil
 		},
 	})
@@ -55,6 +58,19 @@ code is 1 when there is any.`,
 		},
 	})
 	return cmd
+}
+
+// tokenCacheText says where the sign-in's token cache really is: the
+// folder azidentity/cache uses (not configurable), or the Keychain.
+func tokenCacheText(dir, goos string) string {
+	switch {
+	case goos == "darwin":
+		return "the macOS Keychain (approvals.* items)"
+	case dir == "":
+		return "in memory only (no cache folder: set HOME or XDG_CACHE_HOME)"
+	}
+	return filepath.Join(dir, ".IdentityService") + " (approvals.* files, encrypted with a key in the " +
+		map[bool]string{true: "user's DPAPI store", false: "kernel keyring"}[goos == "windows"] + ")"
 }
 
 func (a *app) configText(cfg *config.Config) {

@@ -18,7 +18,6 @@ import (
 	"approvals/ui/sanitize"
 )
 
-
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "approvals",

@@ -3,16 +3,19 @@ package main
 import (
 	"context"
 	"errors"
+	"os"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"approvals/config"
 	"approvals/graph"
 	"approvals/graph/auth"
 	"approvals/graph/journal"
 	"approvals/ui"
+	"approvals/ui/cli"
 )
 
 // The composition root: this package is the only place that knows every
@@ -162,4 +165,121 @@ func (f fixedSignIn) Account() string                    { return f.upn }
 func (fixedSignIn) Interactive() bool                    { return false }
 func (fixedSignIn) EnsureSignedIn(context.Context, func(auth.DeviceCode)) error {
 	return nil
+}
+
+// host is what the assembly reads from the process: the environment and
+// the clock; tests route Graph traffic and replace azidentity.
+type host struct {
+	Getenv    func(string) string // nil: os.Getenv
+	Now       func() time.Time    // nil: time.Now
+	Transport policy.Transporter  // tests: where Graph requests go
+	AuthHook  func(*auth.Options) // tests: replace azidentity
+}
+
+func (h host) getenv(k string) string {
+	if h.Getenv == nil {
+		return os.Getenv(k)
+	}
+	return h.Getenv(k)
+}
+
+func (h host) now() time.Time {
+	if h.Now == nil {
+		return time.Now()
+	}
+	return h.Now()
+}
+
+// cliSetup is what the command line gets from the root: how to connect,
+// sign out and run the inbox.
+func (h host) cliSetup() cli.Setup {
+	return cli.Setup{Getenv: h.Getenv, Now: h.Now, Connect: h.connect, SignOut: h.signOut, Inbox: h.runInbox}
+}
+
+// connect builds a command's session: the sign-in the config names, the
+// journal when asked for, and the Graph client.
+func (h host) connect(cfg *config.Config, o cli.ConnectOptions) (*cli.Session, error) {
+	cloud, err := graph.CloudByName(cfg.Cloud)
+	if err != nil {
+		return nil, err
+	}
+	as, err := h.signIn(cfg, cloud, o.Warn)
+	if err != nil {
+		return nil, err
+	}
+	s := &cli.Session{Auth: as}
+	if o.Journal {
+		if s.Journal, err = journal.Open(cfg.Dirs.JournalFile(), journal.Options{User: as.Account(), Now: h.Now}); err != nil {
+			return nil, err
+		}
+	}
+	if s.Client, err = newClient(clientParts{Config: cfg, SignIn: as, Journal: s.Journal, Transport: h.Transport, Now: h.Now}); err != nil {
+		if s.Journal != nil {
+			s.Journal.Close()
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+// signIn builds the sign-in the config names: device code, browser or a
+// static token.
+func (h host) signIn(cfg *config.Config, cloud graph.Cloud, warn func(string)) (*auth.Session, error) {
+	opts := auth.Options{
+		Method: cfg.Auth, Cloud: cloud, Tenant: cfg.Tenant, ClientID: cfg.ClientID,
+		AccountsDir: cfg.Dirs.AccountsDir(), CacheDir: auth.IdentityCacheDir(h.getenv), Warn: warn, Now: h.Now,
+	}
+	if cfg.Auth == config.AuthToken {
+		tok, err := auth.LoadToken(h.getenv, cfg.TokenFile, warn)
+		if err != nil {
+			return nil, err
+		}
+		opts.Token = tok
+	}
+	if h.AuthHook != nil {
+		h.AuthHook(&opts)
+	}
+	return auth.New(opts)
+}
+
+// signOut forgets the saved sign-in the config names (logout): the
+// account record and the token cache files.
+func (h host) signOut(cfg *config.Config) (cli.SignedOut, error) {
+	cloud, err := graph.CloudByName(cfg.Cloud)
+	if err != nil {
+		return cli.SignedOut{}, err
+	}
+	opts := auth.Options{Method: cfg.Auth, Cloud: cloud, Tenant: cfg.Tenant, ClientID: cfg.ClientID,
+		AccountsDir: cfg.Dirs.AccountsDir(), CacheDir: auth.IdentityCacheDir(h.getenv),
+		// Logging out needs no working cache, only its file names.
+		NewCache: func(string) (azidentity.Cache, error) { return azidentity.Cache{}, nil },
+	}
+	if h.AuthHook != nil {
+		h.AuthHook(&opts)
+	}
+	as, err := auth.New(opts)
+	if err != nil {
+		return cli.SignedOut{}, err
+	}
+	account := as.Account()
+	removed, err := as.Logout()
+	return cli.SignedOut{Account: account, Removed: removed, Err: err}, nil
+}
+
+// runInbox is `approvals` without a subcommand: one inbox against the
+// signed-in tenant. The device code, when a sign-in is needed, is shown
+// inside the inbox.
+func (h host) runInbox(ctx context.Context, s *cli.Session) error {
+	opts, err := newInbox(inboxSession{
+		Config:    s.Config,
+		SignIn:    s.Auth,
+		Journal:   s.Journal,
+		Notices:   s.Warnings(), // said before the inbox took the screen
+		Transport: h.Transport,
+		Now:       h.Now,
+	})
+	if err != nil {
+		return err
+	}
+	return ui.Run(ctx, opts)
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"approvals/graph/sim"
-	"approvals/ui"
 	"approvals/ui/cli"
 	"approvals/ui/sanitize"
 )
@@ -28,7 +27,7 @@ func newRootCmd() *cobra.Command {
 	}
 	// Subcommands: one line each.
 	root.AddCommand(newSimCmd())
-	cli.Attach(root, cli.Setup{Inbox: runInbox}) // list, show, approve, deny, history, login, logout, config; global flags
+	cli.Attach(root, host{}.cliSetup()) // list, show, approve, deny, history, login, logout, config; global flags
 	root.AddCommand(newDemoCmd())
 	root.AddCommand(newServeCmd()) // the inbox over SSH, one per session (ui/serve)
 	addBenchCmd(root)              // hidden, only with -tags bench: the README's performance table
@@ -85,22 +84,6 @@ func newSimCmd() *cobra.Command {
 	f.BoolVar(&opts.NoBetaRoleApprovals, "no-beta-role-approvals", false, "retire the beta roleAssignmentApprovals (as Microsoft's deprecation would): role requests listed, decided in the portal")
 	f.BoolVar(&logReq, "log", false, "log each request to stderr")
 	return cmd
-}
-
-// runInbox is `approvals` without a subcommand: the inbox against the
-// signed-in tenant. The device code, when a sign-in is needed, is shown
-// inside the inbox.
-func runInbox(ctx context.Context, s *cli.Session) error {
-	opts, err := newInbox(inboxSession{
-		Config:  s.Config,
-		SignIn:  s.Auth,
-		Journal: s.Journal,
-		Notices: s.Warnings, // said before the inbox took the screen
-	})
-	if err != nil {
-		return err
-	}
-	return ui.Run(ctx, opts)
 }
 
 func main() {

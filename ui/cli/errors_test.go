@@ -149,9 +149,9 @@ func TestRootRunsTheInboxWithAWiredSession(t *testing.T) {
 	var got *Session
 	stderr := new(strings.Builder)
 	root := &cobra.Command{Use: "approvals"}
-	Attach(root, Setup{
+	Attach(root, wired(Setup{
 		Stdout: new(strings.Builder), Stderr: stderr,
-		Getenv: func(k string) string { return w.env[k] }, Transport: swapToken{identity: meID},
+		Getenv: func(k string) string { return w.env[k] },
 		Inbox: func(ctx context.Context, s *Session) error {
 			got = s
 			s.Warn("raised while the inbox runs")
@@ -161,7 +161,7 @@ func TestRootRunsTheInboxWithAWiredSession(t *testing.T) {
 			_, err := s.Client.Refresh(ctx)
 			return err
 		},
-	})
+	}, swapToken{identity: meID}, nil))
 	root.SetArgs([]string{})
 	if err := root.ExecuteContext(context.Background()); err != nil {
 		t.Fatal(err)

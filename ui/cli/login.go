@@ -1,10 +1,10 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/spf13/cobra"
 
 	"approvals/config"
@@ -102,21 +102,14 @@ useless without the file; on macOS, Keychain items stay.`,
 			if err != nil {
 				return err
 			}
-			opts := auth.Options{Method: cfg.Auth, Cloud: cloud, Tenant: cfg.Tenant, ClientID: cfg.ClientID,
-				AccountsDir: cfg.Dirs.AccountsDir(), CacheDir: auth.IdentityCacheDir(a.Getenv),
-				Warn: func(string) {},
-				// Logging out needs no working cache, only its file names.
-				NewCache: func(string) (azidentity.Cache, error) { return azidentity.Cache{}, nil },
+			if a.SignOut == nil {
+				return errors.New("this build cannot sign out")
 			}
-			if a.Auth != nil {
-				a.Auth(&opts)
-			}
-			s, err := auth.New(opts)
+			out, err := a.SignOut(cfg)
 			if err != nil {
 				return err
 			}
-			account := s.Account()
-			removed, err := s.Logout()
+			account, removed, err := out.Account, out.Removed, out.Err
 			scope := fmt.Sprintf("cloud %s, tenant %s, client id %s", cloud.Name, cfg.Tenant, cfg.ClientID)
 			if len(removed) == 0 && err == nil {
 				fmt.Fprintf(a.Stdout, "No saved sign-in for %s; nothing removed.\n", scope)

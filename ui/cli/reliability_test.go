@@ -115,16 +115,16 @@ func TestInboxSaysWhenTheJournalMissedAnOutcome(t *testing.T) {
 	w := newWorld(t)
 	stderr := new(strings.Builder)
 	root := &cobra.Command{Use: "approvals"}
-	Attach(root, Setup{
+	Attach(root, wired(Setup{
 		Stdout: new(strings.Builder), Stderr: stderr,
-		Getenv: func(k string) string { return w.env[k] }, Transport: swapToken{identity: meID},
+		Getenv: func(k string) string { return w.env[k] },
 		Inbox: func(ctx context.Context, s *Session) error {
 			s.Journal.Close() // as if the disk went away
 			s.Journal.Outcome(graph.DecisionResult{Request: graph.DecisionRequest{Ref: graph.Ref{Source: graph.SourceGroup, ID: reqGroup}},
 				Outcome: graph.OutcomeApproved})
 			return nil
 		},
-	})
+	}, swapToken{identity: meID}, nil))
 	root.SetArgs([]string{})
 	if err := root.ExecuteContext(context.Background()); err != nil {
 		t.Fatal(err)

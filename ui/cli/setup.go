@@ -2,13 +2,14 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/spf13/cobra"
 
 	"approvals/config"
@@ -18,7 +19,9 @@ import (
 	"approvals/ui/sanitize"
 )
 
-// Setup is what the command tree needs from its host (main.go, or a test).
+// Setup is what the command tree needs from its host: the composition root
+// in package main, or a test. The command line does not assemble the
+// program; it asks Connect for a Session.
 type Setup struct {
 	Stdin  io.Reader // default os.Stdin
 	Stdout io.Writer // default os.Stdout
@@ -30,35 +33,105 @@ type Setup struct {
 	// terminal (tables print at full width). Default: asks the terminal.
 	Width func() int
 
+	// Connect builds what a command works with from the loaded settings:
+	// the sign-in and the Graph client and, with Journal set, the decision
+	// journal (handed to the client). Commands that talk to Graph need it.
+	Connect func(cfg *config.Config, o ConnectOptions) (*Session, error)
+	// SignOut forgets the saved sign-in the settings name (logout).
+	SignOut func(cfg *config.Config) (SignedOut, error)
+
 	// Inbox runs the interactive inbox (`approvals` with no subcommand).
 	// Nil: the root command prints its help.
 	Inbox func(ctx context.Context, s *Session) error
+}
 
-	// Transport and Auth are for tests: route Graph traffic to a local
-	// server, replace azidentity.
-	Transport policy.Transporter
-	Auth      func(*auth.Options)
+// ConnectOptions say what a command needs of its Session.
+type ConnectOptions struct {
+	// Journal opens the decision journal (approve, deny, the inbox).
+	Journal bool
+	// Warn receives one-line warnings meant for the user (the token cache
+	// is in memory only, say), from any goroutine.
+	Warn func(string)
+}
+
+// SignedOut is what logout did.
+type SignedOut struct {
+	Account string   // who was signed in, "" when unknown
+	Removed []string // the files removed
+	Err     error    // some files could not be removed
 }
 
 // Session is everything a command works with once settings are loaded:
-// the merged config, the sign-in and the Graph client.
+// the merged config, the sign-in and the Graph client. Setup.Connect
+// builds it.
 type Session struct {
 	Config *config.Config
-	Cloud  graph.Cloud
 	Auth   *auth.Session
 	Client *graph.Client
 	// Journal is the decision journal when the session decides (approve,
 	// deny, the inbox); nil otherwise. The caller closes it.
 	Journal *journal.Journal
-	// Warnings said once so far (token cache in memory, ...). Warn prints
-	// and records them.
-	Warnings []string
-	warn     func(string)
+
+	warnings *warnings // set by the command tree
 }
 
-// Warn tells the user something once, on stderr for commands. The inbox
-// host may show Warnings instead.
-func (s *Session) Warn(msg string) { s.warn(msg) }
+// Warn tells the user something once: on stderr for commands; the inbox
+// holds it until it has left the screen. Safe from any goroutine.
+func (s *Session) Warn(msg string) { s.warnings.say(msg) }
+
+// Warnings are the warnings said so far (the inbox shows those said before
+// it took the screen).
+func (s *Session) Warnings() []string { return s.warnings.said() }
+
+// warnings is a session's warning sink. Sign-in and the journal warn from
+// Cmd goroutines while the inbox runs, hence the lock.
+type warnings struct {
+	mu   sync.Mutex
+	all  []string
+	held []string // said while the inbox owns the terminal
+	hold bool
+	out  io.Writer
+}
+
+func (w *warnings) say(msg string) {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.all = append(w.all, msg)
+	if w.hold {
+		w.held = append(w.held, msg)
+		return
+	}
+	fmt.Fprintln(w.out, "approvals: warning: "+sanitize.Line(msg))
+}
+
+func (w *warnings) said() []string {
+	if w == nil {
+		return nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.all...)
+}
+
+// holdOn holds what is said from now on, and prints it when release is
+// called.
+func (w *warnings) holdOn() (release func(extra ...string)) {
+	w.mu.Lock()
+	w.hold = true
+	w.mu.Unlock()
+	return func(extra ...string) {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.hold = false
+		for _, msg := range append(w.held, extra...) {
+			fmt.Fprintln(w.out, "approvals: warning: "+sanitize.Line(msg))
+		}
+		w.held = nil
+	}
+}
 
 // app is one command tree's state.
 type app struct {
@@ -151,18 +224,13 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	defer s.Journal.Close()
 	// The inbox owns the terminal: warnings raised while it runs (a
 	// sign-in that could not be saved, say) are printed once it is gone.
-	var held []string
-	s.warn = func(msg string) {
-		s.Warnings = append(s.Warnings, msg)
-		held = append(held, msg)
-	}
+	release := s.warnings.holdOn()
 	err = a.Inbox(ctxOf(cmd), s)
+	var extra []string
 	if jerr := s.Journal.Err(); jerr != nil {
-		held = append(held, "the journal could not record every outcome ("+jerr.Error()+"); approvals history may miss some")
+		extra = append(extra, "the journal could not record every outcome ("+jerr.Error()+"); approvals history may miss some")
 	}
-	for _, msg := range held {
-		fmt.Fprintln(a.Stderr, "approvals: warning: "+sanitize.Line(msg))
-	}
+	release(extra...)
 	return err
 }
 
@@ -194,87 +262,24 @@ func flagValue(cmd *cobra.Command, name string) string {
 	return ""
 }
 
-// session loads settings and builds the sign-in and the Graph client. With
-// decide, it also opens the decision journal and hands it to the client.
+// session loads settings and asks the host for the sign-in and the Graph
+// client. With decide, the session also has the decision journal.
 func (a *app) session(cmd *cobra.Command, decide bool) (*Session, error) {
 	cfg, err := a.loadConfig(cmd)
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{Config: cfg}
-	s.warn = func(msg string) {
-		s.Warnings = append(s.Warnings, msg)
-		fmt.Fprintln(a.Stderr, "approvals: warning: "+sanitize.Line(msg))
+	if a.Connect == nil {
+		return nil, errors.New("this command needs a connection to Microsoft Graph, which this build does not provide")
 	}
-	if s.Cloud, err = graph.CloudByName(cfg.Cloud); err != nil {
+	w := &warnings{out: a.Stderr}
+	s, err := a.Connect(cfg, ConnectOptions{Journal: decide, Warn: w.say})
+	if err != nil {
 		return nil, err
 	}
-	// Late-bound: the inbox swaps s.warn while it owns the terminal.
-	if s.Auth, err = a.signIn(cfg, s.Cloud, func(msg string) { s.warn(msg) }); err != nil {
-		return nil, err
-	}
-	if decide {
-		if s.Journal, err = journal.Open(cfg.Dirs.JournalFile(), journal.Options{User: s.Auth.Account(), Now: a.Now}); err != nil {
-			return nil, err
-		}
-	}
-	opts := graph.Options{
-		GraphURL:   firstNonEmpty(cfg.GraphURL, s.Cloud.GraphURL),
-		Credential: s.Auth.Credential(),
-		Scopes:     s.Auth.Scopes(),
-		Transport:  a.Transport,
-		Now:        a.Now,
-		Sources:    graphSources(cfg.Sources),
-		ARMURL:     firstNonEmpty(cfg.ARMURL, s.Cloud.ARMURL),
-		// The cloud's ARM audience even when --arm-url points elsewhere.
-		ARMScopes: graph.ARMScopes(s.Cloud.ARMURL),
-	}
-	if cfg.Auth == config.AuthToken && cfg.ARMURL == "" && cfg.GraphURL != "" {
-		// A static token is for one audience: a Graph token (or a
-		// simulator's) is no ARM token, so without --arm-url the
-		// Azure source would only be refused.
-		opts.ARMURL = ""
-	}
-	if s.Journal != nil {
-		opts.Journal = s.Journal
-	}
-	if s.Client, err = graph.New(opts); err != nil {
-		if s.Journal != nil {
-			s.Journal.Close()
-		}
-		return nil, err
-	}
+	s.Config = cfg
+	s.warnings = w
 	return s, nil
-}
-
-// graphSources maps the sources setting (names checked by config) to the
-// client's sources.
-func graphSources(names []string) []graph.Source {
-	out := make([]graph.Source, 0, len(names))
-	for _, n := range names {
-		if s, ok := graph.ParseSource(n); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func (a *app) signIn(cfg *config.Config, cloud graph.Cloud, warn func(string)) (*auth.Session, error) {
-	opts := auth.Options{
-		Method: cfg.Auth, Cloud: cloud, Tenant: cfg.Tenant, ClientID: cfg.ClientID,
-		AccountsDir: cfg.Dirs.AccountsDir(), CacheDir: auth.IdentityCacheDir(a.Getenv), Warn: warn, Now: a.Now,
-	}
-	if cfg.Auth == config.AuthToken {
-		tok, err := auth.LoadToken(a.Getenv, cfg.TokenFile, warn)
-		if err != nil {
-			return nil, err
-		}
-		opts.Token = tok
-	}
-	if a.Auth != nil {
-		a.Auth(&opts)
-	}
-	return auth.New(opts)
 }
 
 // context gives commands a context even when Execute was called without

@@ -90,14 +90,13 @@ func TestLoginWithDeviceCode(t *testing.T) {
 	delete(w.env, "APPROVALS_TOKEN")
 	var stdout, stderr bytes.Buffer
 	root := &cobra.Command{Use: "approvals"}
-	Attach(root, Setup{
+	Attach(root, wired(Setup{
 		Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return w.env[k] },
-		Now: func() time.Time { return now }, Loc: time.UTC, Transport: swapToken{identity: meID},
-		Auth: func(o *auth.Options) {
-			o.NewCredential = func(co auth.CredentialOptions) (auth.Interactive, error) { return &fakeDeviceCode{opts: co}, nil }
-			o.NewCache = func(string) (azidentity.Cache, error) { return azidentity.Cache{}, errors.New("keyring blocked") }
-		},
-	})
+		Now: func() time.Time { return now }, Loc: time.UTC,
+	}, swapToken{identity: meID}, func(o *auth.Options) {
+		o.NewCredential = func(co auth.CredentialOptions) (auth.Interactive, error) { return &fakeDeviceCode{opts: co}, nil }
+		o.NewCache = func(string) (azidentity.Cache, error) { return azidentity.Cache{}, errors.New("keyring blocked") }
+	}))
 	root.SetArgs([]string{"login"})
 	if code := Report(&stderr, root.ExecuteContext(context.Background())); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
@@ -119,7 +118,7 @@ func TestLoginWithDeviceCode(t *testing.T) {
 	// logout forgets the record it just saved.
 	stdout.Reset()
 	root = &cobra.Command{Use: "approvals"}
-	Attach(root, Setup{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return w.env[k] }})
+	Attach(root, wired(Setup{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return w.env[k] }}, nil, nil))
 	root.SetArgs([]string{"logout"})
 	if code := Report(&stderr, root.ExecuteContext(context.Background())); code != 0 {
 		t.Fatalf("logout exit %d: %s", code, stderr.String())
@@ -147,13 +146,12 @@ func TestCommandsWithoutSignInSayHowToSignIn(t *testing.T) {
 	for _, args := range [][]string{{"list"}, {"show", "group:" + reqGroup}, {"approve", "group:" + reqGroup, "-j", "x"}} {
 		var stdout, stderr bytes.Buffer
 		root := &cobra.Command{Use: "approvals"}
-		Attach(root, Setup{
-			Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return w.env[k] }, Transport: swapToken{identity: meID},
-			Auth: func(o *auth.Options) {
-				o.NewCredential = func(auth.CredentialOptions) (auth.Interactive, error) { return signedOut{}, nil }
-				o.NewCache = func(string) (azidentity.Cache, error) { return azidentity.Cache{}, nil }
-			},
-		})
+		Attach(root, wired(Setup{
+			Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return w.env[k] },
+		}, swapToken{identity: meID}, func(o *auth.Options) {
+			o.NewCredential = func(auth.CredentialOptions) (auth.Interactive, error) { return signedOut{}, nil }
+			o.NewCache = func(string) (azidentity.Cache, error) { return azidentity.Cache{}, nil }
+		}))
 		root.SetArgs(args)
 		code := Report(&stderr, root.ExecuteContext(context.Background()))
 		if code != ExitError || stderr.String() != "approvals: not signed in, or the sign-in expired: run approvals login\n" || stdout.Len() != 0 {

@@ -203,12 +203,11 @@ func (w *world) run(stdin string, args ...string) runResult {
 	w.t.Helper()
 	root := &cobra.Command{Use: "approvals", Version: "test"}
 	var stdout, stderr bytes.Buffer
-	Attach(root, Setup{
+	Attach(root, wired(Setup{
 		Stdin: strings.NewReader(stdin), Stdout: &stdout, Stderr: &stderr,
 		Getenv: func(k string) string { return w.env[k] }, Now: func() time.Time { return now }, Loc: time.UTC,
-		Transport: swapToken{identity: cmp.Or(w.identity, meID)},
-		Width:     func() int { return w.width },
-	})
+		Width: func() int { return w.width },
+	}, swapToken{identity: cmp.Or(w.identity, meID)}, nil))
 	root.SetArgs(append([]string{}, args...)) // nil would mean os.Args
 	err := root.ExecuteContext(context.Background())
 	code := Report(&stderr, err)

@@ -153,6 +153,24 @@ func TestDemoEndToEnd(t *testing.T) {
 	wait("the justification", whyAzure)
 	send("\r")
 	wait("the outcome", "Approved — "+azureTitle)
+	// An Entra role activation (Graph v1.0 listing, beta decision): found
+	// by its requestor's name, which no other request of the demo has (and
+	// not the one just approved, which may well be a role: they are urgent).
+	roleWho := demoRoleRequestor(t, title)
+	send("/")
+	time.Sleep(100 * time.Millisecond)
+	send("\x15" + roleWho) // ctrl+u clears the last filter first
+	send("\r")
+	role := wait("the Entra role request", "Microsoft Entra role (PIM)", "Scope      Directory", roleWho+" →")
+	roleTitle := selectedTitle(t, role)
+	send("a")
+	wait("the approve form", "Approve: "+roleTitle)
+	time.Sleep(600 * time.Millisecond)
+	const whyRole = "Change CHG0031177 approved (e2e role)"
+	send(whyRole)
+	wait("the justification", whyRole)
+	send("\r")
+	wait("the outcome", "Approved — "+roleTitle)
 	send("q")
 	select {
 	case err := <-exited:
@@ -192,6 +210,50 @@ func TestDemoEndToEnd(t *testing.T) {
 	if len(azureApproved) != 1 || azureApproved[0].RoleName != "Owner" || azureApproved[0].Status != sim.ARMProvisioned {
 		t.Fatalf("the Azure requests recorded %+v", azureApproved)
 	}
+	var roleApproved []*sim.RoleRequest
+	for _, r := range tenant.RoleRequests {
+		if st := r.Stages[0]; st.Justification == whyRole && st.ReviewResult == "Approved" && st.ReviewedBy == me {
+			roleApproved = append(roleApproved, r)
+		}
+	}
+	if len(roleApproved) != 1 || roleApproved[0].Status != sim.PIMProvisioned {
+		t.Fatalf("the role requests recorded %+v", roleApproved)
+	}
+}
+
+// demoRoleRequestor names the principal of a decidable Entra role
+// activation in the demo's tenant (seed 5, 12 approvals) who has no other
+// request, so the filter finds exactly that one.
+func demoRoleRequestor(t *testing.T, not string) string {
+	t.Helper()
+	tn := sim.New(sim.Options{Seed: 5, Approvals: 12, AzureDemo: true, RoleApprovals: sim.DefaultRoleApprovals}).Tenant()
+	count := map[string]int{}
+	for _, r := range tn.AccessPackageRequests {
+		count[r.RequestorID]++
+		count[r.TargetID]++
+	}
+	for _, r := range tn.GroupRequests {
+		count[r.PrincipalID]++
+		count[r.CreatedByID]++
+	}
+	for _, r := range tn.AzureRequests {
+		count[r.PrincipalID]++
+	}
+	for _, r := range tn.RoleRequests {
+		count[r.PrincipalID]++
+	}
+	for _, r := range tn.RoleRequests {
+		if r.Action != "selfActivate" || r.PrincipalID == tn.Approvers[0] || r.DirectoryScopeID != "/" || count[r.PrincipalID] != 1 {
+			continue
+		}
+		for _, u := range tn.Users {
+			if u.ID == r.PrincipalID && !strings.HasPrefix(not, u.DisplayName+" →") {
+				return u.DisplayName
+			}
+		}
+	}
+	t.Fatal("the demo tenant has no role request with a requestor of its own")
+	return ""
 }
 
 func containsAll(s string, parts ...string) bool {

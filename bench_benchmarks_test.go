@@ -82,3 +82,28 @@ func BenchmarkWireBytes(b *testing.B) {
 		b.ReportMetric(float64(w.TypedChar), "typed-char-B")
 	}
 }
+
+// A keystroke end to end, including Bubble Tea's renderer (parse, diff,
+// encode): the filter keystroke, the costliest one.
+func BenchmarkKeystrokeToBytes(b *testing.B) {
+	benchOp(b, snapshots(b, 100, 1000, 10000), renderSizes[:1], KeystrokeToBytes)
+}
+
+// A cursor move end to end, including the renderer.
+func BenchmarkCursorToBytes(b *testing.B) {
+	benchOp(b, snapshots(b, 100, 1000, 10000), renderSizes[:1], CursorToBytes)
+}
+
+// Bytes per cursor move while the list scrolls: the mean of ScrollMoves
+// moves at 120×40 (one walk per iteration).
+func BenchmarkScrollBytes(b *testing.B) {
+	snap := snapshots(b, 1000)[1000]
+	var mean float64
+	for b.Loop() {
+		b.StopTimer()
+		m := benchInbox(snap, 120, 40)
+		b.StartTimer()
+		mean = ScrollBytes(m, 120, 40)
+	}
+	b.ReportMetric(mean, "B/move")
+}

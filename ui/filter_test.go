@@ -125,3 +125,27 @@ func TestMarksSurviveRefresh(t *testing.T) {
 		t.Fatal("a refresh lost the marks")
 	}
 }
+
+// Typing at the end of the filter searches only the previous matches; the
+// result must be what a fresh search over every item gives.
+func TestFilterGrowingMatchesAFreshSearch(t *testing.T) {
+	m, _, _ := newLoaded(t, 120, 40)
+	for _, f := range []string{"a", "ad", "ada", "ada ", "ada l", "ada lo", "ada l", "ad", "adx", "ad", "", "g", "gr", "gra", "grace h", "gr", "Gra"} {
+		m.inbox.setFilter(f)
+		grown := append([]*item(nil), m.inbox.view...)
+		fresh := newInbox()
+		fresh.items, fresh.sorted = m.inbox.items, m.inbox.sorted
+		fresh.setFilter(f)
+		if len(grown) != len(fresh.view) {
+			t.Fatalf("%q: %d rows after typing, %d searched afresh", f, len(grown), len(fresh.view))
+		}
+		for i := range grown {
+			if grown[i] != fresh.view[i] {
+				t.Fatalf("%q: row %d differs", f, i)
+			}
+		}
+		if f == "ada lo" && len(grown) != 1 {
+			t.Fatalf("%q matched %d rows", f, len(grown))
+		}
+	}
+}

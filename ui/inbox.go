@@ -33,8 +33,9 @@ type inbox struct {
 	sorted []*item // every item, in sort order
 	view   []*item // sorted items that match the filter
 	order  sortOrder
-	filter string    // as typed
-	terms  []string  // lower-cased words of filter; all must match
+	filter string   // as typed
+	terms  []string // lower-cased words of filter; all must match
+	memo   []filterStep
 	cursor int       // index into view
 	offset int       // first row drawn
 	height int       // rows that fit on screen
@@ -120,15 +121,73 @@ func (ib *inbox) setOrder(o sortOrder) {
 	ib.resort()
 }
 
-// setFilter changes the filter text.
+// setFilter changes the filter text. A filter that grew (typing at its
+// end) can match only what matched before, so only the current view is
+// searched, and that view is remembered: deleting back to a shorter filter
+// starts from the view it had. Only a filter edited elsewhere (or a change
+// of the items or their order) searches every item.
 func (ib *inbox) setFilter(f string) {
+	lf, old := strings.ToLower(f), strings.ToLower(ib.filter)
+	from := ib.sorted
+	switch {
+	case lf == old:
+		if old != "" {
+			from = ib.view
+		}
+	case strings.HasPrefix(lf, old):
+		if old != "" {
+			from = ib.view
+		}
+		ib.memo = append(ib.memo, filterStep{filter: old, view: from})
+	case strings.HasPrefix(old, lf):
+		for len(ib.memo) > 0 && len(ib.memo[len(ib.memo)-1].filter) > len(lf) {
+			ib.memo = ib.memo[:len(ib.memo)-1]
+		}
+		if n := len(ib.memo); n > 0 && strings.HasPrefix(lf, ib.memo[n-1].filter) {
+			from = ib.memo[n-1].view
+			if ib.memo[n-1].filter == lf {
+				ib.memo = ib.memo[:n-1]
+			}
+		}
+	default:
+		ib.memo = nil
+	}
 	ib.filter = f
-	ib.terms = strings.Fields(strings.ToLower(f))
-	ib.refilter()
+	ib.terms = strings.Fields(lf)
+	if len(from) != len(ib.sorted) && ib.namesAnID() {
+		from = ib.sorted // an id matches only whole: its prefixes may not have
+	}
+	ib.refilterFrom(from)
+}
+
+// namesAnID reports whether a term is the id (or "source:id") of a loaded
+// approval: such a term matches without its shorter forms having matched.
+func (ib *inbox) namesAnID() bool {
+	for _, t := range ib.terms {
+		if r := graph.ParseRef(t); r.Source != "" {
+			if _, ok := ib.items[r]; ok {
+				return true
+			}
+			continue
+		}
+		for _, src := range graph.AllSources {
+			if _, ok := ib.items[graph.Ref{Source: src, ID: t}]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// filterStep is the view of a shorter form of the filter being typed.
+type filterStep struct {
+	filter string // lower-cased
+	view   []*item
 }
 
 // resort rebuilds the sorted index from items, then the view.
 func (ib *inbox) resort() {
+	ib.memo = nil // views of shorter filters hold the old items and order
 	ib.sorted = ib.sorted[:0]
 	ib.marked = 0
 	for _, it := range ib.items {
@@ -185,14 +244,21 @@ func compareDeadline(x, y *item) int {
 // on the same approval, or on the one that followed it when it went away.
 // Each item records its place in the view (viewPos), so finding the
 // selection again needs no map of every item per keystroke.
-func (ib *inbox) refilter() {
+func (ib *inbox) refilter() { ib.refilterFrom(ib.sorted) }
+
+// refilterFrom rebuilds the view from the items of from that match (from
+// is in sort order: every item, or a view the new filter narrows).
+func (ib *inbox) refilterFrom(from []*item) {
 	prev, prevCursor := ib.view, ib.cursor
 	var sel *item
 	if prevCursor >= 0 && prevCursor < len(prev) {
 		sel = prev[prevCursor]
 	}
-	view := make([]*item, 0, len(ib.sorted))
-	for _, it := range ib.sorted {
+	for _, it := range prev {
+		it.viewPos = -1
+	}
+	view := make([]*item, 0, len(from))
+	for _, it := range from {
 		it.viewPos = -1
 		if ib.matches(it) {
 			it.viewPos = len(view)
@@ -256,6 +322,7 @@ func (ib *inbox) matches(it *item) bool {
 // applied again, since "13d" may have become "14d".
 func (ib *inbox) setNow(now time.Time) {
 	ib.now = now
+	ib.memo = nil // the shorter filters' views were of the old labels
 	if len(ib.terms) > 0 {
 		ib.refilter()
 	}

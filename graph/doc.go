@@ -10,10 +10,11 @@
 //
 //	types.go      the normalized types shared with the rest of the program
 //	client.go     Options, New (https, or http only to loopback), Forget
-//	pipeline.go   the azcore pipeline: client-request-id, retry with
-//	              Retry-After (fractional seconds too), bearer token (CAE),
-//	              per-try and per-call deadlines, request counting, a
-//	              redacted log; PATCH is retried only after a 429
+//	send.go       the azcore pipeline and sending one request:
+//	              client-request-id, retry with Retry-After (fractional
+//	              seconds too), bearer token (CAE), per-try and per-call
+//	              deadlines, request counting, a redacted log; PATCH is
+//	              retried only after a 429
 //	errors.go     *Error and the sentinels for errors.Is
 //	wire.go       the private v1.0 JSON shapes, with tolerant decoders
 //	normalize.go  wire shapes → Approval / Stage, and deadline estimates

@@ -2,13 +2,14 @@ package config
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"approvals/graph/loopback"
 )
 
 // field is one scalar setting: its TOML key (flags use it with dashes, env
@@ -218,7 +219,7 @@ func checkGraphURL(v any) (any, string) {
 	if u.RawQuery != "" || u.Fragment != "" || strings.Trim(u.Path, "/") != "" {
 		return nil, fmt.Sprintf("%q is not a Graph root URL (want https://host, without /v1.0 or a query)", s)
 	}
-	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !loopback.Host(u.Hostname()) {
 		return nil, fmt.Sprintf("%q is not allowed: plain http only to a loopback address (127.0.0.1, ::1, localhost)", s)
 	}
 	return strings.TrimRight(s, "/"), ""
@@ -235,20 +236,10 @@ func checkARMURL(v any) (any, string) {
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Sprintf("%q is not an Azure Resource Manager root URL (want https://host, e.g. https://management.azure.com)", s)
 	}
-	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !loopback.Host(u.Hostname()) {
 		return nil, fmt.Sprintf("%q is not allowed: plain http only to a loopback address (127.0.0.1, ::1, localhost)", s)
 	}
 	return strings.TrimRight(s, "/"), ""
-}
-
-// IsLoopback reports whether host names this machine (localhost or a
-// loopback IP), the only place plain http may go.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // checkSources reads a list of source names (case-insensitive, blanks

@@ -13,6 +13,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"approvals/graph/loopback"
 )
 
 // serviceARM names Azure Resource Manager in replies and errors.
@@ -96,7 +98,7 @@ func parseRootURL(what, raw string) (*url.URL, string, error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !isLoopback(u.Hostname()) {
+		if !loopback.Host(u.Hostname()) {
 			return nil, "", fmt.Errorf("graph: refusing plain http:// to %s: tokens may only be sent in clear to a loopback address", u.Host)
 		}
 	default:

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,6 +15,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"approvals/graph/loopback"
 )
 
 // Options configures a Client. Only GraphURL and Credential are required.
@@ -192,7 +193,7 @@ func parseGraphURL(raw string) (*url.URL, string, error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !isLoopback(u.Hostname()) {
+		if !loopback.Host(u.Hostname()) {
 			return nil, "", fmt.Errorf("graph: refusing plain http:// to %s: tokens may only be sent in clear to a loopback address", u.Host)
 		}
 	default:
@@ -201,14 +202,6 @@ func parseGraphURL(raw string) (*url.URL, string, error) {
 	u.Path = strings.TrimSuffix(u.Path, "/v1.0")
 	origin := &url.URL{Scheme: u.Scheme, Host: u.Host}
 	return origin, u.Scheme + "://" + u.Host + u.Path + "/v1.0", nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func withDefaults(o Options, origin *url.URL) Options {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"approvals/graph/loopback"
 )
 
 // ServeOptions configure Serve (the `approvals sim` command).
@@ -52,7 +54,7 @@ func Serve(ctx context.Context, addr string, opts ServeOptions, out io.Writer) e
 	if addr == "" {
 		return errors.New("no listen address: use --listen 127.0.0.1:PORT (or --dump FILE alone to write a tenant file)")
 	}
-	if !opts.AllowRemote && !isLoopback(addr) {
+	if !opts.AllowRemote && !loopback.Addr(addr) {
 		return fmt.Errorf("refusing to listen on %s: not a loopback address (use 127.0.0.1 or ::1, or --allow-remote to expose the simulator)", addr)
 	}
 	if opts.Latency > 0 {
@@ -126,20 +128,6 @@ func run(ctx context.Context, srv *Server, ln net.Listener, base string, opts Se
 		return err
 	}
 	return nil
-}
-
-// isLoopback accepts localhost and loopback IPs; an empty host means every
-// interface, which is not loopback. Host names are not resolved.
-func isLoopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
 }
 
 func printBanner(out io.Writer, srv *Server, base string, opts ServeOptions) {

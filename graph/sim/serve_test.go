@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"approvals/graph/loopback"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while Serve writes.
@@ -40,7 +42,7 @@ func TestServeRefusesNonLoopback(t *testing.T) {
 		}
 	}
 	for _, addr := range []string{"127.0.0.1:80", "localhost:1", "[::1]:8080", "127.3.2.1:9"} {
-		if !isLoopback(addr) {
+		if !loopback.Addr(addr) {
 			t.Errorf("%s should count as loopback", addr)
 		}
 	}

@@ -56,6 +56,10 @@ func FuzzDecodeResponses(f *testing.F) {
 				if a, err := decodeGroupItem(raw); err == nil {
 					estimateDeadline(&a, 24*time.Hour)
 				}
+				if a, err := decodeRoleItem(raw); err == nil {
+					finishStages(&a, 24*time.Hour)
+					_ = extendOrRenew(a.RequestType)
+				}
 			}
 			_ = resolveLink("https://graph.microsoft.com/v1.0/x", page.NextLink)
 		}
@@ -70,6 +74,15 @@ func FuzzDecodeResponses(f *testing.F) {
 				estimateDeadline(&a, time.Hour)
 			}
 		}
+		var ra wireRoleApproval
+		if json.Unmarshal(body, &ra) == nil && ra.hasSteps() {
+			var ws []wireStep
+			if json.Unmarshal(ra.Steps, &ws) == nil {
+				_ = fromStages(ws)
+			}
+		}
+		var stp wireStepPage
+		_ = json.Unmarshal(body, &stp)
 		var sp wireStagePage
 		_ = json.Unmarshal(body, &sp)
 		var st wireStage

@@ -223,10 +223,24 @@ func (c *Client) noteBetaGone(err error, get bool) bool {
 	}
 	segment := strings.Contains(strings.ToLower(e.Message), "segment")
 	if e.StatusCode == http.StatusBadRequest && (get || segment) || e.StatusCode == http.StatusNotFound && segment {
-		c.roleBetaGone.Store(true)
+		if !c.roleBetaGone.Swap(true) {
+			c.dropCached(SourceRole) // read again (no request) to be marked "decide in the portal"
+		}
 		return true
 	}
 	return false
+}
+
+// dropCached forgets every cached approval of src, so the next refresh
+// builds them again.
+func (c *Client) dropCached(src Source) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for ref := range c.cache {
+		if ref.Source == src {
+			delete(c.cache, ref)
+		}
+	}
 }
 
 // roleDetails reads the beta approvals of listed role requests: one

@@ -335,3 +335,36 @@ func TestRoleRefusedKeepsOthersWorking(t *testing.T) {
 		t.Errorf("role source %+v", st)
 	}
 }
+
+// The beta segment goes away after the approvals were read: the first
+// refusal (here a decision's) marks every role request "decide in the
+// portal" at the next refresh, without asking beta again.
+func TestRoleBetaRemovedLater(t *testing.T) {
+	e, _ := newRoleEnv(t, 3)
+	demo := e.sim.Approvers()[0]
+	c := roleClient(e, demo.UserPrincipalName)
+	first := refresh(t, c)
+	a := first.Approvals[0]
+	for _, x := range first.Approvals {
+		if x.PortalOnly == "" {
+			a = x
+			break
+		}
+	}
+	st, _, _ := a.MyStage()
+	e.sim.SetBetaRoleApprovals(false)
+	res := c.Decide(t.Context(), graph.DecisionRequest{Ref: a.Ref, StageID: st.ID, Decision: graph.Approve, Justification: "x"})
+	if res.Outcome != graph.OutcomeFailed || res.Attempts != 1 || !errors.Is(res.Err, graph.ErrBadRequest) {
+		t.Fatalf("decide: %+v", res)
+	}
+	e.sim.ResetStats()
+	snap := refresh(t, c)
+	if s := e.sim.Stats(); snap.Requests != 1 || s.Op(sim.OpBatch) != 0 || snap.Sources[2].State != graph.StatePortalOnly {
+		t.Fatalf("%d requests, stats %+v, source %+v", snap.Requests, s, snap.Sources[2])
+	}
+	for _, x := range snap.Approvals {
+		if !strings.Contains(x.PortalOnly, "no longer serves the beta") || len(x.Stages) != 0 && x.Stages[0].ID == "" {
+			t.Errorf("%s: PortalOnly %q", x.Ref, x.PortalOnly)
+		}
+	}
+}

@@ -133,13 +133,13 @@ func newClient(p clientParts) (*graph.Client, error) {
 		return nil, err
 	}
 	opts := graph.Options{
-		GraphURL:   firstNonEmpty(p.Endpoints.GraphURL, cfg.GraphURL, cloud.GraphURL),
-		Credential: p.SignIn.Credential(),
-		Scopes:     p.SignIn.Scopes(),
-		Transport:  p.Transport,
-		Now:        p.Now,
-		Sources:    graphSourcesOf(cfg.Sources),
-		ARMURL:     firstNonEmpty(p.Endpoints.ARMURL, cfg.ARMURL, cloud.ARMURL),
+		GraphURL:      firstNonEmpty(p.Endpoints.GraphURL, cfg.GraphURL, cloud.GraphURL),
+		Credential:    p.SignIn.Credential(),
+		Scopes:        p.SignIn.Scopes(),
+		ClientOptions: azcore.ClientOptions{Transport: p.Transport},
+		Now:           p.Now,
+		Sources:       graphSourcesOf(cfg.Sources),
+		ARMURL:        firstNonEmpty(p.Endpoints.ARMURL, cfg.ARMURL, cloud.ARMURL),
 		// The cloud's ARM audience even when arm_url points elsewhere.
 		ARMScopes: graph.ARMScopes(cloud.ARMURL),
 	}

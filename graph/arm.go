@@ -65,11 +65,8 @@ func (c *Client) newARM(o Options) (*armService, error) {
 		&policy.BearerTokenOptions{InsecureAllowCredentialWithHTTP: origin.Scheme == "http"})
 	pl := runtime.NewPipeline("approvals", "v1", runtime.PipelineOptions{
 		PerCall:  []policy.Policy{policyFunc(clientRequestID), policyFunc(armClientRequestID)},
-		PerRetry: []policy.Policy{bearer, policyFunc(fractionalRetryAfter), policyFunc(c.countAndLog)},
-	}, &policy.ClientOptions{
-		Retry:     c.retry,
-		Transport: o.Transport,
-	})
+		PerRetry: []policy.Policy{bearer, policyFunc(c.fractionalRetryAfter), policyFunc(c.countAndLog)},
+	}, c.clientOptions(o))
 	return &armService{svc: service{name: serviceARM, pl: pl, origin: origin}, base: base}, nil
 }
 

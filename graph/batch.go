@@ -89,7 +89,7 @@ func (c *Client) batchAt(ctx context.Context, base string, gets []batchGet) map[
 			results[g.key] = r
 			if r.err == nil && retryableStatus(r.status) {
 				again = append(again, g)
-				wait = max(wait, retryAfter(r.header, time.Now()))
+				wait = max(wait, retryAfter(r.header, c.now()))
 			}
 		}
 		if len(again) == 0 || round >= max(int(c.retry.MaxRetries), 0) {
@@ -167,6 +167,10 @@ func (c *Client) batchOnce(ctx context.Context, base string, chunk []batchGet) m
 	replies, err := batchReplies(r.body, byID)
 	if err != nil {
 		return fail(err)
+	}
+	for k, res := range replies {
+		res.reply.at = r.at // the inner replies arrived with the $batch reply
+		replies[k] = res
 	}
 	return replies
 }

@@ -21,10 +21,17 @@ import (
 
 // Options configures a Client. Only GraphURL and Credential are required.
 type Options struct {
+	// ClientOptions are azcore's. Transport sends the requests (default: a
+	// client-private pool); PerCallPolicies and PerRetryPolicies run after
+	// the client's own; Logging, Telemetry and TracingProvider apply as in
+	// any azcore client. Retry is not used: the client retries on its own
+	// terms (MaxRetries, RetryDelay, MaxRetryDelay, RequestTimeout below),
+	// honouring Retry-After and never repeating a PATCH except after a 429.
+	azcore.ClientOptions
+
 	GraphURL          string                   // Graph root without version, e.g. "https://graph.microsoft.com" or "http://127.0.0.1:8080"
 	Credential        azcore.TokenCredential   // token source (StaticToken for the simulator / --auth token)
 	Scopes            []string                 // default: GraphURL + "/.default"
-	Transport         policy.Transporter       // optional, tests
 	RequestTimeout    time.Duration            // deadline per HTTP try (default 30s)
 	MaxRetries        int                      // default 4; negative means no retries
 	MaxRetryDelay     time.Duration            // default 60s; a Retry-After above it surfaces as ErrThrottled

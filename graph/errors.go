@@ -107,6 +107,12 @@ type wireInnerError struct {
 // newError builds an *Error from a status, the response headers and body.
 // A body that is not a Graph error still gives an *Error with the status.
 func newError(status int, header http.Header, body []byte) *Error {
+	return newErrorAt(status, header, body, time.Time{})
+}
+
+// newErrorAt is newError for a reply that arrived at now (the client's
+// clock): a Retry-After date is counted from it.
+func newErrorAt(status int, header http.Header, body []byte, now time.Time) *Error {
 	e := &Error{StatusCode: status}
 	var w wireError
 	if json.Unmarshal(body, &w) == nil {
@@ -129,7 +135,7 @@ func newError(status int, header http.Header, body []byte) *Error {
 		if e.Date.IsZero() {
 			e.Date, _ = http.ParseTime(header.Get("Date"))
 		}
-		e.RetryAfter = retryAfter(header, time.Now())
+		e.RetryAfter = retryAfter(header, now)
 	}
 	return e
 }

@@ -9,6 +9,7 @@ package graph_test
 import (
 	"bytes"
 	"fmt"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -140,7 +141,7 @@ func newSuiteEnv(t *testing.T, v suiteVariant, opts func(*graph.Options)) *suite
 		GraphURL:       srv.URL,
 		ARMURL:         srv.URL + sim.ARMPrefix, // used by the variants that poll azure
 		Credential:     graph.StaticToken(suiteCanary),
-		Transport:      e.wire,
+		ClientOptions:  azcore.ClientOptions{Transport: e.wire},
 		RequestTimeout: 2 * time.Second,
 		RetryDelay:     5 * time.Millisecond,
 		MaxRetryDelay:  time.Second,

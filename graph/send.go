@@ -29,11 +29,15 @@ func (c *Client) newPipeline(o Options, allowHTTP bool) runtime.Pipeline {
 		&policy.BearerTokenOptions{InsecureAllowCredentialWithHTTP: allowHTTP})
 	return runtime.NewPipeline("approvals", "v1", runtime.PipelineOptions{
 		PerCall:  []policy.Policy{policyFunc(clientRequestID)},
-		PerRetry: []policy.Policy{bearer, policyFunc(fractionalRetryAfter), policyFunc(c.countAndLog)},
-	}, &policy.ClientOptions{
-		Retry:     c.retry,
-		Transport: o.Transport,
-	})
+		PerRetry: []policy.Policy{bearer, policyFunc(c.fractionalRetryAfter), policyFunc(c.countAndLog)},
+	}, c.clientOptions(o))
+}
+
+// clientOptions are o's azcore options with the client's retry.
+func (c *Client) clientOptions(o Options) *policy.ClientOptions {
+	co := o.ClientOptions
+	co.Retry = c.retry
+	return &co
 }
 
 type policyFunc func(*policy.Request) (*http.Response, error)
@@ -77,7 +81,7 @@ func clientRequestID(r *policy.Request) (*http.Response, error) {
 // fractionalRetryAfter restates a fractional Retry-After ("2.128", as Graph
 // sends) as Retry-After-Ms, which azcore's retry policy reads first; azcore
 // itself only parses whole seconds and would fall back to its own backoff.
-func fractionalRetryAfter(r *policy.Request) (*http.Response, error) {
+func (c *Client) fractionalRetryAfter(r *policy.Request) (*http.Response, error) {
 	resp, err := r.Next()
 	if err != nil || resp == nil {
 		return resp, err
@@ -89,7 +93,7 @@ func fractionalRetryAfter(r *policy.Request) (*http.Response, error) {
 	if _, err := strconv.Atoi(v); err == nil {
 		return resp, nil
 	}
-	if d := parseRetryAfter(v, time.Now()); d > 0 {
+	if d := parseRetryAfter(v, c.now()); d > 0 {
 		resp.Header.Set("Retry-After-Ms", strconv.FormatInt(d.Milliseconds(), 10))
 	}
 	return resp, nil
@@ -126,11 +130,11 @@ func (c *Client) countAndLog(r *policy.Request) (*http.Response, error) {
 	if t, ok := r.Raw().Context().Value(tryCounterKey{}).(*tryCounter); ok {
 		t.add()
 	}
-	start := time.Now()
+	start := c.now()
 	resp, err := r.Next()
 	c.noteRetry(r.Raw().Context(), resp, err)
 	if c.logf != nil {
-		took := time.Since(start).Round(time.Millisecond)
+		took := c.now().Sub(start).Round(time.Millisecond)
 		what := redactedPath(r.Raw().URL)
 		if err != nil {
 			c.logf("graph: %s %s -> error: %v (%s)", r.Raw().Method, what, innerError(err), took)
@@ -233,8 +237,9 @@ type reply struct {
 	status  int
 	header  http.Header
 	body    []byte
-	sentID  string // the client-request-id we sent
-	service string // "" for Graph, serviceARM for Azure Resource Manager
+	sentID  string    // the client-request-id we sent
+	service string    // "" for Graph, serviceARM for Azure Resource Manager
+	at      time.Time // when it arrived, by the client's clock (for a Retry-After date)
 }
 
 // requestID is the service's id of this exchange: Graph's request-id,
@@ -248,7 +253,7 @@ func (r reply) errorFor() error {
 	if r.status >= 200 && r.status < 300 {
 		return nil
 	}
-	e := newError(r.status, r.header, r.body)
+	e := newErrorAt(r.status, r.header, r.body, r.at)
 	e.ClientRequestID = firstNonEmpty(e.ClientRequestID, r.sentID)
 	e.Service = r.service
 	return e
@@ -310,7 +315,7 @@ func (c *Client) sendOn(ctx context.Context, svc service, method, rawURL string,
 			refused:   tries.Load() > 0 && noToken,
 		}
 	}
-	return reply{status: resp.StatusCode, header: resp.Header, body: payload, sentID: req.Raw().Header.Get("client-request-id"), service: svc.name}, nil
+	return reply{status: resp.StatusCode, header: resp.Header, body: payload, sentID: req.Raw().Header.Get("client-request-id"), service: svc.name, at: c.now()}, nil
 }
 
 // dialFailed reports a failure to connect at all (refused, no route, DNS):

@@ -4,6 +4,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
@@ -51,7 +52,7 @@ func wired(s Setup, transport policy.Transporter, hook func(*auth.Options)) Setu
 		}
 		sess := &Session{Auth: as}
 		gopts := graph.Options{GraphURL: cfg.GraphURL, Credential: as.Credential(), Scopes: as.Scopes(),
-			Transport: transport, Now: now, ARMURL: cfg.ARMURL}
+			ClientOptions: azcore.ClientOptions{Transport: transport}, Now: now, ARMURL: cfg.ARMURL}
 		if gopts.GraphURL == "" {
 			gopts.GraphURL = cloud.GraphURL
 		}

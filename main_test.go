@@ -56,73 +56,126 @@ func (s *ptyScreen) text() string {
 	return s.emu.String()
 }
 
-// TestDemoEndToEnd is the one end-to-end test of the real program in a
-// pseudo-terminal: `approvals demo` as a person uses it, read through a
-// terminal emulator, approving one request with a justification; then it
-// checks the simulated tenant's final state.
-func TestDemoEndToEnd(t *testing.T) {
-	dump := filepath.Join(t.TempDir(), "tenant.json")
-	cmd := approvalsCmd(t, "demo", "--seed", "5", "--approvals", "12", "--dump", dump)
+// demoSession is `approvals demo` running in a pseudo-terminal, read
+// through a terminal emulator.
+type demoSession struct {
+	t      *testing.T
+	tty    *os.File
+	cmd    *exec.Cmd
+	scr    *ptyScreen
+	exited chan error
+}
+
+// startDemo runs `approvals demo` with args in a 120×40 pseudo-terminal;
+// the session ends with the test.
+func startDemo(t *testing.T, args ...string) *demoSession {
+	t.Helper()
+	cmd := approvalsCmd(t, append([]string{"demo"}, args...)...)
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
 	if err != nil {
 		t.Skipf("cannot open a pseudo-terminal here: %v", err)
 	}
-	defer tty.Close()
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() { _ = cmd.Process.Kill() }()
-
-	scr := &ptyScreen{emu: vt.NewEmulator(120, 40)}
-	go func() { _, _ = io.Copy(tty, scr.emu) }() // the emulator blocks until its answers are read
-	defer func() {
-		if pw, ok := scr.emu.InputPipe().(*io.PipeWriter); ok {
-			_ = pw.Close()
-		}
-	}()
+	d := &demoSession{t: t, tty: tty, cmd: cmd, scr: &ptyScreen{emu: vt.NewEmulator(120, 40)}, exited: make(chan error, 1)}
+	go func() { d.exited <- cmd.Wait() }()
+	go func() { _, _ = io.Copy(tty, d.scr.emu) }() // the emulator blocks until its answers are read
 	go func() {
 		buf := make([]byte, 32*1024)
 		for {
 			n, err := tty.Read(buf)
 			if n > 0 {
-				scr.mu.Lock()
-				_, _ = scr.emu.Write(buf[:n])
-				scr.mu.Unlock()
+				d.scr.mu.Lock()
+				_, _ = d.scr.emu.Write(buf[:n])
+				d.scr.mu.Unlock()
 			}
 			if err != nil {
 				return
 			}
 		}
 	}()
-	waitUntil := func(what string, cond func(screen string) bool) string {
-		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			text := scr.text()
-			if cond(text) {
-				return text
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("waiting for %s: not on screen:\n%s", what, text)
-			}
-			time.Sleep(20 * time.Millisecond)
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = tty.Close()
+		if pw, ok := d.scr.emu.InputPipe().(*io.PipeWriter); ok {
+			_ = pw.Close()
 		}
-	}
-	wait := func(what string, parts ...string) string {
-		t.Helper()
-		return waitUntil(what, func(screen string) bool { return containsAll(screen, parts...) })
-	}
-	send := func(s string) {
-		t.Helper()
-		if _, err := tty.Write([]byte(s)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
+	return d
+}
 
-	// The whole inbox: sources appear as they are read, "loading…" until
-	// the last one is in.
-	start := waitUntil("the whole inbox", func(screen string) bool {
+func (d *demoSession) waitUntil(what string, cond func(screen string) bool) string {
+	d.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		text := d.scr.text()
+		if cond(text) {
+			return text
+		}
+		if time.Now().After(deadline) {
+			d.t.Fatalf("waiting for %s: not on screen:\n%s", what, text)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (d *demoSession) wait(what string, parts ...string) string {
+	d.t.Helper()
+	return d.waitUntil(what, func(screen string) bool { return containsAll(screen, parts...) })
+}
+
+func (d *demoSession) send(s string) {
+	d.t.Helper()
+	if _, err := d.tty.Write([]byte(s)); err != nil {
+		d.t.Fatal(err)
+	}
+}
+
+// quit presses q and waits for the program to end cleanly.
+func (d *demoSession) quit() {
+	d.t.Helper()
+	d.send("q")
+	select {
+	case err := <-d.exited:
+		if err != nil {
+			d.t.Fatalf("approvals demo exited with %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		d.t.Fatal("approvals demo did not quit on q")
+	}
+}
+
+// inboxShown waits for the whole inbox: sources appear as they are read,
+// "loading…" until the last one is in.
+func (d *demoSession) inboxShown() string {
+	d.t.Helper()
+	return d.waitUntil("the whole inbox", func(screen string) bool {
 		return containsAll(screen, "waiting", "sort: urgency", "a approve") && !strings.Contains(screen, "loading")
 	})
+}
+
+// readTenant reads the simulated tenant's state written by --dump.
+func readTenant(t *testing.T, dump string) *sim.Tenant {
+	t.Helper()
+	data, err := os.ReadFile(dump)
+	if err != nil {
+		t.Fatalf("no dump: %v", err)
+	}
+	tenant, err := sim.ReadTenant(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tenant
+}
+
+// TestDemoEndToEnd is the end-to-end test of the real program in a
+// pseudo-terminal: `approvals demo` as a person uses it, read through a
+// terminal emulator, approving one request with a justification; then it
+// checks the simulated tenant's final state.
+func TestDemoEndToEnd(t *testing.T) {
+	dump := filepath.Join(t.TempDir(), "tenant.json")
+	d := startDemo(t, "--seed", "5", "--approvals", "12", "--dump", dump)
+	wait, send := d.wait, d.send
+
+	start := d.inboxShown()
 	title := selectedTitle(t, start)
 	send("a")
 	wait("the approve form", "Approve: "+title)
@@ -171,24 +224,8 @@ func TestDemoEndToEnd(t *testing.T) {
 	wait("the justification", whyRole)
 	send("\r")
 	wait("the outcome", "Approved — "+roleTitle)
-	send("q")
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("approvals demo exited with %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("approvals demo did not quit on q")
-	}
-
-	data, err := os.ReadFile(dump)
-	if err != nil {
-		t.Fatalf("no dump: %v", err)
-	}
-	tenant, err := sim.ReadTenant(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d.quit()
+	tenant := readTenant(t, dump)
 	me := tenant.Approvers[0]
 	var approved []sim.Stage
 	for _, st := range allStages(tenant) {
@@ -295,4 +332,131 @@ func allStages(t *sim.Tenant) []sim.Stage {
 		out = append(out, r.Stages...)
 	}
 	return out
+}
+
+// TestDemoOnBehalfAndBulk: an on-behalf PIM request is named by who gets
+// the access, with who asked, in the detail, the form and the outcome; a
+// bulk approval of 5 is read off the form's list before it is sent, and
+// the tenant ends with exactly those 5 approved.
+func TestDemoOnBehalfAndBulk(t *testing.T) {
+	dump := filepath.Join(t.TempDir(), "tenant.json")
+	d := startDemo(t, "--seed", "5", "--approvals", "30", "--dump", dump)
+	d.inboxShown()
+
+	// On behalf: found by what the screen shows ("(asked by", the kind).
+	d.send("/")
+	time.Sleep(100 * time.Millisecond)
+	d.send("asked by group (pim)")
+	d.send("\r")
+	d.wait("an on-behalf PIM request", "For        ", "(on their behalf)", "Group ")
+	d.send("a")
+	form := d.wait("the approve form", "Approve: ", "(asked by ")
+	title := formTitle(t, form)
+	beneficiary, requestor, ok := strings.Cut(strings.TrimSuffix(strings.SplitN(title, " → ", 2)[0], ")"), " (asked by ")
+	if !ok || !strings.Contains(form, "Stage 1 of") && !strings.Contains(form, "Only stage") {
+		t.Fatalf("form title %q, no stage line:\n%s", title, form)
+	}
+	time.Sleep(600 * time.Millisecond) // the form ignores keys for its 400ms grace period
+	const why = "Asked by their manager (e2e on behalf)"
+	d.send(why)
+	d.wait("the justification", why)
+	d.send("\r")
+	d.wait("the outcome", "Approved — "+title)
+	d.send("\x1b") // esc: the filter goes
+	d.waitUntil("the whole list", func(s string) bool { return !strings.Contains(s, " match ") })
+
+	// Bulk: the first five marked; the form lists all five.
+	d.send("g")
+	for range 5 {
+		d.send(" ")
+		time.Sleep(30 * time.Millisecond)
+	}
+	d.wait("five marked", "5 marked")
+	d.send("a")
+	form = d.wait("the bulk form", "Approve 5 requests", "Covers 5 requests")
+	var listed []string
+	inList := false
+	for _, l := range strings.Split(form, "\n") {
+		l = strings.TrimSpace(strings.Trim(strings.TrimSpace(l), "│"))
+		switch {
+		case strings.HasPrefix(l, "Covers 5 requests"):
+			inList = true
+		case inList && strings.Contains(l, " → "):
+			listed = append(listed, l)
+		case inList:
+			inList = false
+		}
+	}
+	if len(listed) != 5 {
+		t.Fatalf("the form lists %d requests, want all 5:\n%s", len(listed), form)
+	}
+	time.Sleep(600 * time.Millisecond)
+	const whyBulk = "Quarterly review batch (e2e bulk)"
+	d.send(whyBulk)
+	d.wait("the justification", whyBulk)
+	d.send("\r")
+	d.wait("the outcome", "Done: 5 approved")
+	d.quit()
+
+	tenant := readTenant(t, dump)
+	name := map[string]string{}
+	for _, u := range tenant.Users {
+		name[u.ID] = u.DisplayName
+	}
+	var onBehalf []*sim.GroupRequest
+	for _, r := range tenant.GroupRequests {
+		for _, st := range r.Stages {
+			if st.Justification == why && st.ReviewResult == "Approved" {
+				onBehalf = append(onBehalf, r)
+			}
+		}
+	}
+	if len(onBehalf) != 1 || onBehalf[0].PrincipalID == onBehalf[0].CreatedByID ||
+		name[onBehalf[0].PrincipalID] != beneficiary || name[onBehalf[0].CreatedByID] != requestor {
+		t.Fatalf("on-behalf approval recorded on %+v; the screen said %q asked by %q", onBehalf, beneficiary, requestor)
+	}
+	var got []string // beneficiaries of what the tenant approved with whyBulk
+	approvedFor := func(stages []sim.Stage, who string) {
+		for _, st := range stages {
+			if st.Justification == whyBulk && st.ReviewResult == "Approved" {
+				got = append(got, name[who])
+			}
+		}
+	}
+	for _, r := range tenant.AccessPackageRequests {
+		approvedFor(r.Stages, r.TargetID)
+	}
+	for _, r := range tenant.GroupRequests {
+		approvedFor(r.Stages, r.PrincipalID)
+	}
+	for _, r := range tenant.AzureRequests {
+		approvedFor(r.Stages, r.PrincipalID)
+	}
+	for _, r := range tenant.RoleRequests {
+		approvedFor(r.Stages, r.PrincipalID)
+	}
+	if len(got) != 5 {
+		t.Fatalf("the tenant recorded %d bulk approvals (%q), want the 5 listed:\n%s", len(got), got, strings.Join(listed, "\n"))
+	}
+	for _, who := range got {
+		found := false
+		for _, l := range listed {
+			found = found || strings.HasPrefix(l, who+" ")
+		}
+		if !found {
+			t.Errorf("approved for %q, not in the list read off the form:\n%s", who, strings.Join(listed, "\n"))
+		}
+	}
+}
+
+// formTitle reads the decision form's title line ("Approve: …").
+func formTitle(t *testing.T, screen string) string {
+	t.Helper()
+	for _, l := range strings.Split(screen, "\n") {
+		if _, rest, ok := strings.Cut(l, "│ Approve: "); ok {
+			return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "│"))
+		}
+	}
+	t.Fatalf("no form title:\n%s", screen)
+	return ""
 }

@@ -81,7 +81,7 @@ func (it *item) set(a *graph.Approval, me string) bool {
 	// What the filter searches: what the row and the detail show, as shown
 	// (not ids nor raw values the screen never shows).
 	parts := []string{
-		personCell(it), it.person, words.Person(a.Requestor), words.Contact(a.Requestor), words.Contact(a.Target),
+		personCell(it), it.titleText, it.person, words.Person(a.Requestor), words.Contact(a.Requestor), words.Contact(a.Target),
 		it.resource, it.kind, kindLong(a.Kind), it.stageText,
 		sanitize.Line(a.Resource.CatalogName), sanitize.Line(a.Resource.Description), sanitize.Line(a.Resource.Email),
 		requestWords(a.RequestType), sanitize.Line(a.RequestState), sanitize.Line(a.TicketNumber),

@@ -91,7 +91,7 @@ func (m *Model) onUndoTick(msg undoTickedMsg) tea.Cmd {
 	if left > 0 {
 		return undoTick(b.id, left)
 	}
-	if m.quitAsk != "" {
+	if m.stack.has(layerQuit) {
 		// The quit question says the queued decisions will not be sent:
 		// keep that true until it is answered (y drops them, any other
 		// key lets them go out).

@@ -82,9 +82,14 @@ func (m *Model) openForm(d graph.Decision) tea.Cmd {
 			break
 		}
 	}
-	m.form = f
-	m.relayout()
+	m.open(f)
 	return nil
+}
+
+// form is the open decision form, or nil.
+func (m *Model) form() *decisionForm {
+	f, _ := m.stack.get(layerForm).(*decisionForm)
+	return f
 }
 
 // undecidableReason explains why none of items can be decided.
@@ -109,24 +114,23 @@ func undecidableReason(items []*item, refreshKey string) string {
 	return "Nothing to decide: none of these requests has a stage waiting for you."
 }
 
-// updateForm handles a key while the form is open.
-func (m *Model) updateForm(msg tea.KeyPressMsg) tea.Cmd {
-	f := m.form
+func (*decisionForm) layer() layer { return layerForm }
+
+// key handles a key while the form is in front: it edits the text and
+// says when to submit, cancel or quit.
+func (f *decisionForm) key(m *Model, msg tea.KeyPressMsg) action {
 	if m.clock().Sub(f.openedAt) < m.opts.GracePeriod {
-		return nil // in flight when the form opened: never let it submit
+		return keyTaken{} // in flight when the form opened: never let it submit
 	}
 	if m.keys.is(msg, config.ActionQuit) && msg.Text == "" { // ctrl+c, not a typed "q"
-		return m.askQuit()
+		return askQuit{}
 	}
-	defer m.relayout() // the text may have grown or shrunk the form
 	act, bound := m.keys.action(config.ScopeForm, msg)
 	switch act {
 	case config.ActionCancel:
-		m.closeForm(true)
-		m.notice("Cancelled: nothing was sent.", noticeInfo)
-		return nil
+		return cancelForm{}
 	case config.ActionSubmit:
-		return m.submitForm()
+		return submitForm{}
 	case config.ActionNextTemplate:
 		if len(f.templates) > 0 {
 			f.template = (f.template + 1) % len(f.templates)
@@ -134,16 +138,16 @@ func (m *Model) updateForm(msg tea.KeyPressMsg) tea.Cmd {
 			f.input.CursorEnd()
 			f.problem = "" // a "required" complaint no longer holds
 		}
-		return nil
+		return formEdited{}
 	}
 	if !bound {
 		switch msg.String() {
 		case "pgdown":
 			f.scrollList(max(1, f.listRows))
-			return nil
+			return formEdited{}
 		case "pgup":
 			f.scrollList(-max(1, f.listRows))
-			return nil
+			return formEdited{}
 		}
 	}
 	before := f.input.Value()
@@ -154,8 +158,21 @@ func (m *Model) updateForm(msg tea.KeyPressMsg) tea.Cmd {
 			f.template = -1 // edited: no longer "template 1 of 2"
 		}
 	}
-	return nil
+	return formEdited{}
 }
+
+func (f *decisionForm) hints(m *Model) []hint {
+	submit, cancel := m.hint(config.ActionSubmit, 0), m.hint(config.ActionCancel, 0)
+	submit.desc = decisionWord(f.decision)
+	cancel.desc = "cancel (nothing is sent)"
+	hs := []hint{submit, cancel}
+	if len(f.templates) > 0 {
+		hs = append(hs, m.hint(config.ActionNextTemplate, 1))
+	}
+	return append(hs, hint{keys: "ctrl+w", desc: "delete word", drop: 2}, hint{keys: "ctrl+u", desc: "clear", drop: 2})
+}
+
+func (f *decisionForm) cursor(m *Model) *tea.Cursor { return m.formCursor(1 + m.layout.bodyH) }
 
 // scrollList moves the bulk list by delta targets, clamped.
 func (f *decisionForm) scrollList(delta int) {
@@ -164,7 +181,7 @@ func (f *decisionForm) scrollList(delta int) {
 
 // closeForm closes the form, keeping typed text as a draft when asked.
 func (m *Model) closeForm(keepDraft bool) {
-	f := m.form
+	f := m.form()
 	if f == nil {
 		return
 	}
@@ -178,13 +195,12 @@ func (m *Model) closeForm(keepDraft bool) {
 			}
 		}
 	}
-	m.form = nil
-	m.relayout()
+	m.close(layerForm)
 }
 
 // submitForm checks the justification and queues the decisions.
 func (m *Model) submitForm() tea.Cmd {
-	f := m.form
+	f := m.form()
 	text := strings.TrimSpace(f.input.Value())
 	if f.required && text == "" {
 		f.problem = "A justification is required to " + decisionWord(f.decision) + "."
@@ -213,7 +229,7 @@ func (m *Model) submitForm() tea.Cmd {
 // (decided elsewhere, cancelled, expired) and says so, so nobody types a
 // justification for a request that is gone.
 func (m *Model) checkFormTargets() {
-	f := m.form
+	f := m.form()
 	if f == nil {
 		return
 	}

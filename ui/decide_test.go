@@ -20,7 +20,7 @@ func openAndType(m *Model, clk *fakeClock, key, text string) {
 func TestFormStatesTheDecisionPlainly(t *testing.T) {
 	m, _, _ := newLoaded(t, 120, 40)
 	press(m, "d")
-	if m.form == nil {
+	if m.form() == nil {
 		t.Fatal("d does not open the form")
 	}
 	s := screen(m)
@@ -40,8 +40,8 @@ func TestFormCountForMarkedItems(t *testing.T) {
 	if s := screen(m); !strings.Contains(s, "Approve 3 requests") || !strings.Contains(s, "Justification (optional)") {
 		t.Fatalf("bulk form title missing:\n%s", s)
 	}
-	if len(m.form.targets) != 3 {
-		t.Fatalf("%d targets, want 3", len(m.form.targets))
+	if len(m.form().targets) != 3 {
+		t.Fatalf("%d targets, want 3", len(m.form().targets))
 	}
 }
 
@@ -59,7 +59,7 @@ func TestFormSaysWhenTheFilterHidesMarkedItems(t *testing.T) {
 	clk.Advance(time.Second)
 	press(m, "esc", "esc") // close the form, clear the filter
 	press(m, "a")
-	if s := screen(m); m.form == nil || len(m.form.targets) != 2 || strings.Contains(s, "hidden by the filter") {
+	if s := screen(m); m.form() == nil || len(m.form().targets) != 2 || strings.Contains(s, "hidden by the filter") {
 		t.Fatalf("hidden count shown without a filter:\n%s", s)
 	}
 }
@@ -67,7 +67,7 @@ func TestFormSaysWhenTheFilterHidesMarkedItems(t *testing.T) {
 func TestFormSkipsWhatIsNotMine(t *testing.T) {
 	m, _, _ := newLoaded(t, 120, 40)
 	press(m, "G", "a") // ap-3's stages could not be read
-	if m.form != nil {
+	if m.form() != nil {
 		t.Fatal("a opened a form for a request with no stage waiting for me")
 	}
 	// Not "not waiting for you": nobody knows, its stages are missing.
@@ -75,8 +75,8 @@ func TestFormSkipsWhatIsNotMine(t *testing.T) {
 		t.Fatalf("no explanation:\n%s", screen(m))
 	}
 	press(m, "space", "g", "space", "a")
-	if m.form == nil || len(m.form.targets) != 1 || m.form.skipped != 1 {
-		t.Fatalf("form = %+v", m.form)
+	if m.form() == nil || len(m.form().targets) != 1 || m.form().skipped != 1 {
+		t.Fatalf("form = %+v", m.form())
 	}
 	if !strings.Contains(screen(m), "1 skipped: not waiting for you") {
 		t.Fatalf("the skipped count is not shown:\n%s", screen(m))
@@ -87,7 +87,7 @@ func TestEscCancelsAndNeverApproves(t *testing.T) {
 	m, fb, clk := newLoaded(t, 120, 40)
 	openAndType(m, clk, "a", "looks fine")
 	press(m, "esc")
-	if m.form != nil || len(m.queued) > 0 || len(fb.requests()) != 0 {
+	if m.form() != nil || len(m.queued) > 0 || len(fb.requests()) != 0 {
 		t.Fatal("esc did not cancel cleanly")
 	}
 	if m.inbox.view[0].state != stateIdle {
@@ -97,7 +97,7 @@ func TestEscCancelsAndNeverApproves(t *testing.T) {
 		t.Fatal("cancel is not confirmed")
 	}
 	press(m, "a") // the text typed is offered again
-	if got := m.form.input.Value(); got != "looks fine" {
+	if got := m.form().input.Value(); got != "looks fine" {
 		t.Fatalf("draft = %q", got)
 	}
 }
@@ -107,18 +107,18 @@ func TestGracePeriodSwallowsKeysInFlight(t *testing.T) {
 	press(m, "a")
 	typeText(m, "x")
 	press(m, "enter") // typed ahead: must not submit
-	if m.form == nil || m.form.input.Value() != "" {
-		t.Fatalf("keys inside the grace period reached the form: %q", m.form.input.Value())
+	if m.form() == nil || m.form().input.Value() != "" {
+		t.Fatalf("keys inside the grace period reached the form: %q", m.form().input.Value())
 	}
 	clk.Advance(399 * time.Millisecond)
 	press(m, "enter")
-	if m.form == nil {
+	if m.form() == nil {
 		t.Fatal("enter submitted inside the grace period")
 	}
 	clk.Advance(time.Millisecond)
 	typeText(m, "ok")
 	press(m, "enter")
-	if m.form != nil || m.inbox.items[graph.Ref{Source: graph.SourceAccessPackage, ID: "ap-1"}].state != stateSending {
+	if m.form() != nil || m.inbox.items[graph.Ref{Source: graph.SourceAccessPackage, ID: "ap-1"}].state != stateSending {
 		t.Fatal("enter after the grace period does not submit")
 	}
 	_ = fb
@@ -129,17 +129,17 @@ func TestDenyRequiresJustification(t *testing.T) {
 	press(m, "d")
 	clk.Advance(time.Second)
 	press(m, "enter")
-	if m.form == nil || !strings.Contains(screen(m), "A justification is required to deny.") {
+	if m.form() == nil || !strings.Contains(screen(m), "A justification is required to deny.") {
 		t.Fatalf("empty deny was accepted:\n%s", screen(m))
 	}
 	typeText(m, "   ")
 	press(m, "enter")
-	if m.form == nil {
+	if m.form() == nil {
 		t.Fatal("a blank justification was accepted")
 	}
 	typeText(m, "not my team")
 	press(m, "enter")
-	if m.form != nil || len(m.queued) == 0 || m.newestQueued().justification != "not my team" {
+	if m.form() != nil || len(m.queued) == 0 || m.newestQueued().justification != "not my team" {
 		t.Fatalf("deny with a justification was not queued: %+v", m.queued)
 	}
 }
@@ -169,18 +169,18 @@ func TestTemplatesCycleWithTab(t *testing.T) {
 	press(m, "d")
 	clk.Advance(time.Second)
 	press(m, "tab")
-	if got := m.form.input.Value(); got != "Not required for the role" {
+	if got := m.form().input.Value(); got != "Not required for the role" {
 		t.Fatalf("tab filled %q", got)
 	}
 	press(m, "tab")
-	if got := m.form.input.Value(); got != "Use the read-only package" {
+	if got := m.form().input.Value(); got != "Use the read-only package" {
 		t.Fatalf("second tab filled %q", got)
 	}
 	if !strings.Contains(screen(m), "template 2 of 2") {
 		t.Fatal("the template position is not shown")
 	}
 	press(m, "tab")
-	if got := m.form.input.Value(); got != "Not required for the role" {
+	if got := m.form().input.Value(); got != "Not required for the role" {
 		t.Fatalf("tab does not wrap around: %q", got)
 	}
 }
@@ -216,7 +216,7 @@ func TestUndoWindow(t *testing.T) {
 		t.Fatal("a tick of an undone batch did something")
 	}
 	press(m, "a")
-	if got := m.form.input.Value(); got != "approved for Q1" {
+	if got := m.form().input.Value(); got != "approved for Q1" {
 		t.Fatalf("the justification was not kept after undo: %q", got)
 	}
 }
@@ -286,7 +286,7 @@ func TestDecisionsQueueOneAfterAnother(t *testing.T) {
 		t.Fatal("setup: the cursor is not on the queued request")
 	}
 	press(m, "d")
-	if m.form != nil {
+	if m.form() != nil {
 		t.Fatal("a form opened on a request already queued")
 	}
 	press(m, "j")
@@ -324,7 +324,7 @@ func TestFormNoticesWhenARefreshTakesItsRequest(t *testing.T) {
 	s := sampleSnapshot()
 	s.Approvals = s.Approvals[1:] // someone else decided ap-1
 	load(m, s)
-	if len(m.form.targets) != 1 || !strings.Contains(screen(m), "1 request no longer waiting for you") {
+	if len(m.form().targets) != 1 || !strings.Contains(screen(m), "1 request no longer waiting for you") {
 		t.Fatalf("form after the refresh:\n%s", screen(m))
 	}
 	if !strings.Contains(screen(m), "Deny: Katherine Johnson → Security Readers") {

@@ -52,7 +52,7 @@ func TestBulkFormListsEveryTargetAndScrolls(t *testing.T) {
 	m, _, clk := newLoaded(t, 80, 20) // the form's list shows two at a time
 	press(m, "A", "a")
 	clk.Advance(time.Second)
-	f := m.form
+	f := m.form()
 	if f == nil || len(f.targets) != 4 || f.listRows != 2 {
 		t.Fatalf("form %+v", f)
 	}
@@ -88,7 +88,7 @@ func TestPaneBesideBulkFormShowsOnlyTheBatch(t *testing.T) {
 	}
 	press(m, "a")
 	clk.Advance(time.Second)
-	if it := m.paneItem(); it == nil || !it.marked && it.state == stateIdle && !slices.Contains(m.form.targets, it) {
+	if it := m.paneItem(); it == nil || !it.marked && it.state == stateIdle && !slices.Contains(m.form().targets, it) {
 		t.Fatalf("pane shows %v", it)
 	}
 	if s := screen(m); strings.Contains(s, "New hire in the analytics team") || !strings.Contains(s, "In this decision: 1 of 2") {
@@ -117,12 +117,12 @@ func TestDraftsPerDecisionAndDroppedWhenGone(t *testing.T) {
 	openAndType(m, clk, "a", "fine by me")
 	press(m, "esc", "d")
 	clk.Advance(time.Second)
-	if v := m.form.input.Value(); v != "" {
+	if v := m.form().input.Value(); v != "" {
 		t.Fatalf("deny pre-filled with %q", v)
 	}
 	press(m, "esc", "a")
 	clk.Advance(time.Second)
-	if v := m.form.input.Value(); v != "fine by me" {
+	if v := m.form().input.Value(); v != "fine by me" {
 		t.Fatalf("approve draft %q", v)
 	}
 	press(m, "esc")

@@ -156,7 +156,7 @@ func TestSimKeysAnswerWhileGraphHangs(t *testing.T) {
 		t.Error("the cursor did not move while requests hang")
 	}
 	within(t, "help", func() { press(m, "?") })
-	if !m.showHelp || !strings.Contains(screen(m), "Keys") {
+	if !m.stack.has(layerHelp) || !strings.Contains(screen(m), "Keys") {
 		t.Errorf("help did not open while requests hang:\n%s", screen(m))
 	}
 	within(t, "closing help", func() { press(m, "esc") })
@@ -272,8 +272,8 @@ func TestSimFailedDecisionKeepsItsTextForRetry(t *testing.T) {
 	}
 	s.clk.Advance(time.Second)
 	press(m, "d")
-	if m.form == nil || m.form.input.Value() != why {
-		t.Fatalf("the retry form does not hold the text typed: %+v", m.form)
+	if m.form() == nil || m.form().input.Value() != why {
+		t.Fatalf("the retry form does not hold the text typed: %+v", m.form())
 	}
 	s.srv.ClearFaults()
 	s.clk.Advance(time.Second)
@@ -313,8 +313,8 @@ func TestSimPassingFailureKeepsRequestsMarksAndForm(t *testing.T) {
 	if m.inbox.total() != total || m.inbox.items[group.a.Ref] != group || !group.marked {
 		t.Fatalf("the PIM requests went away with their listing: %d of %d left, marked %v", m.inbox.total(), total, group.marked)
 	}
-	if m.form == nil || len(m.form.targets) != 1 || m.form.problem != "" {
-		t.Fatalf("the open form lost its request: %+v", m.form)
+	if m.form() == nil || len(m.form().targets) != 1 || m.form().problem != "" {
+		t.Fatalf("the open form lost its request: %+v", m.form())
 	}
 	s.srv.ClearFaults()
 
@@ -323,8 +323,8 @@ func TestSimPassingFailureKeepsRequestsMarksAndForm(t *testing.T) {
 	s.client.Forget(group.a.Ref)
 	s.srv.AddFault(sim.Fault{Kind: sim.FaultMalformed, Op: sim.OpBatch})
 	s.poll(t)
-	if !group.hasMine || len(m.form.targets) != 1 || m.form.problem != "" {
-		t.Fatalf("unreadable stages took the request from the form: hasMine %v, form %+v", group.hasMine, m.form)
+	if !group.hasMine || len(m.form().targets) != 1 || m.form().problem != "" {
+		t.Fatalf("unreadable stages took the request from the form: hasMine %v, form %+v", group.hasMine, m.form())
 	}
 	s.srv.ClearFaults()
 
@@ -336,8 +336,8 @@ func TestSimPassingFailureKeepsRequestsMarksAndForm(t *testing.T) {
 	s.poll(t)
 	// (The form keeps the text; a draft of a request no longer listed is
 	// dropped, so that quitting does not warn about it.)
-	if m.form == nil || !strings.Contains(m.form.problem, "No longer waiting for you") || m.form.input.Value() != "typed before the outage" {
-		t.Fatalf("form %+v", m.form)
+	if m.form() == nil || !strings.Contains(m.form().problem, "No longer waiting for you") || m.form().input.Value() != "typed before the outage" {
+		t.Fatalf("form %+v", m.form())
 	}
 }
 

@@ -4,18 +4,24 @@ import (
 	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
+
+	"approvals/ui/sanitize"
 )
 
-// onFilterKey edits the filter while it is being typed: the list narrows
-// on every keystroke; enter keeps the filter, esc clears it.
-func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
+// filterBar is the filter being typed on the status line: the list
+// narrows on every keystroke; enter keeps the filter, esc clears it.
+type filterBar struct{}
+
+func (filterBar) layer() layer { return layerFilter }
+
+func (filterBar) key(m *Model, msg tea.KeyPressMsg) action {
 	ib := &m.inbox
 	before := ib.filter
 	switch msg.String() {
 	case "enter":
-		m.filtering = false
+		m.close(layerFilter)
 	case "esc":
-		m.filtering = false
+		m.close(layerFilter)
 		ib.setFilter("")
 	case "backspace":
 		if f := ib.filter; f != "" {
@@ -29,7 +35,7 @@ func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 	case "down":
 		ib.move(1)
 	case "ctrl+c":
-		return m.askQuit()
+		return askQuit{}
 	default:
 		if msg.Text != "" && msg.Mod&(tea.ModCtrl|tea.ModAlt|tea.ModMeta|tea.ModSuper|tea.ModHyper) == 0 {
 			ib.setFilter(ib.filter + sanitizeLine(msg.Text))
@@ -39,5 +45,16 @@ func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 		ib.moveTo(0) // the first match in the current order
 	}
 	m.selectionChanged()
-	return nil
+	return keyTaken{}
+}
+
+func (filterBar) hints(*Model) []hint {
+	return []hint{{keys: "enter", desc: "keep filter"}, {keys: "esc", desc: "clear"}, {keys: "↑/↓", desc: "move", drop: 1}}
+}
+
+func (filterBar) status(m *Model) string { return m.filterPrompt() }
+
+func (filterBar) cursor(m *Model) *tea.Cursor {
+	x := sanitize.Width(m.filterPrompt())
+	return tea.NewCursor(min(x, m.width-1), m.height-2)
 }

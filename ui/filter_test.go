@@ -41,7 +41,7 @@ func TestFilterNarrowsByVisibleText(t *testing.T) {
 func TestFilterHeaderEnterAndEsc(t *testing.T) {
 	m, _, clk := newLoaded(t, 120, 40)
 	press(m, "/")
-	if !m.filtering {
+	if !m.stack.has(layerFilter) {
 		t.Fatal("/ does not start the filter")
 	}
 	typeText(m, "pim")
@@ -51,19 +51,19 @@ func TestFilterHeaderEnterAndEsc(t *testing.T) {
 		t.Fatalf("the filter being typed is not shown:\n%s", s)
 	}
 	press(m, "enter")
-	if m.filtering || m.inbox.filter != "hopper" {
+	if m.stack.has(layerFilter) || m.inbox.filter != "hopper" {
 		t.Fatal("enter does not keep the filter")
 	}
 	if s := screen(m); !strings.Contains(s, "1 of 5 match “hopper”") {
 		t.Fatalf("the list header does not show n of N:\n%s", s)
 	}
 	press(m, "a") // keys work again
-	if m.form == nil {
+	if m.form() == nil {
 		t.Fatal("a does not open the form on the filtered list")
 	}
 	clk.Advance(time.Second)
 	press(m, "esc") // closes the form, keeps the filter
-	if m.form != nil || m.inbox.filter != "hopper" {
+	if m.form() != nil || m.inbox.filter != "hopper" {
 		t.Fatal("esc in the form leaked to the filter")
 	}
 	press(m, "esc")
@@ -80,7 +80,7 @@ func TestFilterEscWhileTypingClears(t *testing.T) {
 		t.Fatalf("no-match text missing:\n%s", screen(m))
 	}
 	press(m, "esc")
-	if m.filtering || m.inbox.filter != "" || len(m.inbox.view) != 5 {
+	if m.stack.has(layerFilter) || m.inbox.filter != "" || len(m.inbox.view) != 5 {
 		t.Fatal("esc while typing does not clear the filter")
 	}
 }

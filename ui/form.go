@@ -108,7 +108,7 @@ func (f *decisionForm) bulkEffect() string {
 // up to a limit that depends on the height, and the bulk list shows as
 // many requests as fit. It returns the rows the form wants.
 func (m *Model) formPlan() int {
-	f := m.form
+	f := m.form()
 	inner := max(10, m.width-m.styles.FormBox.GetHorizontalFrameSize())
 	f.input.SetWidth(inner)
 	edMax := max(2, min(8, (m.height-16)/3))
@@ -125,7 +125,7 @@ func (m *Model) formPlan() int {
 // fitForm shrinks the list, then the editor, until the form fits in avail
 // rows (what the layout gave it).
 func (m *Model) fitForm(avail int) {
-	f := m.form
+	f := m.form()
 	inner := max(10, m.width-m.styles.FormBox.GetHorizontalFrameSize())
 	frame := m.styles.FormBox.GetVerticalFrameSize()
 	for len(m.formLines(inner))+frame > avail {
@@ -144,7 +144,7 @@ func (m *Model) fitForm(avail int) {
 // formLines are the form's lines inside the box, unstyled widths at most
 // inner. The editor is last, so that a form cut short keeps the title.
 func (m *Model) formLines(inner int) []string {
-	f, s := m.form, m.styles
+	f, s := m.form(), m.styles
 	var lines []string
 	add := func(style func(...string) string, text string) {
 		lines = append(lines, style(sanitize.Truncate(text, inner)))
@@ -213,7 +213,7 @@ func (m *Model) formLines(inner int) []string {
 // bulkList is the header and the visible rows of a bulk decision's list:
 // every request it decides, with its stage, those the filter hides said so.
 func (m *Model) bulkList(inner int) []string {
-	f, s := m.form, m.styles
+	f, s := m.form(), m.styles
 	n := len(f.targets)
 	head := "Covers " + strconv.Itoa(n) + " requests"
 	if h := m.hiddenTargets(); h > 0 {
@@ -244,7 +244,7 @@ func (m *Model) formView(width int) string {
 	lines := m.formLines(inner)
 	if room := m.layout.formH - s.FormBox.GetVerticalFrameSize(); len(lines) > room {
 		// Too short a screen: keep the title and the editor's rows.
-		ed := m.form.input.height
+		ed := m.form().input.height
 		head := max(0, room-ed)
 		lines = append(lines[:head:head], lines[len(lines)-min(ed, room):]...)
 	}
@@ -255,7 +255,7 @@ func (m *Model) formView(width int) string {
 // decided, or the first shown in a bulk decision's list, never one the
 // form does not cover.
 func (m *Model) formFocus() *item {
-	f := m.form
+	f := m.form()
 	if f == nil || len(f.targets) == 0 {
 		return nil
 	}
@@ -267,7 +267,7 @@ func (m *Model) formFocus() *item {
 // the rows on screen suggest they are all there is.
 func (m *Model) hiddenTargets() int {
 	n := 0
-	for _, it := range m.form.targets {
+	for _, it := range m.form().targets {
 		if _, shown := m.inbox.position(it); !shown {
 			n++
 		}
@@ -288,9 +288,9 @@ func justificationCounter(text string) (string, bool) {
 // formCursor is where the terminal cursor goes: inside the text field,
 // whose rows end the form.
 func (m *Model) formCursor(top int) *tea.Cursor {
-	_, x, y := m.form.input.View("")
+	_, x, y := m.form().input.View("")
 	fb := m.styles.FormBox
-	editorTop := m.layout.formH - fb.GetVerticalFrameSize() - m.form.input.height
+	editorTop := m.layout.formH - fb.GetVerticalFrameSize() - m.form().input.height
 	return tea.NewCursor(x+fb.GetBorderLeftSize()+fb.GetPaddingLeft(),
 		y+top+fb.GetBorderTopSize()+fb.GetPaddingTop()+editorTop)
 }

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"approvals/config"
@@ -21,36 +20,10 @@ type hint struct {
 	drop       int
 }
 
-// shortHelp is what the help line offers now, most useful first.
-func (m *Model) shortHelp() []hint {
-	k := func(a config.Action, drop int) hint {
-		b := m.keys.binding(a)
-		if !b.Enabled() || len(b.Keys()) == 0 {
-			return hint{}
-		}
-		return hint{keys: keyName(b.Keys()[0]), desc: b.Help().Desc, drop: drop}
-	}
-	switch {
-	case m.quitAsk != "":
-		return []hint{{keys: "y", desc: "quit"}, {keys: "n", desc: "stay"}}
-	case m.signIn.failed():
-		return []hint{k(config.ActionRefresh, 0), k(config.ActionQuit, 0)}
-	case m.signIn.active:
-		return []hint{{keys: "c", desc: "copy code"}, {keys: "esc", desc: "cancel"}, k(config.ActionQuit, 0)}
-	case m.form != nil:
-		submit, cancel := k(config.ActionSubmit, 0), k(config.ActionCancel, 0)
-		submit.desc = decisionWord(m.form.decision)
-		cancel.desc = "cancel (nothing is sent)"
-		hs := []hint{submit, cancel}
-		if len(m.form.templates) > 0 {
-			hs = append(hs, k(config.ActionNextTemplate, 1))
-		}
-		return append(hs, hint{keys: "ctrl+w", desc: "delete word", drop: 2}, hint{keys: "ctrl+u", desc: "clear", drop: 2})
-	case m.filtering:
-		return []hint{{keys: "enter", desc: "keep filter"}, {keys: "esc", desc: "clear"}, {keys: "↑/↓", desc: "move", drop: 1}}
-	case m.showHelp:
-		return []hint{k(config.ActionDown, 0), k(config.ActionUp, 0), {keys: "any other key", desc: "close help"}}
-	}
+// inboxHints is what the help line offers when no overlay has its own,
+// most useful first.
+func (m *Model) inboxHints() []hint {
+	k := m.hint
 	var hs []hint
 	if len(m.queued) > 0 {
 		hs = append(hs, k(config.ActionUndo, 0))
@@ -64,7 +37,7 @@ func (m *Model) shortHelp() []hint {
 		hs = append(hs, k(config.ActionBack, 0), next, scroll)
 	}
 	hs = append(hs, k(config.ActionApprove, 0), k(config.ActionDeny, 0), k(config.ActionMark, 1))
-	if !m.layout.wide && !m.showDetail {
+	if !m.layout.wide && !m.stack.has(layerDetail) {
 		hs = append(hs, k(config.ActionOpen, 1))
 	}
 	if m.layout.wide {
@@ -77,6 +50,16 @@ func (m *Model) shortHelp() []hint {
 	}
 	return append(hs, k(config.ActionFilter, 2), k(config.ActionSort, 3), k(config.ActionRefresh, 4),
 		k(config.ActionHelp, 0), k(config.ActionQuit, 0))
+}
+
+// hint is the help-line entry of action a: its first key and its
+// description; empty when a has no key.
+func (m *Model) hint(a config.Action, drop int) hint {
+	b := m.keys.binding(a)
+	if !b.Enabled() || len(b.Keys()) == 0 {
+		return hint{}
+	}
+	return hint{keys: keyName(b.Keys()[0]), desc: b.Help().Desc, drop: drop}
 }
 
 // helpLine draws the hints that fit in width, dropping the least useful.
@@ -219,31 +202,4 @@ func (m *Model) fullHelpLines(width int) []string {
 		lines = append(lines, truncateStyled(l, width))
 	}
 	return lines
-}
-
-// helpPane is the full help, scrolled, exactly height lines.
-func (m *Model) helpPane(width, height int) []string {
-	lines := m.fullHelpLines(width)
-	maxScroll := max(0, len(lines)-height)
-	m.helpScroll = max(0, min(m.helpScroll, maxScroll))
-	out := fitLines(lines[m.helpScroll:], height, width)
-	if m.helpScroll < maxScroll && height > 0 {
-		out[height-1] = m.styles.Muted.Render("… more below (↓)")
-	}
-	return out
-}
-
-// onHelpKey scrolls the full help; any other key closes it.
-func (m *Model) onHelpKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch {
-	case m.keys.is(msg, config.ActionQuit):
-		return m.askQuit()
-	case m.keys.is(msg, config.ActionDown), m.keys.is(msg, config.ActionDetailDown):
-		m.helpScroll++
-	case m.keys.is(msg, config.ActionUp), m.keys.is(msg, config.ActionDetailUp):
-		m.helpScroll = max(0, m.helpScroll-1)
-	default:
-		m.showHelp, m.helpScroll = false, 0
-	}
-	return nil
 }

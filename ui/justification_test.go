@@ -18,7 +18,7 @@ func TestJustificationLimitsInTheForm(t *testing.T) {
 	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
 
 	openAndType(m, clk, "d", "   ")
-	if cmd := press(m, "enter"); cmd != nil || m.form == nil || !strings.Contains(screen(m), "A justification is required to deny.") {
+	if cmd := press(m, "enter"); cmd != nil || m.form() == nil || !strings.Contains(screen(m), "A justification is required to deny.") {
 		t.Fatalf("a blank deny was not refused:\n%s", screen(m))
 	}
 	press(m, "esc")
@@ -31,14 +31,14 @@ func TestJustificationLimitsInTheForm(t *testing.T) {
 	}
 	over := near + strings.Repeat("✓", 300) // a paste past the limit is kept whole
 	m.Update(tea.PasteMsg{Content: strings.Repeat("✓", 300)})
-	if m.form.input.Value() != over {
-		t.Fatalf("the field kept %d of %d characters", graph.JustificationLength(m.form.input.Value()), graph.JustificationLength(over))
+	if m.form().input.Value() != over {
+		t.Fatalf("the field kept %d of %d characters", graph.JustificationLength(m.form().input.Value()), graph.JustificationLength(over))
 	}
 	n := graph.JustificationLength(over)
 	if cmd := press(m, "enter"); cmd != nil {
 		t.Fatal("an over-long justification was sent")
 	}
-	if s := screen(m); m.form == nil || !strings.Contains(s, "Too long: "+strconv.Itoa(n)+" characters, at most 1000") ||
+	if s := screen(m); m.form() == nil || !strings.Contains(s, "Too long: "+strconv.Itoa(n)+" characters, at most 1000") ||
 		!strings.Contains(s, strconv.Itoa(n)+"/1000") {
 		t.Fatalf("the refusal is not explained:\n%s", s)
 	}
@@ -50,7 +50,7 @@ func TestJustificationLimitsInTheForm(t *testing.T) {
 	press(m, "esc") // closing keeps the text as the draft
 	clk.Advance(time.Second)
 	press(m, "d")
-	if m.form == nil || m.form.input.Value() != strings.TrimSpace(over) {
+	if m.form() == nil || m.form().input.Value() != strings.TrimSpace(over) {
 		t.Fatal("the over-long text was not kept to be shortened")
 	}
 	if len(fb.requests()) != 0 {

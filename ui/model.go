@@ -9,7 +9,6 @@ import (
 
 	"approvals/config"
 	"approvals/graph"
-	"approvals/ui/sanitize"
 )
 
 // Model is the root of the inbox. Use a pointer: every method has a pointer
@@ -54,8 +53,7 @@ type Model struct {
 	sourceNote    string       // a source that cannot be listed or decided here, and the fix; the status line's last word
 	warnings      []string
 
-	// Decisions.
-	form     *decisionForm
+	// Decisions (the form is on the overlay stack).
 	queued   []*batch       // in their undo windows, oldest first; u undoes the newest
 	sending  map[int]*batch // on their way
 	batchSeq int
@@ -63,14 +61,10 @@ type Model struct {
 	decided  map[graph.Ref]string // stage ids decided here, hidden from stale listings
 
 	// Screens and modes.
+	stack        overlays // what stands in front of the inbox, back to front
 	note         notice
-	filtering    bool
-	showDetail   bool // narrow layout: the detail replaces the list
 	detailScroll int
 	detailFor    *item
-	showHelp     bool
-	helpScroll   int
-	quitAsk      string // non-empty: waiting for y/n to quit
 	signIn       signInState
 	helpCache    struct{ key, text string }
 	headerCache  struct {
@@ -214,14 +208,23 @@ func (m *Model) restyle() {
 	m.stylesGen++
 }
 
-// relayout recomputes the geometry after a resize or the form opening.
+// relayout recomputes the geometry after a resize or an overlay opening
+// or closing, and puts "terminal too small" in front or takes it away.
 func (m *Model) relayout() {
+	if m.width > 0 && m.height > 0 && computeLayout(m.width, m.height, 0).tooSmall {
+		if !m.stack.has(layerTooSmall) {
+			m.stack.open(tooSmallScreen{})
+		}
+	} else {
+		m.stack.close(layerTooSmall)
+	}
 	formH := 0
-	if m.form != nil {
+	shown := m.stack.shown(layerForm)
+	if shown {
 		formH = m.formPlan()
 	}
 	m.layout = computeLayout(m.width, m.height, formH)
-	if m.form != nil && m.layout.formH < formH {
+	if shown && m.layout.formH < formH {
 		m.fitForm(m.layout.formH)
 	}
 	m.inbox.setHeight(m.layout.bodyH - 1) // the column header takes a row
@@ -247,42 +250,13 @@ func (m *Model) quit() tea.Cmd {
 	return tea.Quit
 }
 
-// onKey handles a key press in whatever mode the inbox is in.
-func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch {
-	case m.quitAsk != "":
-		return m.onQuitKey(msg)
-	case m.layout.tooSmall:
-		return m.onKeyTooSmall(msg)
-	case m.signIn.active:
-		return m.onSignInKey(msg)
-	case m.form != nil:
-		return m.updateForm(msg)
-	case m.filtering:
-		return m.onFilterKey(msg)
-	case m.showHelp:
-		return m.onHelpKey(msg)
-	}
+// onInboxKey handles a key no overlay took.
+func (m *Model) onInboxKey(msg tea.KeyPressMsg) tea.Cmd {
 	act, ok := m.keys.action(config.ScopeInbox, msg)
 	if !ok {
 		return nil
 	}
 	return m.onAction(act)
-}
-
-// onKeyTooSmall: with only "terminal too small" on screen nobody can see
-// what a key would do, so none decides anything blind (a form typed and
-// submitted, a list moved and approved). Quitting (its question is shown)
-// and undoing a queued decision still work.
-func (m *Model) onKeyTooSmall(msg tea.KeyPressMsg) tea.Cmd {
-	typing := m.form != nil || m.filtering
-	switch {
-	case m.keys.is(msg, config.ActionQuit) && (!typing || msg.Text == ""):
-		return m.askQuit()
-	case m.keys.is(msg, config.ActionUndo) && !typing && len(m.queued) > 0:
-		m.undo()
-	}
-	return nil
 }
 
 // onAction carries out an inbox action.
@@ -295,13 +269,13 @@ func (m *Model) onAction(act config.Action) tea.Cmd {
 		ib.move(1)
 	case config.ActionPageUp:
 		if m.narrowDetail() {
-			m.detailScroll = max(0, m.detailScroll-max(1, m.layout.bodyH-2))
+			m.scrollDetail(-max(1, m.layout.bodyH-2))
 		} else {
 			ib.move(-ib.height)
 		}
 	case config.ActionPageDown:
 		if m.narrowDetail() {
-			m.detailScroll += max(1, m.layout.bodyH-2) // clamped when drawn
+			m.scrollDetail(max(1, m.layout.bodyH-2))
 		} else {
 			ib.move(ib.height)
 		}
@@ -311,12 +285,12 @@ func (m *Model) onAction(act config.Action) tea.Cmd {
 		ib.moveTo(len(ib.view) - 1)
 	case config.ActionOpen:
 		if !m.layout.wide && ib.selected() != nil {
-			m.showDetail = true
+			m.open(detailScreen{})
 		}
 	case config.ActionBack:
 		m.back()
 	case config.ActionFilter:
-		m.filtering = true
+		m.open(filterBar{})
 	case config.ActionSort:
 		ib.setOrder((ib.order + 1) % sortOrders)
 	case config.ActionMark:
@@ -335,13 +309,13 @@ func (m *Model) onAction(act config.Action) tea.Cmd {
 	case config.ActionRefresh:
 		return m.refreshNow()
 	case config.ActionDetailUp:
-		m.detailScroll = max(0, m.detailScroll-3)
+		m.scrollDetail(-3)
 	case config.ActionDetailDown:
-		m.detailScroll += 3 // clamped when drawn
+		m.scrollDetail(3)
 	case config.ActionCopyID:
 		return m.copyID()
 	case config.ActionHelp:
-		m.showHelp = true
+		m.open(&helpScreen{})
 	case config.ActionQuit:
 		return m.askQuit()
 	}
@@ -351,13 +325,13 @@ func (m *Model) onAction(act config.Action) tea.Cmd {
 
 // narrowDetail reports whether the detail fills the screen (narrow
 // layout, opened with enter): page keys scroll it there.
-func (m *Model) narrowDetail() bool { return !m.layout.wide && m.showDetail }
+func (m *Model) narrowDetail() bool { return !m.layout.wide && m.stack.has(layerDetail) }
 
 // back leaves the detail, else clears the filter, else the notice.
 func (m *Model) back() {
 	switch {
-	case m.showDetail:
-		m.showDetail = false
+	case m.stack.has(layerDetail):
+		m.close(layerDetail)
 	case m.inbox.filter != "":
 		m.inbox.setFilter("")
 	default:
@@ -372,24 +346,22 @@ func (m *Model) copyID() tea.Cmd {
 	if it == nil {
 		return nil
 	}
-	m.notice("Copied the approval id to the clipboard.", noticeInfo)
-	// The id is the server's: clean it, since it will be pasted (into a
-	// shell, say) where a line break would run a command.
-	return tea.SetClipboard(sanitize.Line(it.a.Ref.String()))
+	return m.do(copyToClip{text: it.a.Ref.String(), note: "Copied the approval id to the clipboard."})
 }
 
 // onPaste feeds pasted text to whatever takes text.
 func (m *Model) onPaste(msg tea.PasteMsg) tea.Cmd {
-	switch {
-	case m.form != nil:
-		if m.clock().Sub(m.form.openedAt) < m.opts.GracePeriod {
+	switch f := m.stack.front(); f.(type) {
+	case *decisionForm:
+		f := m.form()
+		if m.clock().Sub(f.openedAt) < m.opts.GracePeriod {
 			return nil
 		}
-		m.form.input.Update(msg)
-		m.form.problem = ""
+		f.input.Update(msg)
+		f.problem = ""
 		m.relayout()
 		return nil
-	case m.filtering:
+	case filterBar:
 		m.inbox.setFilter(m.inbox.filter + singleLine(msg.Content))
 		m.inbox.moveTo(0) // the first match in the current order
 		m.selectionChanged()

@@ -112,7 +112,7 @@ func TestNarrowDetail(t *testing.T) {
 		t.Fatal("narrow layout shows the detail without enter")
 	}
 	press(m, "enter")
-	if !m.showDetail || !strings.Contains(screen(m), "Justification") {
+	if !m.stack.has(layerDetail) || !strings.Contains(screen(m), "Justification") {
 		t.Fatal("enter does not open the detail")
 	}
 	before := screen(m)
@@ -125,7 +125,7 @@ func TestNarrowDetail(t *testing.T) {
 		t.Fatalf("K does not scroll back: %d", m.detailScroll)
 	}
 	press(m, "esc")
-	if m.showDetail || !strings.Contains(screen(m), "FOR") {
+	if m.stack.has(layerDetail) || !strings.Contains(screen(m), "FOR") {
 		t.Fatal("esc does not return to the list")
 	}
 }
@@ -147,7 +147,7 @@ func TestHelpToggles(t *testing.T) {
 		}
 	}
 	press(m, "x")
-	if m.showHelp {
+	if m.stack.has(layerHelp) {
 		t.Fatal("a key does not close the help")
 	}
 }
@@ -159,7 +159,7 @@ func TestHelpScrollsWhenItDoesNotFit(t *testing.T) {
 		t.Fatalf("help at 80x24:\n%s", screen(m))
 	}
 	press(m, "j", "j", "j", "j", "j", "j", "j", "j", "j", "j")
-	if !m.showHelp || !strings.Contains(screen(m), "new since the last refresh") {
+	if !m.stack.has(layerHelp) || !strings.Contains(screen(m), "new since the last refresh") {
 		t.Fatalf("j does not scroll the help:\n%s", screen(m))
 	}
 }
@@ -172,11 +172,11 @@ func TestHelpShowsEffectiveKeys(t *testing.T) {
 		t.Fatalf("help does not show the rebound key:\n%s", screen(m))
 	}
 	press(m, "a")
-	if m.form != nil {
+	if m.form() != nil {
 		t.Fatal("the old key still approves")
 	}
 	press(m, "y")
-	if m.form == nil || m.form.decision != graph.Approve {
+	if m.form() == nil || m.form().decision != graph.Approve {
 		t.Fatal("the rebound key does not approve")
 	}
 }
@@ -200,7 +200,7 @@ func TestTooSmallDecidesNothingBlind(t *testing.T) {
 	press(m, "a")
 	clk.Advance(time.Second)
 	press(m, "enter")
-	if m.form != nil || len(m.queued) > 0 {
+	if m.form() != nil || len(m.queued) > 0 {
 		t.Fatal("a key opened a form or queued a decision on a too-small screen")
 	}
 
@@ -208,11 +208,11 @@ func TestTooSmallDecidesNothingBlind(t *testing.T) {
 	openAndType(m, clk, "a", "typed before the resize")
 	resize(50, 10)
 	press(m, "enter")
-	if m.form == nil || len(m.queued) > 0 || m.form.input.Value() != "typed before the resize" {
+	if m.form() == nil || len(m.queued) > 0 || m.form().input.Value() != "typed before the resize" {
 		t.Fatal("enter submitted the form on a too-small screen")
 	}
 	press(m, "ctrl+c")
-	if s := screen(m); m.quitAsk == "" || !strings.Contains(s, "Quit?") || !strings.Contains(s, "y quits") {
+	if s := screen(m); m.quitReason() == "" || !strings.Contains(s, "Quit?") || !strings.Contains(s, "y quits") {
 		t.Fatalf("the quit question is not shown:\n%s", s)
 	}
 	press(m, "n")

@@ -67,8 +67,8 @@ func TestEveryOutcomeIsReported(t *testing.T) {
 			// The justification survives: a retry offers it again.
 			clk.Advance(time.Second)
 			press(m, "a")
-			if m.form == nil || m.form.input.Value() != "because" {
-				t.Fatalf("retry form = %+v", m.form)
+			if m.form() == nil || m.form().input.Value() != "because" {
+				t.Fatalf("retry form = %+v", m.form())
 			}
 		})
 	}
@@ -192,10 +192,10 @@ func TestDecidedItemCannotBeDecidedAgainWhileItsBatchFinishes(t *testing.T) {
 	m.inbox.moveTo(pos)
 	clk.Advance(time.Second)
 	press(m, "d")
-	if s := screen(m); m.form == nil && !strings.Contains(s, "Nothing more to decide: Approved.") {
+	if s := screen(m); m.form() == nil && !strings.Contains(s, "Nothing more to decide: Approved.") {
 		t.Errorf("no reason given:\n%s", s)
 	}
-	if m.form != nil {
+	if m.form() != nil {
 		clk.Advance(time.Second)
 		typeText(m, "changed my mind")
 		cmd := press(m, "enter")
@@ -237,8 +237,8 @@ func TestFormDropsARequestWhoseStageMovedOn(t *testing.T) {
 	s.Approvals[0].Stages[1] = stage("ap-1-s2", "Finance owners", false, graph.StageCompleted, graph.Approved)
 	s.Approvals[0].Stages = append(s.Approvals[0].Stages, stage("ap-1-s3", "Security", true, graph.StageInProgress, graph.NotReviewed))
 	load(m, s)
-	if m.form == nil || len(m.form.targets) != 0 {
-		t.Fatalf("form targets %+v after the stage moved on", m.form)
+	if m.form() == nil || len(m.form().targets) != 0 {
+		t.Fatalf("form targets %+v after the stage moved on", m.form())
 	}
 	feed[decisionSentMsg](m, press(m, "enter"))
 	if reqs := fb.requests(); len(reqs) != 0 {

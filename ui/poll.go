@@ -199,10 +199,10 @@ func (m *Model) setSourceErr(src graph.Source, err error) {
 
 // refreshNow is `r`, and the targeted refresh after decisions.
 func (m *Model) refreshNow() tea.Cmd {
-	if m.signIn.failed() {
+	if m.signInFailed() {
 		return m.startSignIn()
 	}
-	if m.signIn.active {
+	if m.signingIn() {
 		return nil
 	}
 	return m.startPoll(true)
@@ -266,7 +266,7 @@ func (m *Model) onLoaded(msg approvalsLoadedMsg) tea.Cmd {
 // the middle of a decision (the form or queued decisions stay on screen;
 // the next poll asks again).
 func (m *Model) needsSignInAgain(err error) bool {
-	return m.opts.SignIn != nil && !m.signedInAgain && m.form == nil && !m.busy() && auth.NeedsSignIn(err)
+	return m.opts.SignIn != nil && !m.signedInAgain && m.form() == nil && !m.busy() && auth.NeedsSignIn(err)
 }
 
 // backoff is the wait before the next poll after failures consecutive

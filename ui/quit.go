@@ -6,12 +6,14 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"approvals/ui/sanitize"
 )
 
 // askQuit quits at once when nothing would be lost, and otherwise asks.
 func (m *Model) askQuit() tea.Cmd {
 	if reason := m.quitRisk(); reason != "" {
-		m.quitAsk = reason
+		m.open(&quitPrompt{reason: reason})
 		return nil
 	}
 	return m.quit()
@@ -32,7 +34,7 @@ func (m *Model) quitRisk() string {
 			n += len(b.items) - b.done
 		}
 		return plural(n, "decision") + " still on the way may be left unknown"
-	case m.form != nil && strings.TrimSpace(m.form.input.Value()) != "":
+	case m.form() != nil && strings.TrimSpace(m.form().input.Value()) != "":
 		return "the justification you are typing will be lost"
 	case len(m.drafts) > 0:
 		return plural(len(m.drafts), "unsent justification") + " will be lost"
@@ -47,19 +49,42 @@ func plural(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
-// onQuitKey answers the quit question: y quits, anything else stays.
-func (m *Model) onQuitKey(msg tea.KeyPressMsg) tea.Cmd {
-	m.quitAsk = ""
+// quitPrompt is the quit question: what quitting now would lose; y quits,
+// any other key stays.
+type quitPrompt struct{ reason string }
+
+func (*quitPrompt) layer() layer { return layerQuit }
+
+func (*quitPrompt) key(_ *Model, msg tea.KeyPressMsg) action {
 	if msg.String() == "y" || msg.String() == "Y" {
-		return m.quit()
+		return quitNow{}
 	}
+	return stayOpen{}
+}
+
+func (*quitPrompt) hints(*Model) []hint {
+	return []hint{{keys: "y", desc: "quit"}, {keys: "n", desc: "stay"}}
+}
+
+func (q *quitPrompt) status(m *Model) string {
+	return m.styles.Bad.Render(sanitize.Truncate("Quit? "+capitalize(q.reason)+". y quits, any other key stays.", m.width))
+}
+
+// quitReason is the open quit question's reason, "" when none is open.
+func (m *Model) quitReason() string {
+	if q, ok := m.stack.get(layerQuit).(*quitPrompt); ok {
+		return q.reason
+	}
+	return ""
+}
+
+// holdUndoWindows gives back a moment to undo once the quit question is
+// answered "stay": a window that ran out while the question was open was
+// held, and must not send the instant the user chose to stay.
+func (m *Model) holdUndoWindows() {
 	for _, b := range m.queued {
-		// A window that ran out while the question was open was held:
-		// give back a moment to undo rather than send the instant the
-		// user chose to stay.
 		b.deadline = later(b.deadline, m.clock().Add(undoAfterQuestion))
 	}
-	return nil
 }
 
 // undoAfterQuestion is the least undo time left once the quit question is

@@ -33,14 +33,14 @@ func TestQuitAtOnceWhenNothingIsLost(t *testing.T) {
 func TestQuitAsksWithADraft(t *testing.T) {
 	m, _, clk := newLoaded(t, 120, 40)
 	openAndType(m, clk, "d", "half a reason")
-	if cmd := press(m, "q"); m.form.input.Value() != "half a reason"+"q" || cmd != nil {
+	if cmd := press(m, "q"); m.form().input.Value() != "half a reason"+"q" || cmd != nil {
 		t.Fatal("q in the form is not text")
 	}
 	press(m, "ctrl+c")
-	if m.quitAsk == "" || !strings.Contains(screen(m), "Quit? The justification you are typing will be lost. y quits") {
+	if m.quitReason() == "" || !strings.Contains(screen(m), "Quit? The justification you are typing will be lost. y quits") {
 		t.Fatalf("no question:\n%s", screen(m))
 	}
-	if quits(press(m, "n")) || m.quitAsk != "" || m.form == nil {
+	if quits(press(m, "n")) || m.quitReason() != "" || m.form() == nil {
 		t.Fatal("n does not keep the form")
 	}
 	press(m, "ctrl+c")
@@ -60,7 +60,7 @@ func TestQuitAsksDuringTheUndoWindow(t *testing.T) {
 		t.Fatalf("question:\n%s", screen(m))
 	}
 	press(m, "x") // any other key stays
-	if m.quitAsk != "" || len(m.queued) == 0 {
+	if m.quitReason() != "" || len(m.queued) == 0 {
 		t.Fatal("staying lost the queued decision")
 	}
 }
@@ -70,7 +70,7 @@ func TestQuitAsksWithAKeptJustification(t *testing.T) {
 	openAndType(m, clk, "a", "typed")
 	clk.Advance(time.Second)
 	press(m, "esc", "q")
-	if m.quitAsk == "" || !strings.Contains(screen(m), "1 unsent justification will be lost") {
+	if m.quitReason() == "" || !strings.Contains(screen(m), "1 unsent justification will be lost") {
 		t.Fatalf("question:\n%s", screen(m))
 	}
 }
@@ -146,7 +146,7 @@ func TestClearedDraftIsForgotten(t *testing.T) {
 	clk.Advance(time.Second)
 	press(m, "esc", "a")
 	clk.Advance(time.Second)
-	if m.form == nil || m.form.input.Value() != "typed" {
+	if m.form() == nil || m.form().input.Value() != "typed" {
 		t.Fatal("the draft was not kept")
 	}
 	m.Update(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}) // clear

@@ -30,7 +30,7 @@ func newSignedInInbox(t *testing.T) (*Model, *scriptedSignIn) {
 func TestExpiredSignInSignsInAgain(t *testing.T) {
 	m, si := newSignedInInbox(t)
 	loadErr(m, errExpired)
-	if !m.signIn.active {
+	if !m.signingIn() {
 		t.Fatalf("a 401 did not bring the sign-in back:\n%s", screen(m))
 	}
 	m.signIn.cancel() // stop the scripted sign-in's goroutine if it started
@@ -42,7 +42,7 @@ func TestExpiredSignInSignsInAgain(t *testing.T) {
 	}
 	si.finish <- nil
 	_, cmd := m.Update(next[signedInMsg](t, ch))
-	if m.signIn.active || feed[approvalsLoadedMsg](m, cmd) != 1 || !strings.Contains(screen(m), "Ada Lovelace") {
+	if m.signingIn() || feed[approvalsLoadedMsg](m, cmd) != 1 || !strings.Contains(screen(m), "Ada Lovelace") {
 		t.Fatalf("after signing in again the inbox should poll and show its data:\n%s", screen(m))
 	}
 }
@@ -53,14 +53,14 @@ func TestSigningInAgainDoesNotLoop(t *testing.T) {
 	m, _ := newSignedInInbox(t)
 	loadErr(m, errExpired)
 	m.signIn.cancel()
-	m.signIn = signInState{attempt: m.signIn.attempt} // "signed in" again
+	m.Update(signedInMsg{attempt: m.signIn.attempt}) // signed in again
 	loadErr(m, errExpired)
-	if m.signIn.active || m.failures != 1 || m.pollErr == nil {
-		t.Fatalf("second 401: active=%v failures=%d err=%v", m.signIn.active, m.failures, m.pollErr)
+	if m.signingIn() || m.failures != 1 || m.pollErr == nil {
+		t.Fatalf("second 401: active=%v failures=%d err=%v", m.signingIn(), m.failures, m.pollErr)
 	}
 	load(m, sampleSnapshot())
 	loadErr(m, errExpired)
-	if !m.signIn.active {
+	if !m.signingIn() {
 		t.Fatal("after a good poll, a new 401 should ask for a sign-in again")
 	}
 	m.signIn.cancel()
@@ -70,12 +70,12 @@ func TestSigningInAgainDoesNotLoop(t *testing.T) {
 func TestSignInAgainWaitsForTheUser(t *testing.T) {
 	m, _ := newSignedInInbox(t)
 	loadErr(m, errors.New("connection refused"))
-	if m.signIn.active {
+	if m.signingIn() {
 		t.Fatal("a network error brought the sign-in back")
 	}
 	press(m, "a")
 	loadErr(m, errExpired)
-	if m.signIn.active || m.form == nil {
+	if m.signingIn() || m.form() == nil {
 		t.Fatal("the sign-in took the screen from an open form")
 	}
 }
@@ -90,7 +90,7 @@ func TestFailedSignInAgainEscBackToInbox(t *testing.T) {
 		t.Fatalf("failed sign-in screen:\n%s", screen(m))
 	}
 	cmd := press(m, "esc")
-	if m.signIn.active || cmd == nil || !strings.Contains(screen(m), "Ada Lovelace") {
+	if m.signingIn() || cmd == nil || !strings.Contains(screen(m), "Ada Lovelace") {
 		t.Fatalf("esc did not go back to the inbox (with a poll scheduled):\n%s", screen(m))
 	}
 }

@@ -52,8 +52,8 @@ func TestRoleRowsAndDetail(t *testing.T) {
 		t.Fatalf("the detail does not say where to decide:\n%s", screen(m))
 	}
 	press(m, "a")
-	if m.form != nil || !strings.Contains(m.note.text, "Cannot be decided here: selfExtend requests cannot be decided") {
-		t.Fatalf("form %v, note %q", m.form != nil, m.note.text)
+	if m.form() != nil || !strings.Contains(m.note.text, "Cannot be decided here: selfExtend requests cannot be decided") {
+		t.Fatalf("form %v, note %q", m.form() != nil, m.note.text)
 	}
 	if len(fb.requests()) != 0 {
 		t.Fatalf("sent: %+v", fb.requests())

@@ -9,15 +9,15 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"approvals/config"
-	"approvals/ui/sanitize"
 )
 
 // Sign-in runs Options.SignIn in a Cmd before polling starts. Device-code
 // prompts reach the model through a channel owned by this sign-in attempt
 // and a wait Cmd that is re-armed after each prompt.
 
+// signInState is the sign-in attempt in progress (or the last one); the
+// sign-in screen on the overlay stack shows it.
 type signInState struct {
-	active  bool // signing in (or showing why it failed)
 	attempt int
 	code    *DeviceCode
 	err     error
@@ -27,14 +27,19 @@ type signInState struct {
 	ticking bool
 }
 
-// failed reports whether the last attempt ended in an error.
-func (s signInState) failed() bool { return s.active && s.err != nil }
+// signingIn reports whether the sign-in screen is up (signing in, or
+// showing why it failed).
+func (m *Model) signingIn() bool { return m.stack.has(layerSignIn) }
+
+// signInFailed reports whether the sign-in screen shows a failed attempt.
+func (m *Model) signInFailed() bool { return m.signingIn() && m.signIn.err != nil }
 
 // startSignIn starts (or retries) the sign-in.
 func (m *Model) startSignIn() tea.Cmd {
 	s := &m.signIn
 	s.attempt++
-	s.active, s.code, s.err = true, nil, nil
+	s.code, s.err = nil, nil
+	m.open(signInScreen{})
 	ctx, cancel := context.WithCancel(m.ctx)
 	s.cancel = cancel
 	s.prompts = make(chan DeviceCode, 4)
@@ -69,7 +74,7 @@ func waitDeviceCode(attempt int, prompts <-chan DeviceCode, done <-chan struct{}
 
 func (m *Model) onDeviceCode(msg deviceCodeShownMsg) tea.Cmd {
 	s := &m.signIn
-	if msg.attempt != s.attempt || !s.active {
+	if msg.attempt != s.attempt || !m.signingIn() {
 		return nil
 	}
 	dc := msg.code
@@ -89,7 +94,7 @@ func signInTick(attempt int) tea.Cmd {
 // onSignInTick redraws the expiry countdown once a second while it shows.
 func (m *Model) onSignInTick(msg signInTickedMsg) tea.Cmd {
 	s := &m.signIn
-	if msg.attempt != s.attempt || !s.active || s.err != nil || s.code == nil {
+	if msg.attempt != s.attempt || !m.signingIn() || s.err != nil || s.code == nil {
 		s.ticking = false
 		return nil
 	}
@@ -107,6 +112,7 @@ func (m *Model) onSignedIn(msg signedInMsg) tea.Cmd {
 		return nil
 	}
 	*s = signInState{attempt: s.attempt}
+	m.close(layerSignIn)
 	return tea.Batch(m.startPoll(false), m.findIdentity())
 }
 
@@ -114,31 +120,47 @@ func (m *Model) onSignedIn(msg signedInMsg) tea.Cmd {
 // read; polling goes on with its backoff and says what is wrong.
 func (m *Model) backToInbox() tea.Cmd {
 	m.signIn = signInState{attempt: m.signIn.attempt}
+	m.close(layerSignIn)
 	m.failures++
 	m.nextPollIn = backoff(m.opts.PollInterval, m.failures, 0)
 	gen := m.pollGen
 	return tea.Tick(m.nextPollIn, func(time.Time) tea.Msg { return pollTickedMsg{gen: gen} })
 }
 
-// onSignInKey: copy the code, cancel, retry or quit.
-func (m *Model) onSignInKey(msg tea.KeyPressMsg) tea.Cmd {
+// signInScreen is the sign-in: the device code to enter, or why the
+// sign-in failed. It takes every key: copy the code, cancel, retry or quit.
+type signInScreen struct{}
+
+func (signInScreen) layer() layer { return layerSignIn }
+
+func (signInScreen) key(m *Model, msg tea.KeyPressMsg) action {
 	s := &m.signIn
 	switch {
 	case s.err != nil && m.keys.is(msg, config.ActionRefresh):
-		return m.startSignIn()
+		return retrySignIn{}
 	case m.keys.is(msg, config.ActionQuit):
-		return m.askQuit()
+		return askQuit{}
 	case msg.String() == "esc" || m.keys.is(msg, config.ActionBack):
 		if s.err == nil {
-			s.cancel()
+			return cancelSignIn{}
 		} else if m.loaded {
-			return m.backToInbox()
+			return leaveSignIn{}
 		}
 	case (msg.String() == "c" || m.keys.is(msg, config.ActionCopyID)) && s.code != nil && s.err == nil:
-		m.notice("Copied the sign-in code to the clipboard.", noticeInfo)
-		return tea.SetClipboard(sanitize.Line(s.code.UserCode))
+		return copyToClip{text: s.code.UserCode, note: "Copied the sign-in code to the clipboard."}
 	}
-	return nil
+	return keyTaken{}
+}
+
+func (signInScreen) hints(m *Model) []hint {
+	if m.signIn.err != nil {
+		return []hint{m.hint(config.ActionRefresh, 0), m.hint(config.ActionQuit, 0)}
+	}
+	return []hint{{keys: "c", desc: "copy code"}, {keys: "esc", desc: "cancel"}, m.hint(config.ActionQuit, 0)}
+}
+
+func (signInScreen) body(m *Model, width, height int) []string {
+	return fitLines(centerBlock(m.signInLines(), width, height), height, width)
 }
 
 // signInLines is the sign-in screen's content, line by line.

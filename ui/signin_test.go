@@ -72,7 +72,7 @@ func TestSignInShowsTheCodeInside(t *testing.T) {
 	}
 	si.finish <- nil
 	_, cmd := m.Update(next[signedInMsg](t, ch))
-	if m.signIn.active || !m.polling {
+	if m.signingIn() || !m.polling {
 		t.Fatal("signing in does not start polling")
 	}
 	m.Update(next[approvalsLoadedMsg](t, stream(cmd)))

@@ -34,10 +34,10 @@ func (m *Model) titleBar() string {
 		left += s.Muted.Render(" · ") + strings.Join(info, s.Muted.Render(" · "))
 	}
 	var right []string
-	if m.loaded && len(ib.view) > 0 && !m.signIn.active {
+	if m.loaded && len(ib.view) > 0 && !m.signingIn() {
 		right = append(right, strconv.Itoa(ib.cursor+1)+"/"+strconv.Itoa(len(ib.view))) // where the cursor is
 	}
-	if !m.signIn.active {
+	if !m.signingIn() {
 		upd := updatedLabel(m.now, m.lastUpdated)
 		if m.polling && m.manual {
 			upd = "refreshing…"
@@ -88,16 +88,13 @@ func spread(left, right string, width int) string {
 	return left + strings.Repeat(" ", gap) + right
 }
 
-// statusLine is the one line of what is happening now, most pressing first.
+// statusLine is the one line of what is happening now, most pressing
+// first, when the overlay in front does not have its own.
 func (m *Model) statusLine() string {
 	s := m.styles
 	var text string
 	style := s.Muted
 	switch {
-	case m.quitAsk != "":
-		text, style = "Quit? "+capitalize(m.quitAsk)+". y quits, any other key stays.", s.Bad
-	case m.filtering:
-		return m.filterPrompt()
 	case len(m.queued) > 0:
 		// The countdown and its key are kept whole; what is queued is
 		// cut to fit (the form showed it in full).

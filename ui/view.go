@@ -18,11 +18,8 @@ func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.WindowTitle = m.windowTitle()
-	if m.form != nil && !m.layout.tooSmall && m.quitAsk == "" {
-		v.Cursor = m.formCursor(1 + m.layout.bodyH)
-	} else if m.filtering && !m.layout.tooSmall {
-		x := sanitize.Width(m.filterPrompt())
-		v.Cursor = tea.NewCursor(min(x, m.width-1), m.height-2)
+	if c, ok := m.stack.front().(cursorPlacer); ok && m.width > 0 && m.height > 0 {
+		v.Cursor = c.cursor(m) // only the overlay in front takes typing
 	}
 	return v
 }
@@ -40,50 +37,38 @@ func (m *Model) render() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
-	l := m.layout
-	if l.tooSmall {
-		return m.tooSmallView()
+	for i := len(m.stack) - 1; i >= 0; i-- {
+		if s, ok := m.stack[i].(screenDrawer); ok {
+			return s.screen(m)
+		}
 	}
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.titleBar())
 	lines = append(lines, m.body()...)
-	if m.form != nil {
+	if m.stack.shown(layerForm) {
 		lines = append(lines, strings.Split(m.formView(m.width), "\n")...)
 	}
-	lines = append(lines, m.statusLine(), m.helpLineCached())
+	status := m.statusLine()
+	if s, ok := m.stack.front().(statusDrawer); ok {
+		status = s.status(m)
+	}
+	lines = append(lines, status, m.helpLineCached())
 	return strings.Join(lines, "\n")
 }
 
-// tooSmallView says the terminal is too small, and what still matters: the
-// quit question, or a queued decision's countdown (u still undoes it).
-func (m *Model) tooSmallView() string {
-	lines := []string{m.styles.Warn.Render(sanitize.Truncate("Terminal too small: need "+strconv.Itoa(minWidth)+"×"+
-		strconv.Itoa(minHeight)+", have "+strconv.Itoa(m.width)+"×"+strconv.Itoa(m.height)+".", m.width))}
-	switch {
-	case m.quitAsk != "":
-		for _, l := range []string{"Quit? " + capitalize(m.quitAsk) + ".", "y quits, any other key stays."} {
-			lines = append(lines, m.styles.Bad.Render(sanitize.Truncate(l, m.width)))
-		}
-	case len(m.queued) > 0:
-		what, when := m.undoParts(m.newestQueued())
-		for _, l := range []string{what, when} {
-			lines = append(lines, m.styles.Warn.Render(sanitize.Truncate(l, m.width)))
-		}
+// body is the panes, or what the frontmost overlay that has a body
+// draws instead: bodyH lines.
+func (m *Model) body() []string {
+	if b := m.stack.bodyOverlay(); b != nil {
+		return b.body(m, m.width, m.layout.bodyH)
 	}
-	return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, strings.Join(lines, "\n"))
+	return m.panes()
 }
 
-// body is the panes: bodyH lines.
-func (m *Model) body() []string {
+// panes is the list, beside the detail when the screen is wide.
+func (m *Model) panes() []string {
 	l := m.layout
-	switch {
-	case m.showHelp:
-		return m.helpPane(m.width, l.bodyH)
-	case m.signIn.active:
-		return fitLines(centerBlock(m.signInLines(), m.width, l.bodyH), l.bodyH, m.width)
-	case !l.wide && m.showDetail && m.paneItem() != nil:
-		return m.detailPane(m.width, l.bodyH)
-	case !l.wide:
+	if !l.wide {
 		return m.listPane(m.width, l.bodyH)
 	}
 	left := m.listPane(l.listW, l.bodyH)
@@ -134,22 +119,12 @@ func (m *Model) emptyText() string {
 
 // detailPane is the selected approval's detail, scrolled.
 func (m *Model) detailPane(width, height int) []string {
-	it := m.paneItem()
-	var lines []string
-	if it != nil {
-		lines = m.detailLines(it, width-1) // one column of margin from the divider
-	}
-	if f := m.form; f != nil && len(f.targets) > 1 && it != nil {
-		// Which request of the batch this is: the pane never shows one
-		// the decision does not cover.
-		head := "In this decision: " + strconv.Itoa(f.listTop+1) + " of " + strconv.Itoa(len(f.targets)) + " (pgup/pgdown)"
-		lines = append([]string{padStyled(m.styles.Marked.Render(sanitize.Truncate(head, width-1)), width-1)}, lines...)
-	}
+	lines := m.detailContent(width)
 	maxScroll := max(0, len(lines)-height)
-	m.detailScroll = min(m.detailScroll, maxScroll)
+	scroll := min(m.detailScroll, maxScroll) // scrolled in Update, never here: View changes nothing
 	out := make([]string, height)
 	for i := range out {
-		j := i + m.detailScroll
+		j := i + scroll
 		if j < len(lines) {
 			out[i] = " " + lines[j]
 		} else {
@@ -159,13 +134,41 @@ func (m *Model) detailPane(width, height int) []string {
 	more := func(text string) string {
 		return " " + padStyled(m.styles.Muted.Render(sanitize.Truncate(text, width-1)), width-1)
 	}
-	if m.detailScroll > 0 && height > 1 {
+	if scroll > 0 && height > 1 {
 		out[0] = more("… more above (" + m.keys.first(config.ActionDetailUp) + ")")
 	}
-	if m.detailScroll < maxScroll && height > 0 {
+	if scroll < maxScroll && height > 0 {
 		out[height-1] = more("… more below (" + m.keys.first(config.ActionDetailDown) + ")")
 	}
 	return out
+}
+
+// detailContent is the detail pane's lines, unscrolled, for a pane of width.
+func (m *Model) detailContent(width int) []string {
+	it := m.paneItem()
+	var lines []string
+	if it != nil {
+		lines = m.detailLines(it, width-1) // one column of margin from the divider
+	}
+	if f := m.form(); f != nil && len(f.targets) > 1 && it != nil {
+		// Which request of the batch this is: the pane never shows one
+		// the decision does not cover.
+		head := "In this decision: " + strconv.Itoa(f.listTop+1) + " of " + strconv.Itoa(len(f.targets)) + " (pgup/pgdown)"
+		lines = append([]string{padStyled(m.styles.Marked.Render(sanitize.Truncate(head, width-1)), width-1)}, lines...)
+	}
+	return lines
+}
+
+// scrollDetail scrolls the detail pane by delta lines, within what it holds.
+func (m *Model) scrollDetail(delta int) {
+	l := m.layout
+	width := m.width
+	if l.wide {
+		width = l.detailW
+	}
+	maxScroll := max(0, len(m.detailContent(width))-l.bodyH)
+	m.detailScroll = max(0, min(m.detailScroll, maxScroll)+delta)
+	m.detailScroll = min(m.detailScroll, maxScroll)
 }
 
 // paneItem is the request the detail pane shows: the form's while a form

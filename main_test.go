@@ -214,7 +214,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	send("\x15" + roleWho) // ctrl+u clears the last filter first
 	send("\r")
-	role := wait("the Entra role request", "Microsoft Entra role (PIM)", "Scope      Directory", roleWho+" →")
+	role := wait("the Entra role request", "Directory role (PIM)", "Scope      Directory", roleWho+" →")
 	roleTitle := selectedTitle(t, role)
 	send("a")
 	wait("the approve form", "Approve: "+roleTitle)

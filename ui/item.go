@@ -126,45 +126,11 @@ func (it *item) decidable() bool {
 // personName is a subject's display name, falling back to UPN, email, id.
 func personName(s graph.Subject) string { return words.Person(s) }
 
-// kindLabel names a kind in the user's words; unknown kinds are shown as sent.
-func kindLabel(k graph.Kind) string {
-	switch k {
-	case graph.KindAccessPackage:
-		return "package"
-	case graph.KindGroupMember:
-		return "member"
-	case graph.KindGroupOwner:
-		return "owner"
-	case graph.KindGroup:
-		return "group"
-	case graph.KindAzureRole:
-		return "azure"
-	case graph.KindRole:
-		return "role"
-	case "":
-		return "?"
-	}
-	return sanitize.Line(string(k))
-}
+// kindLabel names a kind in one word, as the command line does.
+func kindLabel(k graph.Kind) string { return words.Kind(k) }
 
-// kindLong is the kind in a sentence: "Access package", "Group membership".
-func kindLong(k graph.Kind) string {
-	switch k {
-	case graph.KindAccessPackage:
-		return "Access package"
-	case graph.KindGroupMember:
-		return "Group membership (PIM)"
-	case graph.KindGroupOwner:
-		return "Group ownership (PIM)"
-	case graph.KindGroup:
-		return "Group access (PIM)"
-	case graph.KindAzureRole:
-		return "Azure resource role (PIM)"
-	case graph.KindRole:
-		return "Microsoft Entra role (PIM)"
-	}
-	return "Request (" + sanitize.Line(string(k)) + ")"
-}
+// kindLong is the kind in a sentence, as the command line says it.
+func kindLong(k graph.Kind) string { return words.KindLong(k) }
 
 // requestWords says what a request type or PIM action asks for, in the
 // approver's words; unknown values are shown as sent.

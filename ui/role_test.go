@@ -36,7 +36,7 @@ func TestRoleRowsAndDetail(t *testing.T) {
 	fb.snap = snap
 	load(m, snap)
 	out := screen(m)
-	for _, want := range []string{"role ", "Global Administrator · Directory", "Microsoft Entra role (PIM)", "Role", "Scope", "Principal",
+	for _, want := range []string{"role ", "Global Administrator · Directory", "Directory role (PIM)", "Role", "Scope", "Principal",
 		"Alex Wilber <alexw@contoso.com>", "INC0001234", "Fix the VPN policy", "for 5h 30m",
 		"Entra roles: listed, but decide in the portal (the beta API is gone); decide Entra role requests in the portal"} {
 		if !strings.Contains(out, want) {

@@ -270,6 +270,16 @@ func processRows(ctx context.Context, bin string, runs int) ([]benchRow, error) 
 			"< 100 MB", benchMet(big.RSS < 100e6 && big.Peak < 100e6)})
 	}
 
+	if p, err := MeasurePolls(ctx, bin, nil, 10000, 20); err != nil {
+		rows = append(rows, notMeasured("Unchanged polls (inbox binary)", err))
+	} else {
+		rows = append(rows,
+			benchRow{"Unchanged poll, CPU (inbox binary)", fmt.Sprintf("10,000 approvals, mean of %d polls", p.Polls), benchDur(p.CPUPerPoll),
+				"issue #12: 1.2–1.3 s", "—", "≤ 300 ms", benchMet(p.CPUPerPoll <= 300*time.Millisecond)},
+			benchRow{"Memory after polls (inbox binary, RSS)", fmt.Sprintf("10,000 approvals, after %d polls", p.Polls),
+				fmt.Sprintf("%s (peak %s)", benchMB(p.RSS), benchMB(p.Peak)), "issue #12: 104–123 MB", "—", "< 100 MB", benchMet(p.RSS < 100e6)})
+	}
+
 	var firsts, loads, bare []time.Duration
 	for range runs {
 		s, err := MeasureStartup(ctx, bin, nil)

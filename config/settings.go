@@ -29,6 +29,11 @@ const (
 	// per user and per app.
 	MinPollInterval = 5 * time.Second
 	MaxUndoWindow   = time.Minute
+
+	// The defaults of poll_interval and undo_window, here and nowhere
+	// else: the inbox's options take theirs from these.
+	DefaultPollInterval = time.Minute
+	DefaultUndoWindow   = 5 * time.Second
 )
 
 // Clouds are the national clouds --cloud accepts. The client maps each name
@@ -85,8 +90,8 @@ func Defaults() Settings {
 		ClientID:     DefaultClientID,
 		Cloud:        DefaultCloud,
 		Auth:         AuthDeviceCode,
-		PollInterval: time.Minute,
-		UndoWindow:   5 * time.Second,
+		PollInterval: DefaultPollInterval,
+		UndoWindow:   DefaultUndoWindow,
 		Theme:        ThemeAuto,
 		Sources:      append([]string(nil), Sources...),
 		Keys:         DefaultKeys(),

@@ -103,7 +103,7 @@ func TestEscCancelsAndNeverApproves(t *testing.T) {
 }
 
 func TestGracePeriodSwallowsKeysInFlight(t *testing.T) {
-	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
 	press(m, "a")
 	typeText(m, "x")
 	press(m, "enter") // typed ahead: must not submit
@@ -261,7 +261,7 @@ func TestUndoWindowEndsAndSends(t *testing.T) {
 }
 
 func TestNoUndoWindowSendsAtOnce(t *testing.T) {
-	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
 	openAndType(m, clk, "d", "no")
 	cmd := press(m, "enter")
 	if len(m.queued) > 0 {

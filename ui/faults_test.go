@@ -42,7 +42,7 @@ func newSimModel(t *testing.T, client func(*graph.Options), ui func(*Options)) *
 		t.Fatal(err)
 	}
 	clk := newFakeClock()
-	opts := Options{Backend: c, Now: clk.Now, Theme: ThemeDark, UndoWindow: 0}
+	opts := Options{Backend: c, Now: clk.Now, Theme: ThemeDark, UndoWindow: -1}
 	if ui != nil {
 		ui(&opts)
 	}
@@ -182,7 +182,7 @@ func TestSimKeysAnswerWhileGraphHangs(t *testing.T) {
 }
 
 func TestSimPollingBacksOffAndRecovers(t *testing.T) {
-	s := newSimModel(t, func(o *graph.Options) { o.MaxRetries = -1 }, nil)
+	s := newSimModel(t, func(o *graph.Options) { o.MaxRetries = -1 }, func(o *Options) { o.PollInterval = 30 * time.Second })
 	s.poll(t)
 	m := s.m
 	n := m.inbox.total()
@@ -232,7 +232,7 @@ func TestSimPollingBacksOffAndRecovers(t *testing.T) {
 	if msg := s.poll(t); msg.err != nil || len(msg.snap.Errors) != 0 {
 		t.Fatalf("the poll after recovery: %v %+v", msg.err, msg.snap.Errors)
 	}
-	if m.nextPollIn != DefaultPollInterval || m.pollErr != nil || m.failures != 0 {
+	if m.nextPollIn != 30*time.Second || m.pollErr != nil || m.failures != 0 {
 		t.Fatalf("recovery did not reset the schedule: next %v, err %v, failures %d", m.nextPollIn, m.pollErr, m.failures)
 	}
 	if m.inbox.total() != s.srv.Waiting(s.me.ID) || strings.Contains(screen(m), "Couldn't refresh") {

@@ -35,22 +35,21 @@ type DeviceCode struct {
 	Expires  time.Time
 }
 
-// Defaults for the zero values of Options.
+// Defaults for the zero values of Options. The settings' defaults come
+// from config, the one place they are written.
 const (
-	DefaultPollInterval = 30 * time.Second
-	// DefaultUndoWindow is the configuration default for Options.UndoWindow.
-	// A zero UndoWindow means "no undo window", so callers that want the
-	// default must set it.
-	DefaultUndoWindow  = 5 * time.Second
-	DefaultGracePeriod = 400 * time.Millisecond
+	DefaultPollInterval = config.DefaultPollInterval
+	DefaultUndoWindow   = config.DefaultUndoWindow
+	DefaultGracePeriod  = 400 * time.Millisecond
 )
 
-// Options configures one inbox.
+// Options configures one inbox. Every duration has one meaning for its
+// zero value: the default; a negative one turns the thing off.
 type Options struct {
 	Backend      Backend
 	Keys         []config.KeyDef // effective bindings; nil = config.DefaultKeys()
 	PollInterval time.Duration   // 0 = DefaultPollInterval; <0 = no automatic polling (r only)
-	UndoWindow   time.Duration   // 0 disables: decisions go out at once
+	UndoWindow   time.Duration   // 0 = DefaultUndoWindow; <0 = none: decisions go out at once
 	GracePeriod  time.Duration   // keystrokes swallowed after the form opens; 0 = default, <0 = none
 	Bell         bool            // ring on new arrivals
 	Theme        string          // "auto" (default), "dark", "light", "ansi16"
@@ -77,8 +76,11 @@ func (o Options) withDefaults() Options {
 	if o.PollInterval == 0 {
 		o.PollInterval = DefaultPollInterval
 	}
-	if o.UndoWindow < 0 {
-		o.UndoWindow = 0
+	switch {
+	case o.UndoWindow == 0:
+		o.UndoWindow = DefaultUndoWindow
+	case o.UndoWindow < 0:
+		o.UndoWindow = 0 // from here on, 0 is none
 	}
 	switch {
 	case o.GracePeriod == 0:

@@ -31,7 +31,7 @@ func TestEveryOutcomeIsReported(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+			m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
 			fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
 				r := c.result
 				r.Request = req
@@ -75,7 +75,7 @@ func TestEveryOutcomeIsReported(t *testing.T) {
 }
 
 func TestFailureIsExplainedInTheDetail(t *testing.T) {
-	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
 	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
 		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeFailed, Err: &graph.Error{StatusCode: 403, Message: "Not an approver"}}
 	}
@@ -88,7 +88,7 @@ func TestFailureIsExplainedInTheDetail(t *testing.T) {
 }
 
 func TestBulkDenyWithOneAlreadyDecided(t *testing.T) {
-	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
 	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
 		if req.Ref.ID == "pim-2" {
 			return graph.DecisionResult{Request: req, Outcome: graph.OutcomeAlreadyDecided,
@@ -125,7 +125,7 @@ func TestBulkDenyWithOneAlreadyDecided(t *testing.T) {
 }
 
 func TestDecidedItemsStayHiddenFromStaleListings(t *testing.T) {
-	m, _, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+	m, _, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
 	openAndType(m, clk, "a", "")
 	m.Update(next[decisionSentMsg](t, stream(press(m, "enter"))))
 	load(m, sampleSnapshot()) // Graph still lists it with the same stage
@@ -158,7 +158,7 @@ func TestQueuedItemsSurviveARefreshWithoutThem(t *testing.T) {
 // request it concerns must come first, or the user cannot tell which one
 // failed.
 func TestFailureNoticeNamesTheRequestFirst(t *testing.T) {
-	m, fb, clk := newLoaded(t, 80, 24, func(o *Options) { o.UndoWindow = 0 })
+	m, fb, clk := newLoaded(t, 80, 24, func(o *Options) { o.UndoWindow = -1 })
 	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
 		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeFailed, Err: &graph.Error{StatusCode: 503,
 			Code: "ServiceUnavailable", Message: "The service is temporarily unavailable. Please retry later.",
@@ -178,7 +178,7 @@ func TestFailureNoticeNamesTheRequestFirst(t *testing.T) {
 // It must not be decidable again: a second PATCH would go out for a stage
 // this session has just decided.
 func TestDecidedItemCannotBeDecidedAgainWhileItsBatchFinishes(t *testing.T) {
-	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
 	press(m, "space", "space") // ap-1 and pim-2
 	openAndType(m, clk, "a", "ok")
 	ch := stream(press(m, "enter"))
@@ -231,7 +231,7 @@ func TestQueuedDecisionKeepsTheStageItWasMadeFor(t *testing.T) {
 // The same while the form is open: a request whose stage moved on is
 // taken out of the form (its text kept), not decided on the new stage.
 func TestFormDropsARequestWhoseStageMovedOn(t *testing.T) {
-	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
+	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
 	openAndType(m, clk, "a", "ok for finance")
 	s := sampleSnapshot()
 	s.Approvals[0].Stages[1] = stage("ap-1-s2", "Finance owners", false, graph.StageCompleted, graph.Approved)

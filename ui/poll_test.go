@@ -133,7 +133,7 @@ func TestBellOnArrivals(t *testing.T) {
 }
 
 func TestBackoffOnErrors(t *testing.T) {
-	m, _, _ := newLoaded(t, 120, 40)
+	m, _, _ := newLoaded(t, 120, 40, func(o *Options) { o.PollInterval = 30 * time.Second })
 	if m.nextPollIn != 30*time.Second {
 		t.Fatalf("interval %v", m.nextPollIn)
 	}

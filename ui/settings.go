@@ -20,8 +20,13 @@ func FromSettings(s config.Settings) Options {
 			graph.Deny:    s.Templates.Deny,
 		},
 	}
+	// The config's 0 means off (no automatic polling, no undo window);
+	// in Options off is negative.
 	if o.PollInterval == 0 {
-		o.PollInterval = -1 // the config's 0 means "no automatic polling"
+		o.PollInterval = -1
+	}
+	if o.UndoWindow == 0 {
+		o.UndoWindow = -1
 	}
 	return o
 }

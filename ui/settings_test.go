@@ -14,7 +14,7 @@ func TestFromSettings(t *testing.T) {
 	s.UndoWindow = 0
 	s.Bell = true
 	o := FromSettings(s)
-	if o.Theme != ThemeANSI16 || o.UndoWindow != 0 || !o.Bell || o.PollInterval != time.Minute {
+	if o.Theme != ThemeANSI16 || o.UndoWindow >= 0 || !o.Bell || o.PollInterval != time.Minute {
 		t.Fatalf("options %+v", o)
 	}
 	if got := o.Templates[graph.Deny]; len(got) != 2 {

@@ -150,6 +150,9 @@ func (s roleSource) get(ctx context.Context, id string) (Approval, error) {
 	default:
 		a.Stages = steps.stages
 	}
+	// A read of one approval may learn who I am (once per client), so
+	// that my own activation says so; a refresh never sends /me.
+	_, _ = c.meUser(ctx)
 	c.finishRole(&a)
 	finishStages(&a, c.stageTimeouts[SourceRole])
 	return a, nil

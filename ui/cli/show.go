@@ -185,7 +185,7 @@ func (a *app) showText(w io.Writer, ap graph.Approval) {
 		f.line("Problem", ap.Problem)
 	}
 	if ap.PortalOnly != "" {
-		f.line("Decide in", ap.PortalOnly)
+		f.line("Not here", ap.PortalOnly) // why it cannot be decided from here, and where it can
 	}
 	fmt.Fprintln(w, "  Stages")
 	if len(ap.Stages) == 0 {

@@ -23,8 +23,8 @@ func BenchmarkDecodePage(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.Run("once", func(b *testing.B) {
 		for b.Loop() {
-			var p rawPage
-			if err := decodeBody(body, &p); err != nil || len(p.items) != 100 {
+			p, err := parsePage(body)
+			if err != nil || len(p.items) != 100 {
 				b.Fatal(err)
 			}
 			for _, raw := range p.items {
@@ -37,14 +37,13 @@ func BenchmarkDecodePage(b *testing.B) {
 	})
 	b.Run("unchanged", func(b *testing.B) {
 		known := map[print]bool{}
-		var p rawPage
-		_ = decodeBody(body, &p)
+		p, _ := parsePage(body)
 		for _, raw := range p.items {
 			known[fingerprint(raw)] = true
 		}
 		for b.Loop() {
-			var p rawPage
-			if err := decodeBody(body, &p); err != nil {
+			p, err := parsePage(body)
+			if err != nil {
 				b.Fatal(err)
 			}
 			for _, raw := range p.items {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"net/http"
 	"net/url"
 )
 
@@ -73,8 +74,8 @@ func (c *Client) listAll(ctx context.Context, src Source, next string, decode fu
 			out.err = fmt.Errorf("more than %d pages: giving up", maxPages)
 			return out
 		}
-		var p rawPage
-		if err := c.getJSON(ctx, next, &p); err != nil {
+		p, err := c.getPage(ctx, next)
+		if err != nil {
 			out.err = err
 			if pages > 1 {
 				out.err = fmt.Errorf("page %d: %w", pages, err)
@@ -123,11 +124,170 @@ func (c *Client) listAll(ctx context.Context, src Source, next string, decode fu
 	return out
 }
 
+// getPage GETs one listing page and parses it with parsePage.
+func (c *Client) getPage(ctx context.Context, rawURL string) (rawPage, error) {
+	r, err := c.send(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return rawPage{}, err
+	}
+	if err := r.errorFor(); err != nil {
+		return rawPage{}, err
+	}
+	p, err := parsePage(r.body)
+	if err != nil {
+		return rawPage{}, fmt.Errorf("graph: unreadable response body (%d bytes): %w", len(r.body), err)
+	}
+	return p, nil
+}
+
 // rawPage is one page of a collection with its items left as JSON: each
 // item is a slice of the response body (no copy), split in one pass.
 type rawPage struct {
 	items [][]byte
 	next  string
+}
+
+// parsePage reads a collection page in one pass over the body: the top
+// level object's members are found by tracking strings and nesting, the
+// "value" array is split into its elements, "@odata.nextLink" is read, and
+// everything else is skipped. Elements are not checked here: each one is
+// either decoded (which checks it) or has exactly the bytes of one decoded
+// before (its fingerprint says so). A body that is not an object with a
+// "value" is errNotCollection; one cut short or unbalanced is an error.
+func parsePage(b []byte) (rawPage, error) {
+	var p rawPage
+	i := skipSpace(b, 0)
+	if i < len(b) && b[i] == 'n' {
+		return p, errNotCollection // null
+	}
+	if i >= len(b) || b[i] != '{' {
+		return p, errors.New("not a JSON object")
+	}
+	present := false
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		i++
+	} else {
+		for {
+			if i >= len(b) || b[i] != '"' {
+				return p, errors.New("a member name is not a string")
+			}
+			end, err := scanValue(b, i)
+			if err != nil {
+				return p, err
+			}
+			name := string(b[i+1 : end-1])
+			if bytes.IndexByte(b[i:end], '\\') >= 0 {
+				if err := json.Unmarshal(b[i:end], &name); err != nil {
+					return p, err
+				}
+			}
+			i = skipSpace(b, end)
+			if i >= len(b) || b[i] != ':' {
+				return p, errors.New("a member without a value")
+			}
+			i = skipSpace(b, i+1)
+			end, err = scanValue(b, i)
+			if err != nil {
+				return p, err
+			}
+			switch name {
+			case "value":
+				present = true
+				var r rawItems
+				if err := r.UnmarshalJSON(b[i:end]); err != nil {
+					return p, err
+				}
+				p.items = r.items
+			case "@odata.nextLink":
+				if err := json.Unmarshal(b[i:end], &p.next); err != nil {
+					return p, fmt.Errorf("@odata.nextLink: %w", err)
+				}
+			}
+			i = skipSpace(b, end)
+			if i < len(b) && b[i] == ',' {
+				i = skipSpace(b, i+1)
+				continue
+			}
+			if i < len(b) && b[i] == '}' {
+				i++
+				break
+			}
+			return p, errors.New("an object cut short")
+		}
+	}
+	if skipSpace(b, i) != len(b) {
+		return p, errors.New("data after the object")
+	}
+	if !present {
+		return p, errNotCollection
+	}
+	return p, nil
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// scanValue returns the end of the JSON value starting at b[i]: a string,
+// an object or array (balanced, strings skipped), or a literal.
+func scanValue(b []byte, i int) (int, error) {
+	if i >= len(b) {
+		return 0, errors.New("a value is missing")
+	}
+	switch b[i] {
+	case '"':
+		for j := i + 1; j < len(b); j++ {
+			switch b[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1, nil
+			}
+		}
+		return 0, errors.New("a string cut short")
+	case '{', '[':
+		var stack []byte
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end, err := scanValue(b, j)
+				if err != nil {
+					return 0, err
+				}
+				j = end - 1
+			case '{', '[':
+				stack = append(stack, b[j])
+			case '}', ']':
+				open := byte('{')
+				if b[j] == ']' {
+					open = '['
+				}
+				if len(stack) == 0 || stack[len(stack)-1] != open {
+					return 0, errors.New("unbalanced brackets")
+				}
+				stack = stack[:len(stack)-1]
+				if len(stack) == 0 {
+					return j + 1, nil
+				}
+			}
+		}
+		return 0, errors.New("an object or array cut short")
+	}
+	j := i
+	for j < len(b) && (b[j] >= 'a' && b[j] <= 'z' || b[j] >= '0' && b[j] <= '9' || b[j] == '-' || b[j] == '+' || b[j] == '.' || b[j] == 'E') {
+		j++
+	}
+	if j == i {
+		return 0, fmt.Errorf("unexpected %q", b[i])
+	}
+	if lit := string(b[i:j]); lit != "null" && lit != "true" && lit != "false" && (lit[0] < '0' || lit[0] > '9') && lit[0] != '-' {
+		return 0, fmt.Errorf("unexpected %q", lit)
+	}
+	return j, nil
 }
 
 func (p *rawPage) UnmarshalJSON(b []byte) error {

@@ -38,6 +38,7 @@ const (
 	ActionHelp       Action = "help"
 	ActionQuit       Action = "quit"
 
+	ActionMessages     Action = "messages"     // the log of every message this session
 	ActionSubmit       Action = "submit"       // send the form
 	ActionCancel       Action = "cancel"       // close the form; never approves
 	ActionNextTemplate Action = "nextTemplate" // fill the next justification template
@@ -76,6 +77,7 @@ func DefaultKeys() []KeyDef {
 		{ActionDetailUp, ScopeInbox, []string{"K"}, "scroll detail up"},
 		{ActionDetailDown, ScopeInbox, []string{"J"}, "scroll detail down"},
 		{ActionCopyID, ScopeInbox, []string{"y"}, "copy id"},
+		{ActionMessages, ScopeInbox, []string{"m"}, "messages"},
 		{ActionHelp, ScopeInbox, []string{"?"}, "help"},
 		{ActionQuit, ScopeInbox, []string{"q", "ctrl+c"}, "quit"},
 		{ActionSubmit, ScopeForm, []string{"enter"}, "submit"},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"approvals/graph"
+	"approvals/ui/sanitize"
 )
 
 // The on-behalf request is named by its beneficiary everywhere, with the
@@ -182,5 +183,20 @@ func TestNarrowDetailPagesAndSaysMoreAbove(t *testing.T) {
 	}
 	if s := screen(m); !strings.Contains(s, "more above") || !strings.Contains(s, "pgdown/J scroll") {
 		t.Fatalf("narrow detail:\n%s", s)
+	}
+}
+
+// The status line may cut the prose of an error, never its status, code
+// and request id.
+func TestStatusKeepsCodeAndRequestID(t *testing.T) {
+	text := "Failed — Edsger Dijkstra (asked by Grace Hopper) → HR Analytics: The service is temporarily unable to handle the request right now, please try again later (503, ServiceUnavailable, request-id 6fc2eedc-0e35-4b57-adf0-442a79a8c8a1) — Graph is busy; retry later"
+	for _, w := range []int{120, 160} { // (narrower, the code and id would leave too little: the message log has them)
+		got := fitStatus(text, w)
+		if sanitize.Width(got) > w || !strings.Contains(got, "(503, ServiceUnavailable, request-id 6fc2eedc-0e35-4b57-adf0-442a79a8c8a1)") {
+			t.Errorf("width %d: %q", w, got)
+		}
+	}
+	if got := fitStatus("short (404, NotFound)", 80); got != "short (404, NotFound)" {
+		t.Errorf("a line that fits changed: %q", got)
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -124,7 +125,39 @@ func (m *Model) statusLine() string {
 	case m.sourceNote != "":
 		text, style = m.sourceNote, s.Warn
 	}
-	return style.Render(sanitize.Truncate(text, m.width))
+	return style.Render(fitStatus(text, m.width))
+}
+
+// errMeta finds a Graph error's "(503, ServiceUnavailable, request-id …)"
+// in a line (errText writes it so).
+var errMeta = regexp.MustCompile(`\(\d{3}(, [^()]*)?\)`)
+
+// minStatusProse is the least of a status line's prose kept beside an
+// error's code and request id.
+const minStatusProse = 40
+
+// fitStatus cuts a status line to width. The prose may be cut, never a
+// Graph error's status, code and request id: what follows them is cut
+// first, then what comes before.
+func fitStatus(text string, width int) string {
+	if sanitize.Width(text) <= width {
+		return text
+	}
+	loc := errMeta.FindAllStringIndex(text, -1)
+	if len(loc) == 0 {
+		return sanitize.Truncate(text, width)
+	}
+	a, b := loc[len(loc)-1][0], loc[len(loc)-1][1]
+	if width-sanitize.Width(text[a:b])-1 < minStatusProse {
+		// Too narrow for both: what it concerns comes first; the message
+		// log has the whole line.
+		return sanitize.Truncate(text, width)
+	}
+	pre, meta, post := text[:a], text[a:b], text[b:]
+	if w := sanitize.Width(pre + meta); w < width {
+		return pre + meta + sanitize.Truncate(post, width-w) // the advice after it is cut first
+	}
+	return keepTail(strings.TrimRight(pre, " "), " "+meta, width)
 }
 
 // sourceErrText says which source failed; the rest of the list is shown.

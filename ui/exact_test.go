@@ -200,3 +200,57 @@ func TestStatusKeepsCodeAndRequestID(t *testing.T) {
 		t.Errorf("a line that fits changed: %q", got)
 	}
 }
+
+// The message log keeps an error whole: its code and request id, never
+// split across lines, newest first, each with its time.
+func TestMessageLogKeepsTheWholeError(t *testing.T) {
+	m, fb, clk := newLoaded(t, 80, 24, func(o *Options) { o.UndoWindow = 0 })
+	const rid = "313e28d4-a9e5-4315-8278-b1e05e15c02c"
+	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
+		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeFailed, Err: &graph.Error{StatusCode: 503,
+			Code: "ServiceUnavailable", Message: "The service is temporarily unavailable. Please retry later.", RequestID: rid}}
+	}
+	openAndType(m, clk, "a", "ok")
+	m.Update(next[decisionSentMsg](t, stream(press(m, "enter"))))
+	clk.Advance(time.Minute)
+	s := sampleSnapshot()
+	s.Approvals = append(s.Approvals[1:2], s.Approvals[0]) // pim-1 and ap-1 stay; the rest went
+	load(m, s)
+	press(m, "m")
+	out := screen(m)
+	if !strings.Contains(out, rid) || !strings.Contains(out, "ServiceUnavailable") {
+		t.Fatalf("the log lacks the whole error:\n%s", out)
+	}
+	if strings.Index(out, "No longer waiting for you") > strings.Index(out, "Failed — Ada Lovelace") {
+		t.Fatalf("not newest first:\n%s", out)
+	}
+	if !strings.Contains(out, t0.Add(time.Second).Local().Format("15:04:05")+" Failed") {
+		t.Fatalf("no time:\n%s", out)
+	}
+	press(m, "x") // any other key closes it
+	if strings.Contains(screen(m), "Messages this session") {
+		t.Fatal("the log did not close")
+	}
+}
+
+// Arrivals and requests that went away are announced, and the
+// announcement goes with the next action.
+func TestActivityIsAnnounced(t *testing.T) {
+	m, _, _ := newLoaded(t, 120, 40)
+	s := sampleSnapshot()
+	gone := s.Approvals[2] // pim-2, Katherine Johnson
+	s.Approvals = append(s.Approvals[:2], s.Approvals[3:]...)
+	load(m, s)
+	if out := screen(m); !strings.Contains(out, "No longer waiting for you: Katherine Johnson → Security Readers · owner") {
+		t.Fatalf("departure not announced:\n%s", out)
+	}
+	load(m, sampleSnapshot())
+	_ = gone
+	if out := screen(m); !strings.Contains(out, "New request: Katherine Johnson → Security Readers · owner") {
+		t.Fatalf("arrival not announced:\n%s", out)
+	}
+	press(m, "j")
+	if strings.Contains(screen(m), "New request:") {
+		t.Fatal("the announcement outlived the next action")
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
+
+	"approvals/graph"
 )
 
 // Golden views of the whole screen with fixed data and a fixed clock.
@@ -76,5 +78,19 @@ func TestGoldenFilterVisibleText(t *testing.T) {
 	press(m, "G", "/")
 	typeText(m, "5d")
 	press(m, "enter")
+	golden.RequireEqual(t, m.View().Content)
+}
+
+// The message log at 80×24 with a failed decision: the Graph error whole.
+func TestGoldenMessageLog(t *testing.T) {
+	m, fb, clk := newLoaded(t, 80, 24, func(o *Options) { o.UndoWindow = 0 })
+	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
+		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeFailed, Err: &graph.Error{StatusCode: 503,
+			Code: "ServiceUnavailable", Message: "The service is temporarily unavailable. Please retry later.",
+			RequestID: "313e28d4-a9e5-4315-8278-b1e05e15c02c"}}
+	}
+	openAndType(m, clk, "a", "ok")
+	m.Update(next[decisionSentMsg](t, stream(press(m, "enter"))))
+	press(m, "m")
 	golden.RequireEqual(t, m.View().Content)
 }

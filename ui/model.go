@@ -60,6 +60,9 @@ type Model struct {
 	drafts   map[draftKey]string  // justifications typed and not yet applied, per request and decision
 	decided  map[graph.Ref]string // stage ids decided here, hidden from stale listings
 
+	msgLog []logEntry // everything said this session, oldest first (msglog.go)
+	news   string     // the last announcement of arrivals and departures, shown when nothing more pressing is
+
 	// Screens and modes.
 	stack        overlays // what stands in front of the inbox, back to front
 	note         notice
@@ -256,6 +259,13 @@ func (m *Model) onInboxKey(msg tea.KeyPressMsg) tea.Cmd {
 	if !ok {
 		return nil
 	}
+	// What was said in passing ("Cancelled: nothing was sent", "2 new
+	// requests") goes stale with the next action; outcomes and errors
+	// stay until replaced (and the message log keeps everything).
+	m.news = ""
+	if m.note.level == noticeInfo {
+		m.clearNotice()
+	}
 	return m.onAction(act)
 }
 
@@ -316,6 +326,8 @@ func (m *Model) onAction(act config.Action) tea.Cmd {
 		return m.copyID()
 	case config.ActionHelp:
 		m.open(&helpScreen{})
+	case config.ActionMessages:
+		m.open(&logScreen{})
 	case config.ActionQuit:
 		return m.askQuit()
 	}

@@ -29,6 +29,7 @@ type notice struct {
 // and a line break or escape sequence would break the screen.
 func (m *Model) notice(text string, level noticeLevel) {
 	m.note = notice{text: sanitize.Line(text), level: level}
+	m.say(text, level)
 }
 
 func (m *Model) clearNotice() { m.note = notice{} }

@@ -142,6 +142,7 @@ func (m *Model) onProgress(msg refreshProgressMsg) tea.Cmd {
 		switch {
 		case p.Retrying != "":
 			ss.note[p.Source] = p.Retrying
+			m.sourceSaid(p.Source, p.Retrying, noticeWarn)
 		case !p.Done:
 			if !ss.loaded[p.Source] && len(p.Approvals) > 0 {
 				m.mergeApprovals(p.Approvals, nil, nil, false)
@@ -193,6 +194,7 @@ func (m *Model) setSourceErr(src graph.Source, err error) {
 	}
 	if err != nil {
 		errs = append(errs, graph.SourceError{Source: src, Err: err})
+		m.sourceSaid(src, "could not be listed: "+errText(err), noticeBad)
 	}
 	m.sourceErrs = errs
 }
@@ -237,6 +239,7 @@ func (m *Model) onLoaded(msg approvalsLoadedMsg) tea.Cmd {
 			m.pollErr = errNoSnapshot
 		}
 		m.nextPollIn = backoff(m.opts.PollInterval, m.failures, retryAfter(msg.err))
+		m.say("Couldn't refresh (next try in "+span(m.nextPollIn)+"): "+errText(m.pollErr), noticeBad)
 	} else {
 		m.failures, m.pollErr, m.signedInAgain = 0, nil, false
 		m.nextPollIn = m.opts.PollInterval
@@ -346,7 +349,22 @@ func (m *Model) mergeApprovals(approvals []graph.Approval, failed map[graph.Sour
 		return !whole || only != nil && it.a.Source != *only ||
 			it.state == stateQueued || it.state == stateSending || failed[it.a.Source] || unread[it.a.Ref]
 	}
+	before := make([]*item, 0, len(m.inbox.items))
+	if flagNew && whole {
+		for _, it := range m.inbox.items {
+			before = append(before, it)
+		}
+	}
 	arrived := m.inbox.replace(approvals, flagNew, skipOrKeep, keep)
+	if flagNew {
+		var gone []*item
+		for _, it := range before {
+			if _, ok := m.inbox.items[it.a.Ref]; !ok {
+				gone = append(gone, it)
+			}
+		}
+		m.announce(titlesOf(arrived), titlesOf(gone))
+	}
 	if whole {
 		for ref := range m.decided {
 			if !present[ref] && !failed[ref.Source] && (only == nil || ref.Source == *only) {

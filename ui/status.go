@@ -124,6 +124,8 @@ func (m *Model) statusLine() string {
 		text, style = "⚠ "+sanitize.Line(m.warnings[0]), s.Warn
 	case m.sourceNote != "":
 		text, style = m.sourceNote, s.Warn
+	case m.news != "":
+		text = m.news
 	}
 	return style.Render(fitStatus(text, m.width))
 }

@@ -29,7 +29,7 @@ func TestBeneficiaryIsNamedEverywhere(t *testing.T) {
 		!strings.Contains(s, "Stage 1 of 2 · Sponsor — approving sends it to stage 2") {
 		t.Fatalf("form:\n%s", s)
 	}
-	m.opts.UndoWindow = 0
+	m.opts.UndoWindow = -1
 	feed[decisionSentMsg](m, press(m, "enter"))
 	if len(fb.requests()) != 1 {
 		t.Fatal("nothing sent")
@@ -204,7 +204,7 @@ func TestStatusKeepsCodeAndRequestID(t *testing.T) {
 // The message log keeps an error whole: its code and request id, never
 // split across lines, newest first, each with its time.
 func TestMessageLogKeepsTheWholeError(t *testing.T) {
-	m, fb, clk := newLoaded(t, 80, 24, func(o *Options) { o.UndoWindow = 0 })
+	m, fb, clk := newLoaded(t, 80, 24, func(o *Options) { o.UndoWindow = -1 })
 	const rid = "313e28d4-a9e5-4315-8278-b1e05e15c02c"
 	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
 		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeFailed, Err: &graph.Error{StatusCode: 503,

@@ -83,7 +83,7 @@ func TestGoldenFilterVisibleText(t *testing.T) {
 
 // The message log at 80×24 with a failed decision: the Graph error whole.
 func TestGoldenMessageLog(t *testing.T) {
-	m, fb, clk := newLoaded(t, 80, 24, func(o *Options) { o.UndoWindow = 0 })
+	m, fb, clk := newLoaded(t, 80, 24, func(o *Options) { o.UndoWindow = -1 })
 	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
 		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeFailed, Err: &graph.Error{StatusCode: 503,
 			Code: "ServiceUnavailable", Message: "The service is temporarily unavailable. Please retry later.",

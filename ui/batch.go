@@ -51,7 +51,7 @@ func (m *Model) queue(d graph.Decision, text string, targets []*item, stageOf ma
 	}
 	b.deadline = m.clock().Add(m.opts.UndoWindow)
 	m.queued = append(m.queued, b)
-	return undoTick(b.id, m.opts.UndoWindow)
+	return m.undoTick(b.id, m.opts.UndoWindow)
 }
 
 // quitHold is how often a batch whose window ended while the quit question
@@ -59,12 +59,12 @@ func (m *Model) queue(d graph.Decision, text string, targets []*item, stageOf ma
 const quitHold = 200 * time.Millisecond
 
 // undoTick wakes the model when the countdown's shown second changes.
-func undoTick(id int, left time.Duration) tea.Cmd {
+func (m *Model) undoTick(id int, left time.Duration) tea.Cmd {
 	wait := left % time.Second
 	if wait <= 0 {
 		wait = time.Second
 	}
-	return tea.Tick(wait, func(time.Time) tea.Msg { return undoTickedMsg{batch: id} })
+	return m.after(wait, undoTickedMsg{batch: id})
 }
 
 // newestQueued is the batch u would undo, nil when none waits.
@@ -89,14 +89,14 @@ func (m *Model) onUndoTick(msg undoTickedMsg) tea.Cmd {
 	b := m.queued[i]
 	left := b.deadline.Sub(m.clock())
 	if left > 0 {
-		return undoTick(b.id, left)
+		return m.undoTick(b.id, left)
 	}
 	if m.stack.has(layerQuit) {
 		// The quit question says the queued decisions will not be sent:
 		// keep that true until it is answered (y drops them, any other
 		// key lets them go out).
 		id := b.id
-		return tea.Tick(quitHold, func(time.Time) tea.Msg { return undoTickedMsg{batch: id} })
+		return m.after(quitHold, undoTickedMsg{batch: id})
 	}
 	m.unqueue(b)
 	return m.send(b)

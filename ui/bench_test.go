@@ -34,7 +34,7 @@ func manyApprovals(n int) *graph.Snapshot {
 
 func loadedModel(b *testing.B, n, w, h int) *Model {
 	b.Helper()
-	m := New(Options{Now: func() time.Time { return t0 }, Theme: ThemeDark})
+	m := New(Options{timer: heldTimer, Now: func() time.Time { return t0 }, Theme: ThemeDark})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.Load(manyApprovals(n))
 	m.View()

@@ -10,6 +10,7 @@ import (
 // The printable-ASCII fast path of cell and cellRight gives exactly what
 // measuring by grapheme gives.
 func TestCellFastPathMatchesSanitize(t *testing.T) {
+	t.Parallel()
 	slow := func(s string, w int, right bool) string {
 		s = sanitize.Truncate(s, w)
 		pad := strings.Repeat(" ", max(0, w-sanitize.Width(s)))

@@ -9,6 +9,7 @@ import (
 // What goes to the clipboard is pasted elsewhere (a shell, say): an id
 // from the server is copied clean, without line breaks or escapes.
 func TestCopiedIDIsClean(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	s := sampleSnapshot()
 	s.Approvals[0].Ref.ID = "ap-1\nrm -rf ~\n\x1b]52;c;ZXZpbA==\a\u202e"

@@ -18,6 +18,7 @@ func openAndType(m *Model, clk *fakeClock, key, text string) {
 }
 
 func TestFormStatesTheDecisionPlainly(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	press(m, "d")
 	if m.form() == nil {
@@ -35,6 +36,7 @@ func TestFormStatesTheDecisionPlainly(t *testing.T) {
 }
 
 func TestFormCountForMarkedItems(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	press(m, "space", "space", "space", "a")
 	if s := screen(m); !strings.Contains(s, "Approve 3 requests") || !strings.Contains(s, "Justification (optional)") {
@@ -48,6 +50,7 @@ func TestFormCountForMarkedItems(t *testing.T) {
 // Marked requests are decided even when the filter hides them; with other
 // rows on screen the form must say so.
 func TestFormSaysWhenTheFilterHidesMarkedItems(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	press(m, "space", "space") // Ada and Katherine
 	press(m, "/")
@@ -65,6 +68,7 @@ func TestFormSaysWhenTheFilterHidesMarkedItems(t *testing.T) {
 }
 
 func TestFormSkipsWhatIsNotMine(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	press(m, "G", "a") // ap-3's stages could not be read
 	if m.form() != nil {
@@ -84,6 +88,7 @@ func TestFormSkipsWhatIsNotMine(t *testing.T) {
 }
 
 func TestEscCancelsAndNeverApproves(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40)
 	openAndType(m, clk, "a", "looks fine")
 	press(m, "esc")
@@ -103,6 +108,7 @@ func TestEscCancelsAndNeverApproves(t *testing.T) {
 }
 
 func TestGracePeriodSwallowsKeysInFlight(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
 	press(m, "a")
 	typeText(m, "x")
@@ -125,6 +131,7 @@ func TestGracePeriodSwallowsKeysInFlight(t *testing.T) {
 }
 
 func TestDenyRequiresJustification(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	press(m, "d")
 	clk.Advance(time.Second)
@@ -145,6 +152,7 @@ func TestDenyRequiresJustification(t *testing.T) {
 }
 
 func TestApproveJustificationOptionalUnlessRequired(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	press(m, "a")
 	clk.Advance(time.Second)
@@ -163,6 +171,7 @@ func TestApproveJustificationOptionalUnlessRequired(t *testing.T) {
 }
 
 func TestTemplatesCycleWithTab(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40, func(o *Options) {
 		o.Templates = map[graph.Decision][]string{graph.Deny: {"Not required for the role", "Use the read-only package"}}
 	})
@@ -186,6 +195,7 @@ func TestTemplatesCycleWithTab(t *testing.T) {
 }
 
 func TestUndoWindow(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40)
 	openAndType(m, clk, "a", "approved for Q1")
 	press(m, "enter")
@@ -222,6 +232,7 @@ func TestUndoWindow(t *testing.T) {
 }
 
 func TestUndoWindowEndsAndSends(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40)
 	openAndType(m, clk, "a", "approved for Q1")
 	press(m, "enter")
@@ -261,6 +272,7 @@ func TestUndoWindowEndsAndSends(t *testing.T) {
 }
 
 func TestNoUndoWindowSendsAtOnce(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
 	openAndType(m, clk, "d", "no")
 	cmd := press(m, "enter")
@@ -277,6 +289,7 @@ func TestNoUndoWindowSendsAtOnce(t *testing.T) {
 // window: each decision waits out its own, u undoes the newest first, and
 // a request already queued cannot be decided again.
 func TestDecisionsQueueOneAfterAnother(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40)
 	first := m.inbox.view[0]
 	openAndType(m, clk, "a", "first")
@@ -317,6 +330,7 @@ func TestDecisionsQueueOneAfterAnother(t *testing.T) {
 }
 
 func TestFormNoticesWhenARefreshTakesItsRequest(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40)
 	press(m, "space", "space", "k", "k", "d") // ap-1 and pim-2 marked
 	clk.Advance(time.Second)

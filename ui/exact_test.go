@@ -13,6 +13,7 @@ import (
 // The on-behalf request is named by its beneficiary everywhere, with the
 // requestor beside: the row, the detail title, the form and the outcome.
 func TestBeneficiaryIsNamedEverywhere(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40)
 	press(m, "j", "j", "j") // ap-2: for Edsger Dijkstra, asked by Grace Hopper
 	if selectedID(m) != "ap-2" {
@@ -42,6 +43,7 @@ func TestBeneficiaryIsNamedEverywhere(t *testing.T) {
 // A request for the signed-in approver is flagged once the backend says
 // who that is.
 func TestOwnRequestIsFlagged(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	m.Update(meFoundMsg{id: "u-ada"})
 	if s := screen(m); !strings.Contains(s, "(you) Ada Love") || !strings.Contains(s, "Ada Lovelace (you) → SAP") {
@@ -50,6 +52,7 @@ func TestOwnRequestIsFlagged(t *testing.T) {
 }
 
 func TestBulkFormListsEveryTargetAndScrolls(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 80, 20) // the form's list shows two at a time
 	press(m, "A", "a")
 	clk.Advance(time.Second)
@@ -82,6 +85,7 @@ func TestBulkFormListsEveryTargetAndScrolls(t *testing.T) {
 // The pane beside a bulk form shows a request of the batch, never the
 // unmarked one under the cursor.
 func TestPaneBesideBulkFormShowsOnlyTheBatch(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	press(m, "j", "space", "space") // Katherine and Alan marked; the cursor goes on to ap-2
 	if selectedID(m) != "ap-2" || m.inbox.selected().marked {
@@ -98,6 +102,7 @@ func TestPaneBesideBulkFormShowsOnlyTheBatch(t *testing.T) {
 }
 
 func TestUndoRestoresMarks(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	press(m, "space", "space", "a")
 	clk.Advance(time.Second)
@@ -114,6 +119,7 @@ func TestUndoRestoresMarks(t *testing.T) {
 // Text typed to approve is not offered to deny, and a draft whose request
 // is gone is dropped: quitting does not warn about it.
 func TestDraftsPerDecisionAndDroppedWhenGone(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	openAndType(m, clk, "a", "fine by me")
 	press(m, "esc", "d")
@@ -141,6 +147,7 @@ func TestDraftsPerDecisionAndDroppedWhenGone(t *testing.T) {
 // Stale words go: "template 1 of 2" once the text is edited, "required"
 // once a template fills the field, "Cancelled" on the next key.
 func TestStaleFormMessagesClear(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40, func(o *Options) {
 		o.Templates = map[graph.Decision][]string{graph.Deny: {"Not needed", "Use the read-only package"}}
 	})
@@ -161,6 +168,7 @@ func TestStaleFormMessagesClear(t *testing.T) {
 }
 
 func TestFilterPutsTheCursorOnTheFirstMatch(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	press(m, "G") // ap-3, Edsger's own
 	press(m, "/")
@@ -176,6 +184,7 @@ func TestFilterPutsTheCursorOnTheFirstMatch(t *testing.T) {
 // In the narrow detail, the page keys scroll the detail; once scrolled it
 // says there is more above.
 func TestNarrowDetailPagesAndSaysMoreAbove(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 80, 24)
 	press(m, "enter", "pgdown")
 	if m.detailScroll == 0 || selectedID(m) != "ap-1" {

@@ -134,6 +134,7 @@ func within(t *testing.T, what string, f func()) {
 }
 
 func TestSimKeysAnswerWhileGraphHangs(t *testing.T) {
+	t.Parallel()
 	s := newSimModel(t, func(o *graph.Options) { o.RequestTimeout = time.Minute; o.MaxRetries = -1 }, nil)
 	s.poll(t)
 	m := s.m
@@ -182,6 +183,7 @@ func TestSimKeysAnswerWhileGraphHangs(t *testing.T) {
 }
 
 func TestSimPollingBacksOffAndRecovers(t *testing.T) {
+	t.Parallel()
 	s := newSimModel(t, func(o *graph.Options) { o.MaxRetries = -1 }, func(o *Options) { o.PollInterval = 30 * time.Second })
 	s.poll(t)
 	m := s.m
@@ -251,6 +253,7 @@ func selectedStage(t *testing.T, m *Model) (graph.Approval, graph.Stage) {
 }
 
 func TestSimFailedDecisionKeepsItsTextForRetry(t *testing.T) {
+	t.Parallel()
 	s := newSimModel(t, nil, nil)
 	s.poll(t)
 	m := s.m
@@ -289,6 +292,7 @@ func TestSimFailedDecisionKeepsItsTextForRetry(t *testing.T) {
 // read, must not take requests away: not the list rows, not the marks, not
 // the form being typed in.
 func TestSimPassingFailureKeepsRequestsMarksAndForm(t *testing.T) {
+	t.Parallel()
 	s := newSimModel(t, func(o *graph.Options) { o.MaxRetries = -1 }, nil)
 	s.poll(t)
 	m := s.m

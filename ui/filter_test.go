@@ -7,6 +7,7 @@ import (
 )
 
 func TestFilterNarrowsByVisibleText(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		typed string
 		want  []string
@@ -39,6 +40,7 @@ func TestFilterNarrowsByVisibleText(t *testing.T) {
 }
 
 func TestFilterHeaderEnterAndEsc(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	press(m, "/")
 	if !m.stack.has(layerFilter) {
@@ -73,6 +75,7 @@ func TestFilterHeaderEnterAndEsc(t *testing.T) {
 }
 
 func TestFilterEscWhileTypingClears(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	press(m, "/")
 	typeText(m, "zzz")
@@ -86,6 +89,7 @@ func TestFilterEscWhileTypingClears(t *testing.T) {
 }
 
 func TestMarking(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	press(m, "space")
 	if !m.inbox.view[0].marked || selectedID(m) != "pim-2" {
@@ -118,6 +122,7 @@ func TestMarking(t *testing.T) {
 }
 
 func TestMarksSurviveRefresh(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	press(m, "j", "space")
 	load(m, sampleSnapshot())
@@ -129,6 +134,7 @@ func TestMarksSurviveRefresh(t *testing.T) {
 // Typing at the end of the filter searches only the previous matches; the
 // result must be what a fresh search over every item gives.
 func TestFilterGrowingMatchesAFreshSearch(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	for _, f := range []string{"a", "ad", "ada", "ada ", "ada l", "ada lo", "ada l", "ad", "adx", "ad", "", "g", "gr", "gra", "grace h", "gr", "Gra"} {
 		m.inbox.setFilter(f)

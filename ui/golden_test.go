@@ -14,6 +14,7 @@ import (
 // Regenerate with: go test ./ui -run TestGolden -update
 
 func TestGoldenViews(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 50}} {
 		for _, theme := range []string{ThemeDark, ThemeLight} {
 			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], theme), func(t *testing.T) {
@@ -26,11 +27,13 @@ func TestGoldenViews(t *testing.T) {
 }
 
 func TestGoldenTooSmall(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 40, 10)
 	golden.RequireEqual(t, m.View().Content)
 }
 
 func TestGoldenFormOpen(t *testing.T) {
+	t.Parallel()
 	for _, theme := range []string{ThemeDark, ThemeLight} {
 		t.Run(theme, func(t *testing.T) {
 			m, _, clk := newLoaded(t, 120, 40, func(o *Options) { o.Theme = theme })
@@ -43,6 +46,7 @@ func TestGoldenFormOpen(t *testing.T) {
 }
 
 func TestGoldenNarrowDetail(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 80, 24)
 	press(m, "enter")
 	golden.RequireEqual(t, m.View().Content)
@@ -52,6 +56,7 @@ func TestGoldenNarrowDetail(t *testing.T) {
 // beneficiary and the requestor; the form says which stage is decided and
 // what approving does next.
 func TestGoldenOnBehalfForm(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	press(m, "j", "j", "j") // ap-2: Edsger Dijkstra, asked by Grace Hopper
 	press(m, "a")
@@ -63,6 +68,7 @@ func TestGoldenOnBehalfForm(t *testing.T) {
 // A bulk decision at 80×24 lists every request it covers, scrolled, and
 // says how many the filter hides.
 func TestGoldenBulkForm(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 80, 24)
 	press(m, "A") // mark all five
 	press(m, "/")
@@ -74,6 +80,7 @@ func TestGoldenBulkForm(t *testing.T) {
 
 // A filter on a value only the screen has: the AGE column's "5d".
 func TestGoldenFilterVisibleText(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	press(m, "G", "/")
 	typeText(m, "5d")

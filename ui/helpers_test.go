@@ -166,7 +166,7 @@ func newLoaded(t *testing.T, w, h int, mutate ...func(*Options)) (*Model, *fakeB
 	t.Helper()
 	fb := &fakeBackend{snap: sampleSnapshot()}
 	clk := newFakeClock()
-	opts := Options{Backend: fb, Now: clk.Now, Identity: "megan@contoso.com", UndoWindow: 5 * time.Second, Theme: ThemeDark}
+	opts := Options{timer: heldTimer, Backend: fb, Now: clk.Now, Identity: "megan@contoso.com", UndoWindow: 5 * time.Second, Theme: ThemeDark}
 	for _, f := range mutate {
 		f(&opts)
 	}
@@ -254,29 +254,76 @@ func stream(cmd tea.Cmd) <-chan tea.Msg {
 	return out
 }
 
-// collect returns the messages cmd produces within a short time; timers
-// that would fire later are left behind.
-func collect(cmd tea.Cmd) []tea.Msg {
-	ch := stream(cmd)
-	var msgs []tea.Msg
-	deadline := time.After(200 * time.Millisecond)
-	for {
-		select {
-		case msg := <-ch:
-			msgs = append(msgs, msg)
-		case <-deadline:
-			return msgs
-		}
-	}
+// timerSetMsg is what a timer Cmd returns in tests: the timer was set
+// (for d); the test decides whether it fires, by feeding msg back.
+type timerSetMsg struct {
+	d   time.Duration
+	msg tea.Msg
 }
 
-// next waits for the first message of kind T on ch.
+// heldTimer is the tests' timerFunc: a timer never waits for the clock.
+func heldTimer(d time.Duration, msg tea.Msg) tea.Cmd {
+	return func() tea.Msg { return timerSetMsg{d: d, msg: msg} }
+}
+
+// collect runs cmd to completion, every Cmd of a batch included, and
+// returns every message produced (timers as timerSetMsg: they do not
+// fire). Nothing is left running, so "nothing was sent" is a fact, not a
+// guess about a time window. Cmds that wait for something the test has
+// not done yet fail the test after a generous time rather than hang.
+func collect(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	var (
+		mu   sync.Mutex
+		msgs []tea.Msg
+		wg   sync.WaitGroup
+	)
+	var run func(tea.Cmd)
+	run = func(c tea.Cmd) {
+		defer wg.Done()
+		msg := c()
+		if b, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range b {
+				if c != nil {
+					wg.Add(1)
+					go run(c)
+				}
+			}
+			return
+		}
+		if msg != nil {
+			mu.Lock()
+			msgs = append(msgs, msg)
+			mu.Unlock()
+		}
+	}
+	wg.Add(1)
+	go run(cmd)
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		panic("collect: a Cmd is still waiting after 20s (a real timer, or a sign-in the test did not finish)")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return msgs
+}
+
+// next waits for the first message of kind T on ch; a timer set for one
+// fires at once.
 func next[T tea.Msg](t *testing.T, ch <-chan tea.Msg) T {
 	t.Helper()
 	timeout := time.After(5 * time.Second)
 	for {
 		select {
 		case msg := <-ch:
+			if ts, ok := msg.(timerSetMsg); ok {
+				msg = ts.msg // the test fires the timer now
+			}
 			if v, ok := msg.(T); ok {
 				return v
 			}

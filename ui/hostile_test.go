@@ -63,6 +63,7 @@ func assertSafe(t *testing.T, view string) {
 }
 
 func TestHostileApprovalRendersSafely(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{{120, 40}, {200, 50}, {80, 24}} {
 		w, h := size[0], size[1]
 		m, _, clk := newLoaded(t, w, h)

@@ -53,6 +53,7 @@ func (e *evilErrors) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestHostileTenantOverTheWireIsSafeOnScreen(t *testing.T) {
+	t.Parallel()
 	srv := sim.New(sim.Options{Seed: 1, Tenant: evil.Tenant(time.Now().UTC())})
 	errs := &evilErrors{next: srv}
 	ts := httptest.NewServer(errs)

@@ -10,9 +10,10 @@ import (
 )
 
 func TestWhoAmIReplacesIdentityOnceAnswered(t *testing.T) {
+	t.Parallel()
 	fb := &fakeBackend{snap: sampleSnapshot()}
 	asked := 0
-	m := New(Options{Backend: fb, Now: newFakeClock().Now, Theme: ThemeDark, Identity: "megan@contoso.com",
+	m := New(Options{timer: heldTimer, Backend: fb, Now: newFakeClock().Now, Theme: ThemeDark, Identity: "megan@contoso.com",
 		WhoAmI: func(context.Context) (string, error) { asked++; return "Megan Bowen <megan@contoso.com>", nil }})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	if !strings.Contains(screen(m), "megan@contoso.com") || strings.Contains(screen(m), "Megan Bowen") {
@@ -27,8 +28,9 @@ func TestWhoAmIReplacesIdentityOnceAnswered(t *testing.T) {
 }
 
 func TestWhoAmIErrorKeepsIdentity(t *testing.T) {
+	t.Parallel()
 	fb := &fakeBackend{snap: sampleSnapshot()}
-	m := New(Options{Backend: fb, Now: newFakeClock().Now, Theme: ThemeDark, Identity: "megan@contoso.com",
+	m := New(Options{timer: heldTimer, Backend: fb, Now: newFakeClock().Now, Theme: ThemeDark, Identity: "megan@contoso.com",
 		WhoAmI: func(context.Context) (string, error) { return "", errors.New("403") }})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	if n := feed[identityFoundMsg](m, m.Init()); n != 0 {
@@ -40,20 +42,28 @@ func TestWhoAmIErrorKeepsIdentity(t *testing.T) {
 }
 
 func TestWhoAmIWaitsForSignIn(t *testing.T) {
+	t.Parallel()
 	asked := 0
-	m := New(Options{Backend: &fakeBackend{snap: sampleSnapshot()}, Now: newFakeClock().Now, Theme: ThemeDark,
+	m := New(Options{timer: heldTimer, Backend: &fakeBackend{snap: sampleSnapshot()}, Now: newFakeClock().Now, Theme: ThemeDark,
 		SignIn: func(ctx context.Context, prompt func(DeviceCode)) error { <-ctx.Done(); return ctx.Err() },
 		WhoAmI: func(context.Context) (string, error) { asked++; return "x", nil }})
-	collect(m.Init())
-	if asked != 0 {
-		t.Fatal("WhoAmI ran before the sign-in finished")
+	cmd := m.Init()
+	m.cancel() // the sign-in ends (cancelled), so every Cmd of Init returns
+	signedIn := 0
+	for _, msg := range collect(cmd) {
+		if _, ok := msg.(signedInMsg); ok {
+			signedIn++
+		}
 	}
-	m.cancel()
+	if asked != 0 || signedIn != 1 {
+		t.Fatalf("WhoAmI asked %d times before the sign-in finished (sign-in replies: %d)", asked, signedIn)
+	}
 }
 
 func TestNoticesAreShownWhenTheInboxOpens(t *testing.T) {
+	t.Parallel()
 	fb := &fakeBackend{snap: sampleSnapshot()}
-	m := New(Options{Backend: fb, Now: newFakeClock().Now, Theme: ThemeDark,
+	m := New(Options{timer: heldTimer, Backend: fb, Now: newFakeClock().Now, Theme: ThemeDark,
 		Notices: []string{"tokens are kept in memory only: sign in again next run"}})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m.Init()
@@ -67,7 +77,8 @@ func TestNoticesAreShownWhenTheInboxOpens(t *testing.T) {
 // cache, the journal): drawn raw, a line break would push the screen out
 // of shape and an escape sequence would reach the terminal.
 func TestNoticesAreSanitized(t *testing.T) {
-	m := New(Options{Backend: &fakeBackend{snap: sampleSnapshot()}, Now: newFakeClock().Now, Theme: ThemeDark,
+	t.Parallel()
+	m := New(Options{timer: heldTimer, Backend: &fakeBackend{snap: sampleSnapshot()}, Now: newFakeClock().Now, Theme: ThemeDark,
 		Notices: []string{"cache failed:\nsecond line \x1b]0;owned\x07\x1b[2J"}})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m.Init()

@@ -15,6 +15,7 @@ import (
 // required, or longer than graph.MaxJustification, the form says why,
 // sends nothing and keeps every character typed.
 func TestJustificationLimitsInTheForm(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = 0 })
 
 	openAndType(m, clk, "d", "   ")

@@ -19,7 +19,8 @@ type Model struct {
 	ctx    context.Context // cancelled when the program ends
 	cancel context.CancelFunc
 
-	identity string // "signed in as" text: Options.Identity, then WhoAmI's answer
+	timer    timerFunc // nil: tea.Tick (tests replace it)
+	identity string    // "signed in as" text: Options.Identity, then WhoAmI's answer
 
 	// Look.
 	styles    Styles
@@ -82,6 +83,7 @@ func New(opts Options) *Model {
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Model{
 		opts:     opts,
+		timer:    opts.timer,
 		identity: opts.Identity,
 		keys:     newKeyMap(opts.Keys),
 		ctx:      ctx,
@@ -113,7 +115,7 @@ func (m *Model) minute() int64 { return m.now.Unix() / 60 }
 // Init asks for the terminal's background, starts the coarse clock, and
 // signs in or starts polling.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{clockTick()}
+	cmds := []tea.Cmd{m.clockTick()}
 	if m.opts.Theme == ThemeAuto {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -157,11 +159,6 @@ func (m *Model) findIdentity() tea.Cmd {
 	})
 }
 
-// clockTick fires on each wall-clock minute.
-func clockTick() tea.Cmd {
-	return tea.Every(time.Minute, func(t time.Time) tea.Msg { return clockTickedMsg{at: t} })
-}
-
 // Update routes a message to the part of the inbox it concerns.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -180,7 +177,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onPaste(msg)
 	case clockTickedMsg:
 		m.setNow(m.clock())
-		return m, clockTick()
+		return m, m.clockTick()
 	case refreshProgressMsg:
 		return m, m.onProgress(msg)
 	case approvalsLoadedMsg:

@@ -27,6 +27,7 @@ func selectedID(m *Model) string {
 }
 
 func TestUrgencyIsTheDefaultOrder(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	want := []string{"ap-1", "pim-2", "pim-1", "ap-2", "ap-3"} // soonest deadline first, unknown last
 	if got := refs(m); strings.Join(got, ",") != strings.Join(want, ",") {
@@ -38,6 +39,7 @@ func TestUrgencyIsTheDefaultOrder(t *testing.T) {
 }
 
 func TestNavigation(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	steps := []struct {
 		keys []string
@@ -62,6 +64,7 @@ func TestNavigation(t *testing.T) {
 }
 
 func TestDetailFollowsSelection(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	if !strings.Contains(screen(m), "Quarter-end close") {
 		t.Fatal("detail does not show the selected request's justification")
@@ -76,6 +79,7 @@ func TestDetailFollowsSelection(t *testing.T) {
 }
 
 func TestSortCycles(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	want := []struct {
 		order string
@@ -98,6 +102,7 @@ func TestSortCycles(t *testing.T) {
 }
 
 func TestSortKeepsSelection(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	press(m, "j", "j", "j") // ap-2
 	press(m, "s")
@@ -107,6 +112,7 @@ func TestSortKeepsSelection(t *testing.T) {
 }
 
 func TestNarrowDetail(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 80, 24)
 	if strings.Contains(screen(m), "Justification") {
 		t.Fatal("narrow layout shows the detail without enter")
@@ -131,6 +137,7 @@ func TestNarrowDetail(t *testing.T) {
 }
 
 func TestTooSmall(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 50, 10)
 	if s := screen(m); !strings.Contains(s, "Terminal too small: need 60×14, have 50×10") {
 		t.Fatalf("too-small message missing:\n%s", s)
@@ -138,6 +145,7 @@ func TestTooSmall(t *testing.T) {
 }
 
 func TestHelpToggles(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	press(m, "?")
 	s := screen(m)
@@ -153,6 +161,7 @@ func TestHelpToggles(t *testing.T) {
 }
 
 func TestHelpScrollsWhenItDoesNotFit(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 80, 24)
 	press(m, "?")
 	if !strings.Contains(screen(m), "… more below") || strings.Contains(screen(m), "new since the last refresh") {
@@ -165,6 +174,7 @@ func TestHelpScrollsWhenItDoesNotFit(t *testing.T) {
 }
 
 func TestHelpShowsEffectiveKeys(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40, func(o *Options) {
 		o.Keys = rebind(o.Keys, "approve", "y")
 	})
@@ -182,6 +192,7 @@ func TestHelpShowsEffectiveKeys(t *testing.T) {
 }
 
 func TestCopyID(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	cmd := press(m, "y")
 	msgs := collect(cmd)
@@ -193,6 +204,7 @@ func TestCopyID(t *testing.T) {
 // With only "terminal too small" on screen, no key may decide anything
 // blind; quitting (its question shown) and undo still work.
 func TestTooSmallDecidesNothingBlind(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40)
 	resize := func(w, h int) { m.Update(tea.WindowSizeMsg{Width: w, Height: h}) }
 	resize(50, 10)

@@ -69,6 +69,10 @@ type Options struct {
 	// from another goroutine.
 	SignIn func(ctx context.Context, prompt func(DeviceCode)) error
 	Now    func() time.Time // injectable clock; default time.Now
+
+	// timer makes the inbox's timers: nil is tea.Tick. Tests in this
+	// package set it to decide themselves when a timer fires.
+	timer timerFunc
 }
 
 // withDefaults fills the zero values that have defaults.

@@ -10,6 +10,7 @@ import (
 )
 
 func TestEveryOutcomeIsReported(t *testing.T) {
+	t.Parallel()
 	badRequest := &graph.Error{StatusCode: 400, Code: "BadRequest", Message: "Justification is required", RequestID: "req-42"}
 	cases := []struct {
 		name    string
@@ -75,6 +76,7 @@ func TestEveryOutcomeIsReported(t *testing.T) {
 }
 
 func TestFailureIsExplainedInTheDetail(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
 	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
 		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeFailed, Err: &graph.Error{StatusCode: 403, Message: "Not an approver"}}
@@ -88,6 +90,7 @@ func TestFailureIsExplainedInTheDetail(t *testing.T) {
 }
 
 func TestBulkDenyWithOneAlreadyDecided(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
 	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
 		if req.Ref.ID == "pim-2" {
@@ -125,6 +128,7 @@ func TestBulkDenyWithOneAlreadyDecided(t *testing.T) {
 }
 
 func TestDecidedItemsStayHiddenFromStaleListings(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
 	openAndType(m, clk, "a", "")
 	m.Update(next[decisionSentMsg](t, stream(press(m, "enter"))))
@@ -143,6 +147,7 @@ func TestDecidedItemsStayHiddenFromStaleListings(t *testing.T) {
 }
 
 func TestQueuedItemsSurviveARefreshWithoutThem(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	openAndType(m, clk, "a", "ok")
 	press(m, "enter")
@@ -158,6 +163,7 @@ func TestQueuedItemsSurviveARefreshWithoutThem(t *testing.T) {
 // request it concerns must come first, or the user cannot tell which one
 // failed.
 func TestFailureNoticeNamesTheRequestFirst(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 80, 24, func(o *Options) { o.UndoWindow = -1 })
 	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
 		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeFailed, Err: &graph.Error{StatusCode: 503,
@@ -178,6 +184,7 @@ func TestFailureNoticeNamesTheRequestFirst(t *testing.T) {
 // It must not be decidable again: a second PATCH would go out for a stage
 // this session has just decided.
 func TestDecidedItemCannotBeDecidedAgainWhileItsBatchFinishes(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
 	press(m, "space", "space") // ap-1 and pim-2
 	openAndType(m, clk, "a", "ok")
@@ -212,6 +219,7 @@ func TestDecidedItemCannotBeDecidedAgainWhileItsBatchFinishes(t *testing.T) {
 // same request becomes mine, the queued decision must not land on the
 // later stage the user never looked at.
 func TestQueuedDecisionKeepsTheStageItWasMadeFor(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40)
 	openAndType(m, clk, "a", "ok for finance")
 	press(m, "enter")
@@ -231,6 +239,7 @@ func TestQueuedDecisionKeepsTheStageItWasMadeFor(t *testing.T) {
 // The same while the form is open: a request whose stage moved on is
 // taken out of the form (its text kept), not decided on the new stage.
 func TestFormDropsARequestWhoseStageMovedOn(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
 	openAndType(m, clk, "a", "ok for finance")
 	s := sampleSnapshot()

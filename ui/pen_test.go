@@ -9,6 +9,7 @@ import (
 // A pen draws exactly what its style would, and every row pen of every
 // theme takes the fast path.
 func TestPensMatchTheirStyles(t *testing.T) {
+	t.Parallel()
 	texts := []string{"", "x", " ", "  padded  ", "Ada Lovelace", "SAP Finance — read", "漢字 wide", "e\u0301 combining", "●• ", "~15m    "}
 	for _, theme := range []struct {
 		name          string
@@ -34,6 +35,7 @@ func TestPensMatchTheirStyles(t *testing.T) {
 
 // A style the pen cannot reproduce (a fixed width) is drawn by lipgloss.
 func TestPenFallsBackForPadding(t *testing.T) {
+	t.Parallel()
 	st := lipgloss.NewStyle().Bold(true).Width(12)
 	p := newPen(st)
 	if p.exact {

@@ -257,7 +257,7 @@ func (m *Model) onLoaded(msg approvalsLoadedMsg) tea.Cmd {
 		// automatic polling is off: only r refreshes
 	default:
 		gen := m.pollGen
-		cmds = append(cmds, tea.Tick(m.nextPollIn, func(time.Time) tea.Msg { return pollTickedMsg{gen: gen} }))
+		cmds = append(cmds, m.after(m.nextPollIn, pollTickedMsg{gen: gen}))
 	}
 	return tea.Batch(cmds...)
 }

@@ -11,8 +11,9 @@ import (
 )
 
 func TestInitStartsPolling(t *testing.T) {
+	t.Parallel()
 	fb := &fakeBackend{snap: sampleSnapshot()}
-	m := New(Options{Backend: fb, Now: newFakeClock().Now})
+	m := New(Options{timer: heldTimer, Backend: fb, Now: newFakeClock().Now})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	if !strings.Contains(screen(m), "Loading…") {
 		t.Fatalf("no loading state:\n%s", screen(m))
@@ -28,6 +29,7 @@ func TestInitStartsPolling(t *testing.T) {
 }
 
 func TestStalePollRepliesAreDropped(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	old := m.pollGen
 	m.startPoll(false)
@@ -43,6 +45,7 @@ func TestStalePollRepliesAreDropped(t *testing.T) {
 }
 
 func TestStalePollTickIsDropped(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	tickGen := m.pollGen
 	press(m, "r") // a manual refresh overtakes the scheduled poll
@@ -57,6 +60,7 @@ func TestStalePollTickIsDropped(t *testing.T) {
 }
 
 func TestRefreshWhilePollingQueuesOne(t *testing.T) {
+	t.Parallel()
 	m, fb, _ := newLoaded(t, 120, 40)
 	m.startPoll(false)
 	gen := m.pollGen
@@ -77,6 +81,7 @@ func TestRefreshWhilePollingQueuesOne(t *testing.T) {
 }
 
 func TestSelectionStaysOnTheSameApprovalAcrossRefresh(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	press(m, "j", "j", "j") // ap-2
 	s := sampleSnapshot()
@@ -102,6 +107,7 @@ func TestSelectionStaysOnTheSameApprovalAcrossRefresh(t *testing.T) {
 }
 
 func TestSelectionMovesToTheNextWhenItsApprovalGoes(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	press(m, "j") // pim-2
 	s := sampleSnapshot()
@@ -113,6 +119,7 @@ func TestSelectionMovesToTheNextWhenItsApprovalGoes(t *testing.T) {
 }
 
 func TestBellOnArrivals(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40, func(o *Options) { o.Bell = true })
 	s := sampleSnapshot()
 	load(m, s)
@@ -133,6 +140,7 @@ func TestBellOnArrivals(t *testing.T) {
 }
 
 func TestBackoffOnErrors(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40, func(o *Options) { o.PollInterval = 30 * time.Second })
 	if m.nextPollIn != 30*time.Second {
 		t.Fatalf("interval %v", m.nextPollIn)
@@ -157,6 +165,7 @@ func TestBackoffOnErrors(t *testing.T) {
 }
 
 func TestThrottlingWaitsAsAsked(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	loadErr(m, &graph.Error{StatusCode: 429, Code: "TooManyRequests", Message: "Slow down", RequestID: "r-1", RetryAfter: 7 * time.Minute})
 	if m.nextPollIn != 7*time.Minute {
@@ -168,6 +177,7 @@ func TestThrottlingWaitsAsAsked(t *testing.T) {
 }
 
 func TestSnapshotErrorsAndWarningsShown(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	s := sampleSnapshot()
 	s.Errors = []graph.SourceError{{Source: graph.SourceGroup, Err: &graph.Error{StatusCode: 403, Message: "Forbidden"}}}
@@ -184,6 +194,7 @@ func TestSnapshotErrorsAndWarningsShown(t *testing.T) {
 }
 
 func TestUpdatedLabelIsCoarse(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	if !strings.Contains(screen(m), "updated just now") {
 		t.Fatal("fresh data is not 'just now'")
@@ -201,6 +212,7 @@ func TestUpdatedLabelIsCoarse(t *testing.T) {
 }
 
 func TestIdenticalPollGivesIdenticalView(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	before := m.View()
 	clk.Advance(20 * time.Second)
@@ -212,6 +224,7 @@ func TestIdenticalPollGivesIdenticalView(t *testing.T) {
 }
 
 func TestNegativePollIntervalPollsOnlyOnRequest(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40, func(o *Options) { o.PollInterval = -1 })
 	m.startPoll(false)
 	if _, cmd := m.Update(approvalsLoadedMsg{gen: m.pollGen, snap: sampleSnapshot()}); cmd != nil {

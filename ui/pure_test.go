@@ -11,6 +11,7 @@ import (
 )
 
 func TestComputeLayout(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		w, h           int
 		form           bool
@@ -43,6 +44,7 @@ func TestComputeLayout(t *testing.T) {
 }
 
 func TestRowColumnsFillTheWidth(t *testing.T) {
+	t.Parallel()
 	for _, w := range []int{60, 66, 72, 80, 120, 200} {
 		c := rowColumns(w)
 		sum := c.gutter + c.due + c.kind + c.person + c.resource + c.stage + c.age + 5
@@ -53,6 +55,7 @@ func TestRowColumnsFillTheWidth(t *testing.T) {
 }
 
 func TestTimeLabels(t *testing.T) {
+	t.Parallel()
 	now := t0
 	cases := []struct{ got, want string }{
 		{ageLabel(now, now.Add(-30*time.Second)), "now"},
@@ -86,6 +89,7 @@ func TestTimeLabels(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		failures int
 		server   time.Duration
@@ -102,6 +106,7 @@ func TestBackoff(t *testing.T) {
 }
 
 func TestTextField(t *testing.T) {
+	t.Parallel()
 	f := newTextField(10, 2, 30)
 	for _, k := range []string{"h", "e", "l", "l", "o", "space", "w", "o", "r", "l", "d"} {
 		f.Update(keyOf(k))
@@ -144,6 +149,7 @@ func TestTextField(t *testing.T) {
 // keeps every character, moves by rows and says where it is once the text
 // is longer than the rows shown.
 func TestTextFieldWrapsWords(t *testing.T) {
+	t.Parallel()
 	f := newTextField(12, 2, 1000)
 	f.SetValue("the quick brown fox jumps over the lazy dog again")
 	rows, cy, cx := f.layout()
@@ -178,6 +184,7 @@ func TestTextFieldWrapsWords(t *testing.T) {
 
 // Dates, times, ids and ticket numbers are never broken across lines.
 func TestWrapKeepsTokensWhole(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		text string
 		w    int

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"approvals/graph"
 )
 
 // quits reports whether cmd ends the program.
@@ -21,6 +24,7 @@ func quits(cmd tea.Cmd) bool {
 }
 
 func TestQuitAtOnceWhenNothingIsLost(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	if !quits(press(m, "q")) {
 		t.Fatal("q does not quit")
@@ -31,6 +35,7 @@ func TestQuitAtOnceWhenNothingIsLost(t *testing.T) {
 }
 
 func TestQuitAsksWithADraft(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	openAndType(m, clk, "d", "half a reason")
 	if cmd := press(m, "q"); m.form().input.Value() != "half a reason"+"q" || cmd != nil {
@@ -50,6 +55,7 @@ func TestQuitAsksWithADraft(t *testing.T) {
 }
 
 func TestQuitAsksDuringTheUndoWindow(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	openAndType(m, clk, "a", "ok")
 	press(m, "enter")
@@ -66,6 +72,7 @@ func TestQuitAsksDuringTheUndoWindow(t *testing.T) {
 }
 
 func TestQuitAsksWithAKeptJustification(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	openAndType(m, clk, "a", "typed")
 	clk.Advance(time.Second)
@@ -76,13 +83,15 @@ func TestQuitAsksWithAKeptJustification(t *testing.T) {
 }
 
 func TestRunEndsWithItsContext(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
+	running := &startedBackend{fakeBackend: &fakeBackend{snap: sampleSnapshot()}, started: make(chan struct{})}
 	go func() {
-		done <- Run(ctx, Options{Backend: &fakeBackend{snap: sampleSnapshot()}},
+		done <- Run(ctx, Options{Backend: running},
 			tea.WithInput(nil), tea.WithOutput(&strings.Builder{}), tea.WithWindowSize(80, 24), tea.WithoutSignals())
 	}()
-	time.Sleep(50 * time.Millisecond)
+	<-running.started // the program runs: its first poll reached the backend
 	cancel()
 	select {
 	case err := <-done:
@@ -94,9 +103,22 @@ func TestRunEndsWithItsContext(t *testing.T) {
 	}
 }
 
+// startedBackend says when the first refresh reaches it.
+type startedBackend struct {
+	*fakeBackend
+	once    sync.Once
+	started chan struct{}
+}
+
+func (b *startedBackend) Refresh(ctx context.Context) (*graph.Snapshot, error) {
+	b.once.Do(func() { close(b.started) })
+	return b.fakeBackend.Refresh(ctx)
+}
+
 // The question says the queued decision will not be sent; the undo window
 // running out while it is read must not send it behind the user's back.
 func TestQuitQuestionHoldsTheQueuedDecision(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40)
 	openAndType(m, clk, "a", "ok")
 	press(m, "enter")
@@ -115,6 +137,7 @@ func TestQuitQuestionHoldsTheQueuedDecision(t *testing.T) {
 }
 
 func TestStayingLetsTheHeldDecisionGoOut(t *testing.T) {
+	t.Parallel()
 	m, fb, clk := newLoaded(t, 120, 40)
 	openAndType(m, clk, "a", "ok")
 	press(m, "enter")
@@ -141,6 +164,7 @@ func TestStayingLetsTheHeldDecisionGoOut(t *testing.T) {
 // A kept justification that the user clears and cancels is gone: quitting
 // must not warn about it, nor the next form bring it back.
 func TestClearedDraftIsForgotten(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	openAndType(m, clk, "a", "typed")
 	clk.Advance(time.Second)

@@ -18,7 +18,7 @@ var errExpired = &graph.Error{StatusCode: 401, Code: "InvalidAuthenticationToken
 func newSignedInInbox(t *testing.T) (*Model, *scriptedSignIn) {
 	t.Helper()
 	si := newScriptedSignIn()
-	m := New(Options{Backend: &fakeBackend{snap: sampleSnapshot()}, Now: newFakeClock().Now, SignIn: si.run, Theme: ThemeDark})
+	m := New(Options{timer: heldTimer, Backend: &fakeBackend{snap: sampleSnapshot()}, Now: newFakeClock().Now, SignIn: si.run, Theme: ThemeDark})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m.signIn = signInState{attempt: 1} // signed in at start
 	load(m, sampleSnapshot())
@@ -28,6 +28,7 @@ func newSignedInInbox(t *testing.T) (*Model, *scriptedSignIn) {
 // A sign-in that expires mid-session (401, or a claims challenge) brings
 // the device code back inside the inbox; polling resumes once signed in.
 func TestExpiredSignInSignsInAgain(t *testing.T) {
+	t.Parallel()
 	m, si := newSignedInInbox(t)
 	loadErr(m, errExpired)
 	if !m.signingIn() {
@@ -50,6 +51,7 @@ func TestExpiredSignInSignsInAgain(t *testing.T) {
 // A sign-in that changes nothing (Graph still says 401) does not loop:
 // the next failure backs off and says why, until a poll succeeds.
 func TestSigningInAgainDoesNotLoop(t *testing.T) {
+	t.Parallel()
 	m, _ := newSignedInInbox(t)
 	loadErr(m, errExpired)
 	m.signIn.cancel()
@@ -68,6 +70,7 @@ func TestSigningInAgainDoesNotLoop(t *testing.T) {
 
 // Other errors, an open form or queued decisions never take the screen.
 func TestSignInAgainWaitsForTheUser(t *testing.T) {
+	t.Parallel()
 	m, _ := newSignedInInbox(t)
 	loadErr(m, errors.New("connection refused"))
 	if m.signingIn() {
@@ -82,6 +85,7 @@ func TestSignInAgainWaitsForTheUser(t *testing.T) {
 
 // When signing in again fails, esc goes back to the inbox as last read.
 func TestFailedSignInAgainEscBackToInbox(t *testing.T) {
+	t.Parallel()
 	m, _ := newSignedInInbox(t)
 	loadErr(m, errExpired)
 	m.signIn.cancel()

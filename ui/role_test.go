@@ -30,6 +30,7 @@ func roleApprovals() []graph.Approval {
 }
 
 func TestRoleRowsAndDetail(t *testing.T) {
+	t.Parallel()
 	m, fb, _ := newLoaded(t, 160, 40)
 	snap := &graph.Snapshot{Approvals: roleApprovals(), At: t0, Sources: []graph.SourceStatus{
 		{Source: graph.SourceRole, State: graph.StatePortalOnly, Detail: "the beta API is gone", Fix: "decide Entra role requests in the portal"}}}

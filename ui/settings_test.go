@@ -9,6 +9,7 @@ import (
 )
 
 func TestFromSettings(t *testing.T) {
+	t.Parallel()
 	s := config.Defaults()
 	s.Theme = config.ThemeANSI16
 	s.UndoWindow = 0

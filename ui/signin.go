@@ -82,13 +82,13 @@ func (m *Model) onDeviceCode(msg deviceCodeShownMsg) tea.Cmd {
 	cmds := []tea.Cmd{waitDeviceCode(s.attempt, s.prompts, s.done)}
 	if !s.ticking {
 		s.ticking = true
-		cmds = append(cmds, signInTick(s.attempt))
+		cmds = append(cmds, m.signInTick(s.attempt))
 	}
 	return tea.Batch(cmds...)
 }
 
-func signInTick(attempt int) tea.Cmd {
-	return tea.Tick(time.Second, func(time.Time) tea.Msg { return signInTickedMsg{attempt: attempt} })
+func (m *Model) signInTick(attempt int) tea.Cmd {
+	return m.after(time.Second, signInTickedMsg{attempt: attempt})
 }
 
 // onSignInTick redraws the expiry countdown once a second while it shows.
@@ -98,7 +98,7 @@ func (m *Model) onSignInTick(msg signInTickedMsg) tea.Cmd {
 		s.ticking = false
 		return nil
 	}
-	return signInTick(s.attempt)
+	return m.signInTick(s.attempt)
 }
 
 func (m *Model) onSignedIn(msg signedInMsg) tea.Cmd {
@@ -124,7 +124,7 @@ func (m *Model) backToInbox() tea.Cmd {
 	m.failures++
 	m.nextPollIn = backoff(m.opts.PollInterval, m.failures, 0)
 	gen := m.pollGen
-	return tea.Tick(m.nextPollIn, func(time.Time) tea.Msg { return pollTickedMsg{gen: gen} })
+	return m.after(m.nextPollIn, pollTickedMsg{gen: gen})
 }
 
 // signInScreen is the sign-in: the device code to enter, or why the

@@ -56,6 +56,7 @@ func (c *deviceCodeCred) Authenticate(ctx context.Context, tro *policy.TokenRequ
 // inside the screen, and the inbox starts polling once the user signed in;
 // the account record is saved 0600 and no token reaches the screen.
 func TestDeviceCodeFromAuthIsDrawnInsideTheInbox(t *testing.T) {
+	t.Parallel()
 	state := filepath.Join(t.TempDir(), "state") // created 0700 by auth
 	accounts := filepath.Join(state, "accounts")
 	cred := &deviceCodeCred{signedIn: make(chan struct{})}
@@ -67,7 +68,7 @@ func TestDeviceCodeFromAuthIsDrawnInsideTheInbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	fb := &fakeBackend{snap: sampleSnapshot()}
-	m := New(Options{Backend: fb, Now: newFakeClock().Now, Theme: ThemeDark, SignIn: AuthSignIn(sess.EnsureSignedIn)})
+	m := New(Options{timer: heldTimer, Backend: fb, Now: newFakeClock().Now, Theme: ThemeDark, SignIn: AuthSignIn(sess.EnsureSignedIn)})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	ch := stream(m.Init())
 

@@ -43,7 +43,7 @@ func newSigningIn(t *testing.T) (*Model, *fakeBackend, *fakeClock, *scriptedSign
 	fb := &fakeBackend{snap: sampleSnapshot()}
 	clk := newFakeClock()
 	si := newScriptedSignIn()
-	m := New(Options{Backend: fb, Now: clk.Now, SignIn: si.run, Theme: ThemeDark})
+	m := New(Options{timer: heldTimer, Backend: fb, Now: clk.Now, SignIn: si.run, Theme: ThemeDark})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	ch := stream(m.Init())
 	m.Update(next[deviceCodeShownMsg](t, ch))
@@ -51,6 +51,7 @@ func newSigningIn(t *testing.T) (*Model, *fakeBackend, *fakeClock, *scriptedSign
 }
 
 func TestSignInShowsTheCodeInside(t *testing.T) {
+	t.Parallel()
 	m, fb, clk, si, ch := newSigningIn(t)
 	s := screen(m)
 	for _, want := range []string{"Sign in to Microsoft Entra ID", "https://microsoft.com/devicelogin", "ABCD-EFGH", "expires in 15:00", "c copy the code"} {
@@ -82,6 +83,7 @@ func TestSignInShowsTheCodeInside(t *testing.T) {
 }
 
 func TestSignInEscCancelsAndRRetries(t *testing.T) {
+	t.Parallel()
 	m, _, _, si, ch := newSigningIn(t)
 	press(m, "esc")
 	done := next[signedInMsg](t, ch)
@@ -107,6 +109,7 @@ func TestSignInEscCancelsAndRRetries(t *testing.T) {
 }
 
 func TestSignInErrorIsOneClearLine(t *testing.T) {
+	t.Parallel()
 	m, _, _, si, ch := newSigningIn(t)
 	si.finish <- errors.New("AADSTS70016: pending\x1b[2J")
 	m.Update(next[signedInMsg](t, ch))

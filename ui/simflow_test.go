@@ -98,6 +98,7 @@ func myApprovals(t *testing.T, c *graph.Client) []graph.Approval {
 }
 
 func TestSimApproveOne(t *testing.T) {
+	t.Parallel()
 	s := startSimInbox(t, 11)
 	target := myApprovals(t, s.client)[0]
 	st, _, _ := target.MyStage()
@@ -117,6 +118,7 @@ func TestSimApproveOne(t *testing.T) {
 }
 
 func TestSimBulkDenyWithOneTakenMeanwhile(t *testing.T) {
+	t.Parallel()
 	s := startSimInbox(t, 12)
 	mine := myApprovals(t, s.client)
 	tenant := s.srv.Tenant()

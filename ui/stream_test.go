@@ -26,8 +26,9 @@ func bySource(as []graph.Approval, src graph.Source) []graph.Approval {
 // packages while PIM for Groups is being retried (and the header says so),
 // then the header names the source that could not be listed.
 func TestStreamShowsEachSourceAsItArrives(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
-	m := New(Options{Backend: &fakeBackend{}, Now: clk.Now, Theme: ThemeDark})
+	m := New(Options{timer: heldTimer, Backend: &fakeBackend{}, Now: clk.Now, Theme: ThemeDark})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m.startPoll(false)
 	gen := m.pollGen
@@ -76,6 +77,7 @@ func TestStreamShowsEachSourceAsItArrives(t *testing.T) {
 // On later polls a source's list changes only when it is complete, and a
 // source reported with the same version is not reloaded.
 func TestStreamPollsSwapWholeSources(t *testing.T) {
+	t.Parallel()
 	m, _, clk := newLoaded(t, 120, 40)
 	all := sampleApprovals()
 	em, groups := bySource(all, graph.SourceAccessPackage), bySource(all, graph.SourceGroup)

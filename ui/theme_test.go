@@ -44,6 +44,7 @@ func isColour(code string) bool {
 }
 
 func TestNoColorDropsColourButKeepsSelection(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40)
 	m.Update(tea.EnvMsg{"TERM=xterm-256color", "NO_COLOR=yes"}) // any non-empty value counts
 	codes := sgrCodes(m.View().Content)
@@ -58,6 +59,7 @@ func TestNoColorDropsColourButKeepsSelection(t *testing.T) {
 }
 
 func TestANSI16UsesOnlyThePalette(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40, func(o *Options) { o.Theme = ThemeANSI16 })
 	press(m, "space", "d")
 	codes := sgrCodes(m.View().Content)
@@ -76,6 +78,7 @@ func TestANSI16UsesOnlyThePalette(t *testing.T) {
 }
 
 func TestBackgroundReplyPicksThePalette(t *testing.T) {
+	t.Parallel()
 	m, _, _ := newLoaded(t, 120, 40, func(o *Options) { o.Theme = ThemeAuto })
 	dark := m.View().Content
 	m.Update(tea.BackgroundColorMsg{Color: color.White})

@@ -30,6 +30,9 @@ type fakeStage struct {
 	// "500", "500-apply", or an HTTP status to answer with.
 	onPatch func(n int) string
 	getFail bool // GET stage answers 500
+	// patchDone is the context of the PATCH being handled: done once its
+	// client gave up (timed out or cancelled).
+	patchDone context.Context
 }
 
 const (
@@ -57,6 +60,7 @@ func newStageServer(t *testing.T, st *fakeStage) *fakeGraph {
 		_ = json.NewDecoder(r.Body).Decode(&body)
 		st.mu.Lock()
 		st.patches++
+		st.patchDone = r.Context()
 		action := "apply"
 		if st.onPatch != nil {
 			action = st.onPatch(st.patches)
@@ -275,7 +279,7 @@ func TestDecideTimeoutIsAmbiguous(t *testing.T) {
 	st.onPatch = func(n int) string {
 		if n == 1 {
 			st.mu.Unlock()
-			time.Sleep(300 * time.Millisecond) // longer than RequestTimeout
+			<-st.patchDone.Done() // the client timed out: apply only now
 			st.mu.Lock()
 		}
 		return "apply"
@@ -379,6 +383,8 @@ func TestDecideNeedsMe(t *testing.T) {
 func TestDecideManyKeepsOrderAndLimitsConcurrency(t *testing.T) {
 	f := newFakeGraph(t)
 	var inFlight, peak atomic.Int32
+	second := make(chan struct{}) // closed when two PATCHes are in flight at once
+	var secondOnce sync.Once
 	for i := range 12 {
 		id := string(rune('a' + i))
 		f.handle("PATCH /v1.0"+pathEMApprovals+"/"+id+"/stages/s", func(w http.ResponseWriter, r *http.Request) {
@@ -389,7 +395,13 @@ func TestDecideManyKeepsOrderAndLimitsConcurrency(t *testing.T) {
 					break
 				}
 			}
-			time.Sleep(20 * time.Millisecond)
+			if n >= 2 {
+				secondOnce.Do(func() { close(second) })
+			}
+			select { // the first waits for a second to be sent alongside it
+			case <-second:
+			case <-r.Context().Done():
+			}
 			inFlight.Add(-1)
 			if id == "c" {
 				writeJSON(w, 404, graphErr("NotFound", "gone"))
@@ -441,7 +453,7 @@ func TestDecideCancelledMidPatchStillFindsOut(t *testing.T) {
 		st.applied++
 		st.reviewer = map[string]any{"id": meID, "displayName": "Megan Bowen"}
 		st.mu.Unlock()
-		time.Sleep(200 * time.Millisecond) // the caller gives up meanwhile
+		<-st.patchDone.Done() // applied; the caller gives up before hearing so
 		st.mu.Lock()
 		return "204"
 	}

@@ -86,15 +86,19 @@ func TestRunActivityStopsWithContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { e.sim.RunActivity(ctx, time.Millisecond); close(done) }()
-	time.Sleep(20 * time.Millisecond)
+	untouched := func() bool {
+		return e.sim.Waiting(e.demo.ID) == 10 && len(e.sim.Tenant().AccessPackageRequests)+len(e.sim.Tenant().GroupRequests) == 12
+	}
+	for deadline := time.Now().Add(10 * time.Second); untouched(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) { // a guard against a hang, not a measurement
+			t.Fatal("RunActivity changed nothing in 10s")
+		}
+	}
 	cancel()
 	select {
 	case <-done:
-	case <-time.After(2 * time.Second):
+	case <-time.After(10 * time.Second): // likewise a hang guard
 		t.Fatal("RunActivity did not stop")
-	}
-	if e.sim.Waiting(e.demo.ID) == 10 && len(e.sim.Tenant().AccessPackageRequests)+len(e.sim.Tenant().GroupRequests) == 12 {
-		t.Error("nothing happened in 20 steps' time")
 	}
 }
 

@@ -25,6 +25,7 @@ type batch struct {
 	stageOf       map[*item]string // the stage each decision is for, as the form showed it
 	deadline      time.Time        // end of the undo window
 	wasMarked     map[*item]bool   // marks the form took away; undo puts them back
+	sentAt        time.Time        // when its decisions went out
 	done          int
 	results       []graph.DecisionResult
 }
@@ -127,9 +128,14 @@ func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
 // send fires one Cmd per decision. The client limits how many PATCHes are
 // in flight; each Cmd reports back with decisionSentMsg.
 func (m *Model) send(b *batch) tea.Cmd {
+	first := len(m.sending) == 0
 	m.sending[b.id] = b
+	b.sentAt = m.clock()
 	backend, ctx := m.opts.Backend, m.ctx
-	cmds := make([]tea.Cmd, 0, len(b.items))
+	cmds := make([]tea.Cmd, 0, len(b.items)+1)
+	if first {
+		cmds = append(cmds, sendingTick()) // the elapsed time on the status line moves
+	}
 	for _, it := range b.items {
 		it.state = stateSending
 		it.touch()
@@ -317,7 +323,27 @@ func (m *Model) progress() string {
 		done += b.done
 		total += len(b.items)
 	}
-	return "Sending " + strconv.Itoa(done) + "/" + strconv.Itoa(total) + "…"
+	text := "Sending " + strconv.Itoa(done) + "/" + strconv.Itoa(total) + "…"
+	var since time.Time
+	for _, b := range m.sending {
+		if since.IsZero() || b.sentAt.Before(since) {
+			since = b.sentAt
+		}
+	}
+	// A decision that takes long says so: Graph may be slow, or the
+	// client may be waiting out a throttle before retrying.
+	if d := m.clock().Sub(since); !since.IsZero() && d >= slowDecision {
+		text += " waiting for Graph, " + strconv.Itoa(int(d/time.Second)) + " s"
+	}
+	return text
+}
+
+// slowDecision is when the status line starts counting a decision's time.
+const slowDecision = 2 * time.Second
+
+// sendingTick redraws the elapsed time while decisions are on their way.
+func sendingTick() tea.Cmd {
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return sendingTickedMsg{} })
 }
 
 // undoLine is the countdown of the newest queued batch (the one u undoes),

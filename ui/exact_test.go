@@ -263,3 +263,21 @@ func TestActivityIsAnnounced(t *testing.T) {
 		t.Fatal("the announcement outlived the next action")
 	}
 }
+
+// A decision that takes long shows how long it has been waiting.
+func TestSlowDecisionShowsElapsedTime(t *testing.T) {
+	m, _, clk := newLoaded(t, 120, 40, func(o *Options) { o.UndoWindow = -1 })
+	openAndType(m, clk, "a", "ok")
+	press(m, "enter") // its Cmd is not run: the decision stays on its way
+	if len(m.sending) != 1 {
+		t.Fatalf("%d batches sending", len(m.sending))
+	}
+	if s := screen(m); strings.Contains(s, "waiting for Graph") {
+		t.Fatalf("counting from the start:\n%s", s)
+	}
+	clk.Advance(12 * time.Second)
+	m.Update(sendingTickedMsg{})
+	if s := screen(m); !strings.Contains(s, "Sending 0/1… waiting for Graph, 12 s") {
+		t.Fatalf("no elapsed time:\n%s", s)
+	}
+}

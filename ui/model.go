@@ -186,6 +186,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onPollTick(msg)
 	case undoTickedMsg:
 		return m, m.onUndoTick(msg)
+	case sendingTickedMsg:
+		if len(m.sending) > 0 {
+			return m, sendingTick()
+		}
 	case decisionSentMsg:
 		return m, m.onDecisionSent(msg)
 	case deviceCodeShownMsg:

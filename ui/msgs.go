@@ -63,3 +63,6 @@ type identityFoundMsg struct{ text string }
 
 // meFoundMsg carries the signed-in approver's object id.
 type meFoundMsg struct{ id string }
+
+// sendingTickedMsg redraws the elapsed time of decisions on their way.
+type sendingTickedMsg struct{}

@@ -193,7 +193,7 @@ func (h host) now() time.Time {
 // cliSetup is what the command line gets from the root: how to connect,
 // sign out and run the inbox.
 func (h host) cliSetup() cli.Setup {
-	return cli.Setup{Getenv: h.Getenv, Now: h.Now, Connect: h.connect, SignOut: h.signOut, Inbox: h.runInbox}
+	return cli.Setup{Getenv: h.Getenv, Now: h.Now, Keys: ui.DefaultKeys(), Connect: h.connect, SignOut: h.signOut, Inbox: h.runInbox}
 }
 
 // connect builds a command's session: the sign-in the config names, the

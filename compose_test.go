@@ -55,7 +55,7 @@ func testConfig(t *testing.T, env map[string]string) (*config.Config, func(strin
 		"XDG_STATE_HOME": filepath.Join(home, "state"), "XDG_CACHE_HOME": filepath.Join(home, "cache")}
 	maps.Copy(base, env)
 	getenv := func(k string) string { return base[k] }
-	cfg, err := config.Load(config.LoadOptions{Getenv: getenv})
+	cfg, err := config.Load(config.LoadOptions{Getenv: getenv, Keys: ui.DefaultKeys()})
 	if err != nil {
 		t.Fatal(err)
 	}

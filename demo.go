@@ -37,7 +37,7 @@ func newDemoCmd() *cobra.Command {
 		Short: "The inbox against a built-in simulated tenant (no sign-in, nothing leaves this machine)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := cli.LoadConfig(cmd) // --config, --profile and APPROVALS_* apply here too
+			cfg, err := cli.LoadConfig(cmd, ui.DefaultKeys()) // --config, --profile and APPROVALS_* apply here too
 			if err != nil {
 				return err
 			}

@@ -88,7 +88,7 @@ interactive inbox is served.`,
 }
 
 func runServe(cmd *cobra.Command, f serveFlags) error {
-	cfg, err := cli.LoadConfig(cmd)
+	cfg, err := cli.LoadConfig(cmd, ui.DefaultKeys())
 	if err != nil {
 		return err
 	}

@@ -221,7 +221,7 @@ func TestEntraFactory(t *testing.T) {
 	defer tenant.Close()
 	dir := t.TempDir()
 	env := map[string]string{"HOME": dir, "XDG_CONFIG_HOME": filepath.Join(dir, "c"), "XDG_STATE_HOME": filepath.Join(dir, "s"), "APPROVALS_GRAPH_URL": ts.URL, "APPROVALS_ARM_URL": ts.URL + sim.ARMPrefix}
-	cfg, err := config.Load(config.LoadOptions{Getenv: func(k string) string { return env[k] }})
+	cfg, err := config.Load(config.LoadOptions{Getenv: func(k string) string { return env[k] }, Keys: ui.DefaultKeys()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,31 +18,30 @@ type binding struct {
 	line   int
 }
 
-// Actions returns every action name, in help order.
-func Actions() []Action {
-	defs := DefaultKeys()
-	out := make([]Action, len(defs))
-	for i, d := range defs {
-		out[i] = d.Action
-	}
-	return out
-}
-
-func actionNames() []string {
+func actionNames(defs []KeyDef) []string {
 	var names []string
-	for _, a := range Actions() {
-		names = append(names, string(a))
+	for _, d := range defs {
+		names = append(names, string(d.Action))
 	}
 	return names
 }
 
-func defaultDef(a Action) (KeyDef, bool) {
-	for _, d := range DefaultKeys() {
+func defaultDef(defs []KeyDef, a Action) (KeyDef, bool) {
+	for _, d := range defs {
 		if d.Action == a {
 			return d, true
 		}
 	}
 	return KeyDef{}, false
+}
+
+// cloneKeys is a deep copy of defs.
+func cloneKeys(defs []KeyDef) []KeyDef {
+	out := slices.Clone(defs)
+	for i := range out {
+		out[i].Keys = slices.Clone(out[i].Keys)
+	}
+	return out
 }
 
 // mustStayBound are actions that would leave the user stuck without a key.
@@ -52,12 +51,12 @@ var mustStayBound = []Action{ActionQuit, ActionSubmit, ActionCancel}
 // overrides of the same action win) and every conflict: a key bound to two
 // actions of the same scope. The overridden binding written last is the one
 // blamed, since the defaults and earlier lines were there first.
-func applyBindings(overrides []binding) ([]KeyDef, []*Error) {
+func applyBindings(defaults []KeyDef, overrides []binding) ([]KeyDef, []*Error) {
 	final := map[Action]binding{}
 	for _, b := range overrides {
 		final[b.action] = b
 	}
-	defs := DefaultKeys()
+	defs := cloneKeys(defaults)
 	owner := map[string]Action{} // scope + "\x00" + key
 	for i, d := range defs {
 		if _, ok := final[d.Action]; ok {
@@ -75,7 +74,7 @@ func applyBindings(overrides []binding) ([]KeyDef, []*Error) {
 
 	var errs []*Error
 	for _, b := range ordered {
-		def, _ := defaultDef(b.action)
+		def, _ := defaultDef(defs, b.action)
 		var kept []string
 		for _, k := range b.keys {
 			slot := string(def.Scope) + "\x00" + k
@@ -101,7 +100,8 @@ func applyBindings(overrides []binding) ([]KeyDef, []*Error) {
 // checkBinding validates one [keys] entry's value: a list of key names (or
 // one name) that exist in Bubble Tea's vocabulary, usable in the action's
 // scope.
-func checkBinding(a Action, v any) ([]string, string) {
+func checkBinding(def KeyDef, v any) ([]string, string) {
+	a := def.Action
 	var raw []any
 	switch t := v.(type) {
 	case string:
@@ -111,7 +111,6 @@ func checkBinding(a Action, v any) ([]string, string) {
 	default:
 		return nil, "want a list of keys such as [\"a\", \"ctrl+a\"], got " + tomlType(v)
 	}
-	def, _ := defaultDef(a)
 	var keys []string
 	for _, r := range raw {
 		k, ok := r.(string)

@@ -19,6 +19,7 @@ type fileLayers struct {
 	profileLine int
 	problems    problems
 	lines       map[string]int
+	keys        []KeyDef // the actions the [keys] table may bind (LoadOptions.Keys)
 }
 
 // layer is one table's settings.
@@ -40,7 +41,7 @@ type templateList struct {
 	where string
 }
 
-func parseFile(path, src string) (*fileLayers, error) {
+func parseFile(path, src string, keys []KeyDef) (*fileLayers, error) {
 	var doc map[string]any
 	if _, err := toml.Decode(src, &doc); err != nil {
 		var pe toml.ParseError
@@ -49,7 +50,7 @@ func parseFile(path, src string) (*fileLayers, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	f := &fileLayers{path: path, profiles: map[string]*layer{}, lines: keyLines(src), top: &layer{}}
+	f := &fileLayers{path: path, profiles: map[string]*layer{}, lines: keyLines(src), top: &layer{}, keys: keys}
 	f.readTable(f.top, doc, nil)
 	return f, nil
 }
@@ -151,14 +152,15 @@ func (f *fileLayers) readKeys(l *layer, v any, path []string) {
 		f.fail(path, "want a [keys] table of action = [\"key\", ...], got "+tomlType(v))
 		return
 	}
-	names := actionNames()
+	names := actionNames(f.keys)
 	for _, name := range f.sortedKeys(tbl, path) {
 		p := append(append([]string{}, path...), name)
-		if _, ok := defaultDef(Action(name)); !ok {
+		def, ok := defaultDef(f.keys, Action(name))
+		if !ok {
 			f.fail(p, "unknown action"+suggest(name, names))
 			continue
 		}
-		keys, msg := checkBinding(Action(name), tbl[name])
+		keys, msg := checkBinding(def, tbl[name])
 		if msg != "" {
 			f.fail(p, msg)
 			continue

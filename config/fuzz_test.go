@@ -17,7 +17,7 @@ func FuzzParseFile(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		keyLines(src) // must terminate on anything
-		fl, err := parseFile("fuzz.toml", src)
+		fl, err := parseFile("fuzz.toml", src, testKeys())
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "fuzz.toml") {
 				t.Fatalf("error without the file name: %v", err)

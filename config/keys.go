@@ -1,8 +1,10 @@
 package config
 
 // Action names a thing the user can do with a key. The names are what the
-// [keys] table of the config file uses; the inbox builds its key map from
-// DefaultKeys() with the user's overrides applied.
+// [keys] table of the config file uses. Which actions the inbox has, their
+// default keys, scopes and help text are the inbox's (ui.DefaultKeys); the
+// composition root hands that list to Load (LoadOptions.Keys), which
+// checks the [keys] table against it and applies the user's overrides.
 type Action string
 
 // Scope says where an action's keys are live. Two actions may share a key
@@ -51,37 +53,4 @@ type KeyDef struct {
 	Scope  Scope
 	Keys   []string
 	Help   string // short help text, e.g. "approve"
-}
-
-// DefaultKeys returns every action, in help order, with its default keys.
-// It returns a fresh slice each call: callers may modify it.
-func DefaultKeys() []KeyDef {
-	return []KeyDef{
-		{ActionUp, ScopeInbox, []string{"up", "k"}, "up"},
-		{ActionDown, ScopeInbox, []string{"down", "j"}, "down"},
-		{ActionPageUp, ScopeInbox, []string{"pgup", "ctrl+b"}, "page up"},
-		{ActionPageDown, ScopeInbox, []string{"pgdown", "ctrl+f"}, "page down"},
-		{ActionTop, ScopeInbox, []string{"home", "g"}, "first"},
-		{ActionBottom, ScopeInbox, []string{"end", "G"}, "last"},
-		{ActionOpen, ScopeInbox, []string{"enter"}, "details"},
-		{ActionBack, ScopeInbox, []string{"esc"}, "back"},
-		{ActionFilter, ScopeInbox, []string{"/"}, "filter"},
-		{ActionSort, ScopeInbox, []string{"s"}, "sort"},
-		{ActionMark, ScopeInbox, []string{"space"}, "mark"},
-		{ActionMarkAll, ScopeInbox, []string{"A"}, "mark all shown"},
-		{ActionClearMarks, ScopeInbox, []string{"X"}, "clear marks"},
-		{ActionApprove, ScopeInbox, []string{"a"}, "approve"},
-		{ActionDeny, ScopeInbox, []string{"d"}, "deny"},
-		{ActionUndo, ScopeInbox, []string{"u"}, "undo"},
-		{ActionRefresh, ScopeInbox, []string{"r"}, "refresh"},
-		{ActionDetailUp, ScopeInbox, []string{"K"}, "scroll detail up"},
-		{ActionDetailDown, ScopeInbox, []string{"J"}, "scroll detail down"},
-		{ActionCopyID, ScopeInbox, []string{"y"}, "copy id"},
-		{ActionMessages, ScopeInbox, []string{"m"}, "messages"},
-		{ActionHelp, ScopeInbox, []string{"?"}, "help"},
-		{ActionQuit, ScopeInbox, []string{"q", "ctrl+c"}, "quit"},
-		{ActionSubmit, ScopeForm, []string{"enter"}, "submit"},
-		{ActionCancel, ScopeForm, []string{"esc"}, "cancel"},
-		{ActionNextTemplate, ScopeForm, []string{"tab"}, "next template"},
-	}
 }

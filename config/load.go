@@ -17,6 +17,12 @@ type LoadOptions struct {
 	Getenv  func(string) string // nil: os.Getenv
 	Dirs    *Dirs               // nil: ResolveDirs(Getenv)
 
+	// Keys are the inbox's actions with their scopes and default keys, in
+	// help order (ui.DefaultKeys, handed over by the composition root):
+	// the [keys] table is checked against them and Config.Keys is them
+	// with the user's bindings applied. Nil: no action is known.
+	Keys []KeyDef
+
 	// Flags holds the settings given on the command line, by TOML key
 	// ("client_id"), as typed. Only flags the user set belong here.
 	Flags map[string]string
@@ -71,11 +77,11 @@ func Load(opts LoadOptions) (*Config, error) {
 	switch {
 	case err == nil:
 		c.FileExists = true
-		if f, err = parseFile(path, string(data)); err != nil {
+		if f, err = parseFile(path, string(data), opts.Keys); err != nil {
 			return nil, err
 		}
 	case errors.Is(err, fs.ErrNotExist) && !explicit:
-		f = &fileLayers{path: path, top: &layer{}}
+		f = &fileLayers{path: path, top: &layer{}, keys: opts.Keys}
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("%s: no such config file", path)
 	default:
@@ -100,7 +106,7 @@ func Load(opts LoadOptions) (*Config, error) {
 		if p := f.profiles[name]; p != nil {
 			overrides = append(overrides, p.bindings...)
 		}
-		keys, errs := applyBindings(overrides)
+		keys, errs := applyBindings(opts.Keys, overrides)
 		for _, e := range errs {
 			probs.add(e)
 		}

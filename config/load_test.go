@@ -26,6 +26,7 @@ func load(t *testing.T, src string, env map[string]string, flags map[string]stri
 		Getenv: func(k string) string { return env[k] },
 		Dirs:   &dirs,
 		Flags:  flags,
+		Keys:   testKeys(),
 	})
 	return c, path, err
 }
@@ -98,7 +99,9 @@ func TestLoadWithoutFileUsesDefaults(t *testing.T) {
 	if c.FileExists {
 		t.Error("FileExists with no file")
 	}
-	if !reflect.DeepEqual(c.Settings, Defaults()) {
+	want := Defaults()
+	want.Keys = testKeys() // the actions handed to Load, unchanged
+	if !reflect.DeepEqual(c.Settings, want) {
 		t.Errorf("got %+v, want defaults", c.Settings)
 	}
 	if c.Origin("tenant") != "default" {
@@ -255,7 +258,7 @@ func TestProfiles(t *testing.T) {
 		t.Errorf("env profile: %q tenant=%q url=%q refresh=%q", c.Profile, c.Tenant, c.GraphURL, c.KeysFor(ActionRefresh))
 	}
 	dirs := Dirs{}
-	c, err = Load(LoadOptions{Path: path, Profile: "work", Dirs: &dirs,
+	c, err = Load(LoadOptions{Path: path, Profile: "work", Dirs: &dirs, Keys: testKeys(),
 		Getenv: func(k string) string { return map[string]string{"APPROVALS_PROFILE": "lab"}[k] }})
 	if err != nil || c.Profile != "work" {
 		t.Errorf("--profile work: %v, profile %q", err, c.Profile)
@@ -265,7 +268,7 @@ func TestProfiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Load(LoadOptions{Path: path, Profile: "home", Dirs: &dirs, Getenv: func(string) string { return "" }})
+	_, err = Load(LoadOptions{Path: path, Profile: "home", Dirs: &dirs, Keys: testKeys(), Getenv: func(string) string { return "" }})
 	want := `--profile: profile "home" is not defined in ` + path + ` (defined: lab, work)`
 	if err == nil || err.Error() != want {
 		t.Errorf("undefined profile:\n got %v\nwant %s", err, want)
@@ -295,20 +298,22 @@ func TestBindingConflictFreedByOverride(t *testing.T) {
 	}
 }
 
-func TestDefaultKeysHaveNoConflicts(t *testing.T) {
-	defs, errs := applyBindings(nil)
+// Loading without a file gives the defaults unchanged; the list handed
+// over is not modified.
+func TestKeysWithoutBindingsAreTheDefaults(t *testing.T) {
+	defs, errs := applyBindings(testKeys(), nil)
 	if len(errs) != 0 {
 		t.Fatalf("default bindings conflict: %v", errs)
 	}
-	if !reflect.DeepEqual(defs, DefaultKeys()) {
+	if !reflect.DeepEqual(defs, testKeys()) {
 		t.Error("no overrides changed the defaults")
 	}
-	for _, d := range DefaultKeys() {
-		for _, k := range d.Keys {
-			if msg := checkKeyName(k); msg != "" {
-				t.Errorf("default key of %s: %s", d.Action, msg)
-			}
-		}
+	given := testKeys()
+	if _, errs := applyBindings(given, []binding{{action: ActionApprove, keys: []string{"F5"}, line: 1}}); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	if !reflect.DeepEqual(given, testKeys()) {
+		t.Error("applying a binding modified the defaults handed over")
 	}
 }
 
@@ -334,7 +339,7 @@ func TestEffectiveListsEverySetting(t *testing.T) {
 			t.Errorf("%s: got %+v, want %+v", key, got[key], want)
 		}
 	}
-	if len(got) != len(fields)+2+len(DefaultKeys()) {
+	if len(got) != len(fields)+2+len(testKeys()) {
 		t.Errorf("%d entries", len(got))
 	}
 }

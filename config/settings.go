@@ -94,7 +94,6 @@ func Defaults() Settings {
 		UndoWindow:   DefaultUndoWindow,
 		Theme:        ThemeAuto,
 		Sources:      append([]string(nil), Sources...),
-		Keys:         DefaultKeys(),
 		Templates: Templates{
 			Approve: []string{"Business need confirmed."},
 			Deny:    []string{"No business need for this access.", "Please add details to the request and ask again."},

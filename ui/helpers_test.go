@@ -356,7 +356,7 @@ var errBoom = errors.New("boom")
 // rebind replaces an action's keys in defs.
 func rebind(defs []config.KeyDef, action config.Action, keys ...string) []config.KeyDef {
 	if defs == nil {
-		defs = config.DefaultKeys()
+		defs = DefaultKeys()
 	}
 	out := make([]config.KeyDef, 0, len(defs))
 	for _, d := range defs {

@@ -39,7 +39,7 @@ func newKeyMap(defs []config.KeyDef) keyMap {
 	for _, d := range defs {
 		add(d)
 	}
-	for _, d := range config.DefaultKeys() {
+	for _, d := range DefaultKeys() {
 		add(d)
 	}
 	return km

@@ -47,7 +47,7 @@ const (
 // zero value: the default; a negative one turns the thing off.
 type Options struct {
 	Backend      Backend
-	Keys         []config.KeyDef // effective bindings; nil = config.DefaultKeys()
+	Keys         []config.KeyDef // effective bindings; nil = DefaultKeys()
 	PollInterval time.Duration   // 0 = DefaultPollInterval; <0 = no automatic polling (r only)
 	UndoWindow   time.Duration   // 0 = DefaultUndoWindow; <0 = none: decisions go out at once
 	GracePeriod  time.Duration   // keystrokes swallowed after the form opens; 0 = default, <0 = none
@@ -99,7 +99,7 @@ func (o Options) withDefaults() Options {
 		o.Now = time.Now
 	}
 	if o.Keys == nil {
-		o.Keys = config.DefaultKeys()
+		o.Keys = DefaultKeys()
 	}
 	return o
 }

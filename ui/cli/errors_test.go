@@ -184,7 +184,7 @@ func TestLoadConfigForOtherCommands(t *testing.T) {
 	root := &cobra.Command{Use: "approvals"}
 	var got []string
 	demo := &cobra.Command{Use: "demo", RunE: func(cmd *cobra.Command, _ []string) error {
-		cfg, err := LoadConfig(cmd)
+		cfg, err := LoadConfig(cmd, nil)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"approvals/graph"
 	"approvals/graph/auth"
 	"approvals/graph/journal"
+	"approvals/ui"
 )
 
 // wired gives s the Connect and SignOut of the composition root (package
@@ -27,6 +28,9 @@ func wired(s Setup, transport policy.Transporter, hook func(*auth.Options)) Setu
 	now := s.Now
 	if now == nil {
 		now = time.Now
+	}
+	if s.Keys == nil {
+		s.Keys = ui.DefaultKeys() // as the root hands them over
 	}
 	authOptions := func(cfg *config.Config, cloud graph.Cloud, warn func(string)) auth.Options {
 		return auth.Options{Method: cfg.Auth, Cloud: cloud, Tenant: cfg.Tenant, ClientID: cfg.ClientID,

@@ -33,6 +33,10 @@ type Setup struct {
 	// terminal (tables print at full width). Default: asks the terminal.
 	Width func() int
 
+	// Keys are the inbox's actions with their default keys (ui.DefaultKeys):
+	// the settings' [keys] table is checked against them.
+	Keys []config.KeyDef
+
 	// Connect builds what a command works with from the loaded settings:
 	// the sign-in and the Graph client and, with Journal set, the decision
 	// journal (handed to the client). Commands that talk to Graph need it.
@@ -236,22 +240,25 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 
 // loadConfig merges the config file, env and the flags set on cmd.
 func (a *app) loadConfig(cmd *cobra.Command) (*config.Config, error) {
-	return loadConfig(cmd, a.Getenv)
+	return loadConfig(cmd, a.Getenv, a.Keys)
 }
 
 // LoadConfig loads the settings for any command of a tree built with
 // Attach (demo and sim included), honouring --config, --profile, the
-// setting flags and APPROVALS_* variables.
-func LoadConfig(cmd *cobra.Command) (*config.Config, error) { return loadConfig(cmd, os.Getenv) }
+// setting flags and APPROVALS_* variables; keys are the inbox's actions
+// (config.LoadOptions.Keys).
+func LoadConfig(cmd *cobra.Command, keys []config.KeyDef) (*config.Config, error) {
+	return loadConfig(cmd, os.Getenv, keys)
+}
 
-func loadConfig(cmd *cobra.Command, getenv func(string) string) (*config.Config, error) {
+func loadConfig(cmd *cobra.Command, getenv func(string) string, keys []config.KeyDef) (*config.Config, error) {
 	flags := map[string]string{}
 	for name, key := range settingFlags {
 		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
 			flags[key] = f.Value.String()
 		}
 	}
-	return config.Load(config.LoadOptions{Path: flagValue(cmd, "config"), Profile: flagValue(cmd, "profile"), Getenv: getenv, Flags: flags})
+	return config.Load(config.LoadOptions{Path: flagValue(cmd, "config"), Profile: flagValue(cmd, "profile"), Getenv: getenv, Flags: flags, Keys: keys})
 }
 
 // flagValue is a flag's value, "" when the command does not have it.

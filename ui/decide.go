@@ -10,6 +10,7 @@ import (
 	"approvals/config"
 	"approvals/graph"
 	"approvals/ui/sanitize"
+	"approvals/ui/words"
 )
 
 // decisionForm is the justification form: it states the decision and what
@@ -235,11 +236,22 @@ func (m *Model) checkFormTargets() {
 	}
 	text := strings.TrimSpace(f.input.Value())
 	kept := f.targets[:0]
+	var taken string // who decided a dropped request's stage, when the listing says
 	for _, it := range f.targets {
 		if m.stillAsShown(f, it) {
 			kept = append(kept, it)
-		} else if text != "" {
+			continue
+		}
+		if text != "" {
 			m.drafts[draftKey{it.a.Ref, f.decision}] = text // should it come back, the text waits for it
+		}
+		if i := stageIndex(&it.a, f.stageOf[it]); i >= 0 && taken == "" {
+			if st := it.a.Stages[i]; st.Decided() {
+				if who := sanitize.Line(st.ReviewedBy.DisplayName); who != "" {
+					taken = who + " " + strings.ToLower(words.Result(st.Result)) + " " + it.title() + " (stage " + strconv.Itoa(i+1) + ")"
+					m.say(taken, noticeWarn)
+				}
+			}
 		}
 	}
 	gone := len(f.targets) - len(kept)
@@ -247,6 +259,8 @@ func (m *Model) checkFormTargets() {
 	defer m.relayout() // the form's list may have shrunk
 	switch {
 	case gone == 0:
+	case len(kept) == 0 && taken != "":
+		f.problem = "Taken: " + taken + ". Nothing was sent; esc closes the form."
 	case len(kept) == 0:
 		f.problem = "No longer waiting for you as shown: decided by someone else, moved to another stage, cancelled or expired. esc closes the form."
 	default:

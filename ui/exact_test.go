@@ -281,3 +281,21 @@ func TestSlowDecisionShowsElapsedTime(t *testing.T) {
 		t.Fatalf("no elapsed time:\n%s", s)
 	}
 }
+
+// When another approver decides the stage an open form is for, and the
+// listing still shows the request (at its next stage), the form names who
+// decided and how.
+func TestTakenFormNamesWhoDecided(t *testing.T) {
+	m, _, clk := newLoaded(t, 120, 40)
+	press(m, "j", "j", "j") // ap-2, stage 1 (Sponsor) is mine
+	openAndType(m, clk, "a", "ok")
+	s := sampleSnapshot()
+	st := &s.Approvals[3].Stages[0]
+	st.Status, st.Result, st.AssignedToMe = graph.StageCompleted, graph.Denied, false
+	st.ReviewedBy = graph.Identity{ID: "u-diego", DisplayName: "Diego Siciliani"}
+	load(m, s)
+	if out := screen(m); !strings.Contains(out, "Taken: Diego Siciliani denied Edsger Dijkstra (asked by Grace Hopper) → HR Analytics (stage 1)") ||
+		!strings.Contains(out, "esc cancel") {
+		t.Fatalf("form:\n%s", out)
+	}
+}

@@ -39,7 +39,7 @@ func startSimInbox(t *testing.T, seed int64) *simInbox {
 		t.Fatal(err)
 	}
 	m := New(Options{Backend: client, Identity: me.UserPrincipalName, Theme: ThemeDark,
-		PollInterval: time.Hour, UndoWindow: 300 * time.Millisecond, GracePeriod: 30 * time.Millisecond})
+		PollInterval: time.Hour, UndoWindow: 300 * time.Millisecond, GracePeriod: -1}) // the grace period has its own clocked test
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40), teatest.WithProgramOptions(
 		tea.WithEnvironment([]string{"TERM=xterm-256color"}), tea.WithColorProfile(colorprofile.ANSI256)))
 	scr := termtest.New(120, 40, nil, true) // teatest's output is not a tty: \n means CR LF
@@ -64,12 +64,11 @@ func (s *simInbox) only(t *testing.T, id string) {
 	s.waitFor(t, "the filter", "1 of ")
 }
 
-// openForm presses a decision key and waits out the grace period.
+// openForm presses a decision key and waits for the form.
 func (s *simInbox) openForm(t *testing.T, key, title string) {
 	t.Helper()
 	s.tm.Type(key)
 	s.waitFor(t, "the form", title)
-	time.Sleep(60 * time.Millisecond) // the form ignores keys for its 30ms grace period
 }
 
 func (s *simInbox) quit(t *testing.T) {

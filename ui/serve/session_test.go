@@ -296,7 +296,6 @@ func TestShutdownWaitsForATypedJustification(t *testing.T) {
 	c.only(h.mine(me)[0].ID)
 	c.typeText("a")
 	c.waitFor("the form", "Approve: ")
-	time.Sleep(60 * time.Millisecond) // the form's grace period
 	c.typeText("half-typed reason")
 	c.waitFor("the typed text", "half-typed reason")
 

@@ -21,6 +21,7 @@ func getFixture(t *testing.T) *fakeInbox {
 }
 
 func TestGetReadsRequestAndStagesInOneBatch(t *testing.T) {
+	t.Parallel()
 	fi := getFixture(t)
 	c := testClient(t, fi.fakeGraph)
 	a, err := c.Get(t.Context(), Ref{Source: SourceAccessPackage, ID: "em-001"})
@@ -34,6 +35,7 @@ func TestGetReadsRequestAndStagesInOneBatch(t *testing.T) {
 }
 
 func TestGetGroupUsesKnownRequestID(t *testing.T) {
+	t.Parallel()
 	fi := getFixture(t)
 	c := testClient(t, fi.fakeGraph)
 	if _, err := c.Refresh(t.Context()); err != nil {
@@ -46,6 +48,7 @@ func TestGetGroupUsesKnownRequestID(t *testing.T) {
 }
 
 func TestGetBareIDLooksInBoth(t *testing.T) {
+	t.Parallel()
 	fi := getFixture(t)
 	c := testClient(t, fi.fakeGraph)
 	a, err := c.Get(t.Context(), ParseRef("em-000"))
@@ -59,6 +62,7 @@ func TestGetBareIDLooksInBoth(t *testing.T) {
 }
 
 func TestGetForbiddenStagesKeepsRequest(t *testing.T) {
+	t.Parallel()
 	fi := getFixture(t)
 	fi.status["em-000"] = 403
 	a, err := testClient(t, fi.fakeGraph).Get(t.Context(), Ref{Source: SourceAccessPackage, ID: "em-000"})
@@ -68,6 +72,7 @@ func TestGetForbiddenStagesKeepsRequest(t *testing.T) {
 }
 
 func TestStagesAndBareDecide(t *testing.T) {
+	t.Parallel()
 	fi := getFixture(t)
 	c := testClient(t, fi.fakeGraph)
 	stages, err := c.Stages(t.Context(), Ref{Source: SourceGroup, ID: "grp-000"})

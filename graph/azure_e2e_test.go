@@ -59,6 +59,7 @@ func findAzure(t *testing.T, snap *graph.Snapshot, role string) graph.Approval {
 }
 
 func TestAzureListShowsRoleScopeAndContext(t *testing.T) {
+	t.Parallel()
 	now := time.Now().UTC()
 	e, _, c := azureEnv(t, sim.Options{Clock: func() time.Time { return now }})
 	snap, err := c.Refresh(context.Background())
@@ -97,6 +98,7 @@ func TestAzureListShowsRoleScopeAndContext(t *testing.T) {
 }
 
 func TestAzureRequestCountsColdAndWarm(t *testing.T) {
+	t.Parallel()
 	e, _, c := azureEnv(t, sim.Options{PageSize: 1})
 	ctx := context.Background()
 	e.sim.ResetStats()
@@ -128,6 +130,7 @@ func TestAzureRequestCountsColdAndWarm(t *testing.T) {
 }
 
 func TestAzureShowApproveDeny(t *testing.T) {
+	t.Parallel()
 	e, u, c := azureEnv(t, sim.Options{})
 	ctx := context.Background()
 	snap, err := c.Refresh(ctx)
@@ -175,6 +178,7 @@ func TestAzureShowApproveDeny(t *testing.T) {
 }
 
 func TestAzureConflictOtherApproverFirst(t *testing.T) {
+	t.Parallel()
 	e, _, c := azureEnv(t, sim.Options{})
 	ctx := context.Background()
 	snap, _ := c.Refresh(ctx)
@@ -200,6 +204,7 @@ func addAzureApprover(s *sim.Server, approvalID, userID string) error {
 }
 
 func TestAzureOwnRequestRefused(t *testing.T) {
+	t.Parallel()
 	e, _, _ := azureEnv(t, sim.Options{})
 	ctx := context.Background()
 	// The Owner request's principal is also made an approver of it: PIM
@@ -230,6 +235,7 @@ func TestAzureOwnRequestRefused(t *testing.T) {
 }
 
 func TestAzureTokenRefusedKeepsGraphWorking(t *testing.T) {
+	t.Parallel()
 	e, _, c := azureEnv(t, sim.Options{ARMTokensRefused: true})
 	snap, err := c.Refresh(context.Background())
 	if err != nil {
@@ -282,6 +288,7 @@ func (r refusingCredential) GetToken(ctx context.Context, o policy.TokenRequestO
 }
 
 func TestAzureTokenNotIssuedSaysWhatIsNeeded(t *testing.T) {
+	t.Parallel()
 	e, u, _ := azureEnv(t, sim.Options{})
 	now := time.Now()
 	asked := new(atomic.Int64)
@@ -322,6 +329,7 @@ func TestAzureTokenNotIssuedSaysWhatIsNeeded(t *testing.T) {
 }
 
 func TestAzureAPIVersionChecked(t *testing.T) {
+	t.Parallel()
 	e, u, _ := azureEnv(t, sim.Options{})
 	for _, q := range []string{"", "?api-version=2019-01-01"} {
 		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+sim.ARMPrefix+"/providers/Microsoft.Authorization/roleAssignmentApprovals"+q, nil)
@@ -346,6 +354,7 @@ func TestAzureAPIVersionChecked(t *testing.T) {
 }
 
 func TestAzureExpiresAfter24Hours(t *testing.T) {
+	t.Parallel()
 	now := time.Now().UTC()
 	clock := func() time.Time { return now }
 	e, _, c := azureEnv(t, sim.Options{Clock: clock})
@@ -367,6 +376,7 @@ func TestAzureExpiresAfter24Hours(t *testing.T) {
 }
 
 func TestAzureExtendNotDecidable(t *testing.T) {
+	t.Parallel()
 	e, _, c := azureEnv(t, sim.Options{})
 	snap, _ := c.Refresh(context.Background())
 	owner := findAzure(t, snap, "Owner")

@@ -16,6 +16,7 @@ import (
 // Graph sources.
 
 func TestAzureDecisionFaults(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		fault sim.Fault
@@ -75,6 +76,7 @@ func TestAzureDecisionFaults(t *testing.T) {
 }
 
 func TestAzureListingFaults(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		fault    sim.Fault

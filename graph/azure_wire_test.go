@@ -53,6 +53,7 @@ const docARMScheduleRequests = `{"value":[{"properties":{"targetRoleAssignmentSc
  "type":"Microsoft.Authorization/RoleAssignmentScheduleRequests"}]}`
 
 func TestDocARMApprovalDecodes(t *testing.T) {
+	t.Parallel()
 	var page wireARMPage
 	if err := json.Unmarshal([]byte(docARMApprovals), &page); err != nil || len(page.Value) != 1 || page.NextLink != "" {
 		t.Fatalf("page: %v %+v", err, page)
@@ -75,6 +76,7 @@ func TestDocARMApprovalDecodes(t *testing.T) {
 func (i Identity) isZero() bool { return i == Identity{} }
 
 func TestDocARMStagesAndPatchedStageDecode(t *testing.T) {
+	t.Parallel()
 	var page wireARMPage
 	if err := json.Unmarshal([]byte(docARMStages), &page); err != nil || len(page.Value) != 1 {
 		t.Fatal(err)
@@ -95,6 +97,7 @@ func TestDocARMStagesAndPatchedStageDecode(t *testing.T) {
 }
 
 func TestDocARMScheduleRequestDecodes(t *testing.T) {
+	t.Parallel()
 	var page wireARMPage
 	if err := json.Unmarshal([]byte(docARMScheduleRequests), &page); err != nil {
 		t.Fatal(err)
@@ -126,6 +129,7 @@ func TestDocARMScheduleRequestDecodes(t *testing.T) {
 }
 
 func TestARMErrorsKeepIDsAndAreThrottled(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	calls := 0
 	f.handle("GET /arm/providers/Microsoft.Authorization/roleAssignmentApprovals", func(w http.ResponseWriter, r *http.Request) {
@@ -157,6 +161,7 @@ func TestARMErrorsKeepIDsAndAreThrottled(t *testing.T) {
 }
 
 func TestARMURLRules(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	for _, bad := range []string{"http://example.com", "ftp://x", "https://x/?q=1"} {
 		if _, err := New(Options{GraphURL: f.srv.URL, Credential: StaticToken("t"), ARMURL: bad}); err == nil {

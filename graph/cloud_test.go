@@ -7,6 +7,7 @@ import (
 )
 
 func TestCloudByName(t *testing.T) {
+	t.Parallel()
 	for name, want := range map[string]Cloud{
 		"global":   {"global", "https://graph.microsoft.com", "https://login.microsoftonline.com", "https://management.azure.com"},
 		"":         {"global", "https://graph.microsoft.com", "https://login.microsoftonline.com", "https://management.azure.com"},
@@ -26,12 +27,14 @@ func TestCloudByName(t *testing.T) {
 }
 
 func TestARMScopes(t *testing.T) {
+	t.Parallel()
 	if got := ARMScopes("https://management.usgovcloudapi.net/"); !reflect.DeepEqual(got, []string{"https://management.usgovcloudapi.net/.default"}) {
 		t.Fatalf("%v", got)
 	}
 }
 
 func TestDefaultScopes(t *testing.T) {
+	t.Parallel()
 	got := DefaultScopes("https://graph.microsoft.us/")
 	want := []string{
 		"https://graph.microsoft.us/EntitlementManagement.ReadWrite.All",

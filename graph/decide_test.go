@@ -122,6 +122,7 @@ func decideOnce(t *testing.T, f *fakeGraph, d Decision, mod ...func(*Options)) D
 }
 
 func TestDecideApplied(t *testing.T) {
+	t.Parallel()
 	for _, d := range []Decision{Approve, Deny} {
 		st := undecided()
 		res := decideOnce(t, newStageServer(t, st), d)
@@ -136,6 +137,7 @@ func TestDecideApplied(t *testing.T) {
 }
 
 func TestDecideConflictByOther(t *testing.T) {
+	t.Parallel()
 	st := &fakeStage{status: "Completed", result: "Denied", reviewer: map[string]any{"id": otherID, "displayName": "Adele Vance"}}
 	res := decideOnce(t, newStageServer(t, st), Approve)
 	if res.Outcome != OutcomeAlreadyDecided || res.DecidedBy != (Identity{ID: otherID, DisplayName: "Adele Vance"}) ||
@@ -145,6 +147,7 @@ func TestDecideConflictByOther(t *testing.T) {
 }
 
 func TestDecideConflictByMeEarlierIsSuccess(t *testing.T) {
+	t.Parallel()
 	st := &fakeStage{status: "Completed", result: "Approved", reviewer: map[string]any{"id": meID, "displayName": "Megan Bowen"}}
 	res := decideOnce(t, newStageServer(t, st), Approve)
 	if res.Outcome != OutcomeApproved || res.Err != nil || res.Attempts != 1 {
@@ -153,6 +156,7 @@ func TestDecideConflictByMeEarlierIsSuccess(t *testing.T) {
 }
 
 func TestDecideDefiniteFailures(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		status   string
 		outcome  Outcome
@@ -185,6 +189,7 @@ func TestDecideDefiniteFailures(t *testing.T) {
 }
 
 func TestDecideThrottledThenApplied(t *testing.T) {
+	t.Parallel()
 	st := undecided()
 	st.onPatch = func(n int) string {
 		if n == 1 {
@@ -200,6 +205,7 @@ func TestDecideThrottledThenApplied(t *testing.T) {
 
 // A 5xx or a reset is never blindly re-sent: the stage is read first.
 func TestDecideResetAfterApplyIsSuccessWithOnePatch(t *testing.T) {
+	t.Parallel()
 	for _, action := range []string{"apply-reset", "500-apply"} {
 		t.Run(action, func(t *testing.T) {
 			st := undecided()
@@ -214,6 +220,7 @@ func TestDecideResetAfterApplyIsSuccessWithOnePatch(t *testing.T) {
 }
 
 func TestDecideAmbiguousThenOtherDecided(t *testing.T) {
+	t.Parallel()
 	st := undecided()
 	st.onPatch = func(int) string {
 		// Someone else's decision lands while ours is lost.
@@ -228,6 +235,7 @@ func TestDecideAmbiguousThenOtherDecided(t *testing.T) {
 }
 
 func TestDecideAmbiguousUndecidedRetriesOnce(t *testing.T) {
+	t.Parallel()
 	for _, first := range []string{"reset", "500"} {
 		t.Run(first, func(t *testing.T) {
 			st := undecided()
@@ -249,6 +257,7 @@ func TestDecideAmbiguousUndecidedRetriesOnce(t *testing.T) {
 // nothing landed, so it is a failure (safe to retry), not "unknown", and
 // no third PATCH goes out.
 func TestDecideAmbiguousTwiceStillUndecidedIsFailed(t *testing.T) {
+	t.Parallel()
 	st := undecided()
 	st.onPatch = func(int) string { return "500" }
 	res := decideOnce(t, newStageServer(t, st), Approve)
@@ -262,6 +271,7 @@ func TestDecideAmbiguousTwiceStillUndecidedIsFailed(t *testing.T) {
 }
 
 func TestDecideCannotTellIsUnknown(t *testing.T) {
+	t.Parallel()
 	st := undecided()
 	st.getFail = true
 	st.onPatch = func(int) string { return "reset" }
@@ -275,6 +285,7 @@ func TestDecideCannotTellIsUnknown(t *testing.T) {
 }
 
 func TestDecideTimeoutIsAmbiguous(t *testing.T) {
+	t.Parallel()
 	st := undecided()
 	st.onPatch = func(n int) string {
 		if n == 1 {
@@ -314,6 +325,7 @@ func (j *recordingJournal) Outcome(r DecisionResult) {
 }
 
 func TestDecideJournal(t *testing.T) {
+	t.Parallel()
 	st := undecided()
 	st.onPatch = func(n int) string {
 		if n == 1 {
@@ -336,6 +348,7 @@ func TestDecideJournal(t *testing.T) {
 }
 
 func TestDecideCancelledBeforeSending(t *testing.T) {
+	t.Parallel()
 	st := undecided()
 	f := newStageServer(t, st)
 	c := testClient(t, f)
@@ -348,6 +361,7 @@ func TestDecideCancelledBeforeSending(t *testing.T) {
 }
 
 func TestDecideRejectsBadRequests(t *testing.T) {
+	t.Parallel()
 	st := undecided()
 	c := testClient(t, newStageServer(t, st))
 	for _, req := range []DecisionRequest{
@@ -371,6 +385,7 @@ func TestDecideRejectsBadRequests(t *testing.T) {
 }
 
 func TestDecideNeedsMe(t *testing.T) {
+	t.Parallel()
 	st := undecided()
 	f := newStageServer(t, st)
 	f.handle("GET /v1.0/me", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 403, graphErr("Forbidden", "no User.Read")) })
@@ -381,6 +396,7 @@ func TestDecideNeedsMe(t *testing.T) {
 }
 
 func TestDecideManyKeepsOrderAndLimitsConcurrency(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	var inFlight, peak atomic.Int32
 	second := make(chan struct{}) // closed when two PATCHes are in flight at once
@@ -447,6 +463,7 @@ func TestDecideManyKeepsOrderAndLimitsConcurrency(t *testing.T) {
 // Cancelling while the PATCH is in flight makes it ambiguous; the client
 // still finds out (with a fresh, bounded read) instead of guessing.
 func TestDecideCancelledMidPatchStillFindsOut(t *testing.T) {
+	t.Parallel()
 	st := undecided()
 	st.onPatch = func(int) string {
 		st.result, st.status = "Approved", "Completed"
@@ -489,6 +506,7 @@ func (f *flakyCredential) GetToken(context.Context, policy.TokenRequestOptions) 
 // A PATCH that never left the machine (no token, nothing listening) is a
 // plain failure, not an unknown outcome, and counts no attempt.
 func TestDecideNotSentIsFailedNotUnknown(t *testing.T) {
+	t.Parallel()
 	t.Run("no token", func(t *testing.T) {
 		st := undecided()
 		res := decideOnce(t, newStageServer(t, st), Approve, func(o *Options) { o.Credential = &flakyCredential{ok: 1} })
@@ -534,6 +552,7 @@ func (caeRefusingCredential) GetToken(_ context.Context, o policy.TokenRequestOp
 // acted on; when no token with the claims can be had without the user, the
 // decision failed (safe to retry after signing in), it is not "unknown".
 func TestDecideCAEChallengeNeedingSignInIsFailedNotUnknown(t *testing.T) {
+	t.Parallel()
 	st := undecided()
 	f := newStageServer(t, st)
 	challenge := func(w http.ResponseWriter, _ *http.Request) {
@@ -562,6 +581,7 @@ func TestDecideCAEChallengeNeedingSignInIsFailedNotUnknown(t *testing.T) {
 // words (a shared template) and no reviewer named is someone else's
 // decision, not ours. After an ambiguous PATCH, the same read is ours.
 func TestDecideConflictUnnamedReviewerSameWords(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		onPatch func(st *fakeStage) func(int) string

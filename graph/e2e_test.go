@@ -76,6 +76,7 @@ func refresh(t testing.TB, c *graph.Client) *graph.Snapshot {
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 func TestSimRefreshListsBothSourcesColdThenWarm(t *testing.T) {
+	t.Parallel()
 	e := newSimEnv(t, sim.Options{Seed: 7, Approvals: 45})
 	me, c := e.demo()
 	snap := refresh(t, c)
@@ -123,6 +124,7 @@ func TestSimRefreshListsBothSourcesColdThenWarm(t *testing.T) {
 }
 
 func TestSimPagingAcrossThreePages(t *testing.T) {
+	t.Parallel()
 	e := newSimEnv(t, sim.Options{Seed: 3, Approvals: 40, PageSize: 6})
 	me, c := e.demo()
 	snap := refresh(t, c)
@@ -151,6 +153,7 @@ func TestSimPagingAcrossThreePages(t *testing.T) {
 }
 
 func TestSimPageCapWarns(t *testing.T) {
+	t.Parallel()
 	e := newSimEnv(t, sim.Options{Seed: 5, Approvals: 130, Faults: []sim.Fault{{Kind: sim.FaultPageCap, Op: sim.OpListAccessPackageRequests}}})
 	_, c := e.demo()
 	snap := refresh(t, c)
@@ -239,6 +242,7 @@ func decision(src graph.Source, id, stage string, d graph.Decision, why string) 
 }
 
 func TestSimSmallTenantNormalizes(t *testing.T) {
+	t.Parallel()
 	e := newSmallEnv(t)
 	snap := refresh(t, e.client("megan@contoso.com"))
 	byID := map[string]graph.Approval{}
@@ -268,6 +272,7 @@ func TestSimSmallTenantNormalizes(t *testing.T) {
 }
 
 func TestSimApproveAndDeny(t *testing.T) {
+	t.Parallel()
 	e := newSmallEnv(t)
 	c := e.client("megan@contoso.com")
 	refresh(t, c)
@@ -301,6 +306,7 @@ func TestSimApproveAndDeny(t *testing.T) {
 }
 
 func TestSimMultiStageAdvances(t *testing.T) {
+	t.Parallel()
 	e := newSmallEnv(t)
 	m, a := e.client("megan@contoso.com"), e.client("adele@contoso.com")
 	if res := m.Decide(t.Context(), decision(graph.SourceAccessPackage, reqTwoStage, "s-two-1", graph.Approve, "stage one fine")); res.Outcome != graph.OutcomeApproved {
@@ -334,6 +340,7 @@ func TestSimMultiStageAdvances(t *testing.T) {
 }
 
 func TestSimTwoApproversRace(t *testing.T) {
+	t.Parallel()
 	for round := range 5 {
 		e := newSmallEnv(t)
 		m, a := e.client("megan@contoso.com"), e.client(adele)
@@ -367,6 +374,7 @@ func TestSimTwoApproversRace(t *testing.T) {
 }
 
 func TestSimGoneAfterCancel(t *testing.T) {
+	t.Parallel()
 	e := newSmallEnv(t)
 	c := e.client("megan@contoso.com")
 	refresh(t, c)
@@ -385,6 +393,7 @@ func TestSimGoneAfterCancel(t *testing.T) {
 }
 
 func TestSimForbiddenForNonApprover(t *testing.T) {
+	t.Parallel()
 	e := newSmallEnv(t)
 	c := e.client("nobody@contoso.com")
 	if snap := refresh(t, c); len(snap.Approvals) != 0 {
@@ -400,6 +409,7 @@ func TestSimForbiddenForNonApprover(t *testing.T) {
 }
 
 func TestSimUnknownTokenIsUnauthorized(t *testing.T) {
+	t.Parallel()
 	e := newSmallEnv(t)
 	c := e.client("who@nowhere.test")
 	_, err := c.Refresh(t.Context())
@@ -412,6 +422,7 @@ func TestSimUnknownTokenIsUnauthorized(t *testing.T) {
 }
 
 func TestSimJustificationRequired(t *testing.T) {
+	t.Parallel()
 	e := newSmallEnv(t)
 	c := e.client("megan@contoso.com")
 	res := c.Decide(t.Context(), decision(graph.SourceAccessPackage, reqJustify, "s-justify", graph.Approve, ""))
@@ -426,6 +437,7 @@ func TestSimJustificationRequired(t *testing.T) {
 }
 
 func TestSimThrottledPatchHonoursRetryAfter(t *testing.T) {
+	t.Parallel()
 	e := newSmallEnv(t, sim.Fault{Kind: sim.FaultThrottle, Op: sim.OpPatchStage, Count: 1, RetryAfter: "0.3"})
 	c := e.client("megan@contoso.com")
 	if _, err := c.Me(t.Context()); err != nil {
@@ -444,6 +456,7 @@ func TestSimThrottledPatchHonoursRetryAfter(t *testing.T) {
 }
 
 func TestSimResetAfterApplyIsSuccessWithoutSecondPatch(t *testing.T) {
+	t.Parallel()
 	e := newSmallEnv(t, sim.Fault{Kind: sim.FaultResetAfter, Op: sim.OpPatchStage, Count: 1})
 	c := e.client("megan@contoso.com")
 	res := c.Decide(t.Context(), decision(graph.SourceAccessPackage, reqSimple, "s-simple", graph.Approve, "ok"))
@@ -454,6 +467,7 @@ func TestSimResetAfterApplyIsSuccessWithoutSecondPatch(t *testing.T) {
 }
 
 func TestSimResetBeforeApplyRetriesOnce(t *testing.T) {
+	t.Parallel()
 	e := newSmallEnv(t, sim.Fault{Kind: sim.FaultResetBefore, Op: sim.OpPatchStage, Count: 1})
 	c := e.client("megan@contoso.com")
 	res := c.Decide(t.Context(), decision(graph.SourceAccessPackage, reqSimple, "s-simple", graph.Deny, "no"))
@@ -464,6 +478,7 @@ func TestSimResetBeforeApplyRetriesOnce(t *testing.T) {
 }
 
 func TestSimUnavailableBurstsAndBatchThrottling(t *testing.T) {
+	t.Parallel()
 	e := newSimEnv(t, sim.Options{Seed: 11, Approvals: 30, Faults: []sim.Fault{
 		{Kind: sim.FaultUnavailable, Op: sim.OpListGroupRequests, Count: 2, RetryAfter: "0.05"},
 		{Kind: sim.FaultBatchThrottle, Op: sim.OpGetApproval, InBatch: true, Count: 5, RetryAfter: "0.1"},
@@ -484,6 +499,7 @@ func TestSimUnavailableBurstsAndBatchThrottling(t *testing.T) {
 }
 
 func TestSimDecideManyReportsEveryOutcome(t *testing.T) {
+	t.Parallel()
 	e := newSmallEnv(t)
 	c := e.client("megan@contoso.com")
 	if err := e.sim.DecideAs(adele, reqSimple2, "s-simple-2", "Deny", "adele was first"); err != nil {
@@ -514,6 +530,7 @@ func TestSimDecideManyReportsEveryOutcome(t *testing.T) {
 }
 
 func TestSimStagesAndMe(t *testing.T) {
+	t.Parallel()
 	e := newSmallEnv(t)
 	c := e.client("megan@contoso.com")
 	me, err := c.Me(t.Context())
@@ -536,6 +553,7 @@ func TestSimStagesAndMe(t *testing.T) {
 }
 
 func TestSimMalformedAndExpiredToken(t *testing.T) {
+	t.Parallel()
 	e := newSimEnv(t, sim.Options{Seed: 13, Approvals: 10, Faults: []sim.Fault{
 		{Kind: sim.FaultMalformed, Op: sim.OpListGroupRequests, Count: 1},
 	}})
@@ -557,6 +575,7 @@ func TestSimMalformedAndExpiredToken(t *testing.T) {
 // Refresh, Get, Decide and Forget from many goroutines at once (run with
 // -race): every decision lands exactly once and the inbox ends empty.
 func TestSimConcurrentUse(t *testing.T) {
+	t.Parallel()
 	e := newSimEnv(t, sim.Options{Seed: 21, Approvals: 30})
 	me, c := e.demo()
 	snap := refresh(t, c)

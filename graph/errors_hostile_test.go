@@ -10,6 +10,7 @@ import (
 // becomes one clean line: sequences go whole (payload included), controls
 // and C1 go, and the text is capped.
 func TestHostileErrorIsOneCleanLine(t *testing.T) {
+	t.Parallel()
 	evil := "x\x1b[2J\x1b]0;PWNED-TITLE\a\x1b]52;c;ZXZpbA==\a\x1bPPWNED-DCS\x1b\\\u009dPWNED-C1\u009c\u009b31m\r\nline2\b" + strings.Repeat("Ω", 1000)
 	body := `{"error":{"code":"` + jsonEscape(evil) + `","message":"` + jsonEscape(evil) + `","innerError":{"request-id":"` + jsonEscape(evil) + `"}}}`
 	msg := newError(http.StatusBadRequest, nil, []byte(body)).Error()

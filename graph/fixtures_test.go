@@ -16,6 +16,7 @@ import (
 // only what is there.)
 
 func TestFixtureApprovalGet(t *testing.T) {
+	t.Parallel()
 	var w wireApproval
 	if err := json.Unmarshal(fixtures.Read(t, "v1.0-approval-get.response.json"), &w); err != nil {
 		t.Fatal(err)
@@ -38,6 +39,7 @@ func TestFixtureApprovalGet(t *testing.T) {
 }
 
 func TestFixtureListStagesAndGetStage(t *testing.T) {
+	t.Parallel()
 	var p wireStagePage
 	if err := json.Unmarshal(fixtures.Read(t, "v1.0-approval-list-stages.response.json"), &p); err != nil {
 		t.Fatal(err)
@@ -58,6 +60,7 @@ func TestFixtureListStagesAndGetStage(t *testing.T) {
 }
 
 func TestFixtureApprovalFilterByCurrentUser(t *testing.T) {
+	t.Parallel()
 	var em, pim struct {
 		Value []wireApproval `json:"value"`
 	}
@@ -85,6 +88,7 @@ func TestFixtureApprovalFilterByCurrentUser(t *testing.T) {
 }
 
 func TestFixtureAssignmentRequests(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		file, id, requestType string
 		created               string
@@ -126,6 +130,7 @@ func checkEMFixture(t *testing.T, a Approval, id, requestType, created string) {
 }
 
 func TestFixturePIMRequestInvalidJSONIsAnError(t *testing.T) {
+	t.Parallel()
 	raw := fixtures.Read(t, "v1.0-privilegedaccessgroupassignmentschedulerequest-filterbycurrentuser.response.json")
 	var p wirePage
 	if err := decodeBody(raw, &p); err == nil {
@@ -152,6 +157,7 @@ func TestFixturePIMRequestInvalidJSONIsAnError(t *testing.T) {
 // With its trailing comma removed, the same example decodes, misspelled
 // createdDateTIme and PascalCase enums included.
 func TestFixturePIMRequestRepaired(t *testing.T) {
+	t.Parallel()
 	raw := string(fixtures.Read(t, "v1.0-privilegedaccessgroupassignmentschedulerequest-filterbycurrentuser.response.json"))
 	fixed := strings.Replace(raw, `"PT8H",`, `"PT8H"`, 1)
 	var p wirePage
@@ -182,6 +188,7 @@ func TestFixturePIMRequestRepaired(t *testing.T) {
 }
 
 func TestFixtureErrors(t *testing.T) {
+	t.Parallel()
 	e := newError(400, nil, fixtures.Read(t, "graph-error-example.response.json"))
 	if e.Code != "invalidRange" || e.Message != "Uploaded fragment overlaps with existing data." || e.RequestID != "request-id" {
 		t.Fatalf("error = %+v", e)
@@ -196,6 +203,7 @@ func TestFixtureErrors(t *testing.T) {
 }
 
 func TestFixtureBatch(t *testing.T) {
+	t.Parallel()
 	var req wireBatchRequest
 	if err := json.Unmarshal(fixtures.Read(t, "graph-batch.request.json"), &req); err != nil {
 		t.Fatal(err)
@@ -231,6 +239,7 @@ func TestFixtureBatch(t *testing.T) {
 
 // What Decide sends has the same keys and value types as the docs' PATCH.
 func TestFixturePatchBodyMatchesDecide(t *testing.T) {
+	t.Parallel()
 	var want map[string]any
 	if err := json.Unmarshal(fixtures.Read(t, "v1.0-approvalstage-update.request.json"), &want); err != nil {
 		t.Fatal(err)

@@ -38,6 +38,7 @@ func readIDs(t *testing.T, n, k int) int64 {
 // Reading k approvals by id costs the same at N=100 and N=1,000: it
 // depends on k only (⌈GETs/20⌉ $batch calls), not on the inbox.
 func TestGetManyCostFollowsTheIDs(t *testing.T) {
+	t.Parallel()
 	const k = 30
 	small, large := readIDs(t, 100, k), readIDs(t, 1000, k)
 	if small != large {

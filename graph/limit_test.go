@@ -11,6 +11,7 @@ import (
 // process that reads it all into memory; a body of exactly the limit is
 // read whole.
 func TestResponseBodiesAreBounded(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	name := "Megan Bowen"
 	f.handle("GET /v1.0/me", func(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,7 @@ import (
 // Plain http:// carries the token in clear, so the client and the config
 // both refuse it unless the host is this machine, and agree on every URL.
 func TestPlainHTTPOnlyToLoopbackClientAndConfigAgree(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		url string
 		ok  bool

@@ -23,6 +23,7 @@ func (p headerPolicy) Do(r *policy.Request) (*http.Response, error) {
 // Callers add azcore policies through the embedded ClientOptions; they run
 // on every request, after the client's own.
 func TestOptionsAcceptAzcorePolicies(t *testing.T) {
+	t.Parallel()
 	var seen atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("X-Added-By-Caller") == "yes" {
@@ -49,6 +50,7 @@ func TestOptionsAcceptAzcorePolicies(t *testing.T) {
 // A Retry-After date is counted from the client's clock, not the
 // machine's.
 func TestRetryAfterDateUsesTheInjectedClock(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", now.Add(90*time.Second).Format(http.TimeFormat))

@@ -9,6 +9,7 @@ import (
 // parsePage agrees with encoding/json on what a page holds, and refuses
 // what is not a whole collection.
 func TestParsePage(t *testing.T) {
+	t.Parallel()
 	good := []string{
 		`{"value":[]}`,
 		` {"@odata.context":"x{[","value":[{"id":"a","s":"]}\"\\"},{"id":"b","n":[1,2,{"x":null}]}],"@odata.nextLink":"https://g/next?a=1"} `,

@@ -12,6 +12,7 @@ import (
 // the same host on another port (or over plain http). It comes back as an
 // error instead, and a redirected PATCH is a failure (not applied).
 func TestRedirectsAreNotFollowed(t *testing.T) {
+	t.Parallel()
 	var reached atomic.Int32
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		reached.Add(1)

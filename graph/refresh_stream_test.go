@@ -32,6 +32,7 @@ func (g *gate) wait() bool {
 // being listed: the last page is answered only after a $batch arrived.
 // The request count stays pages + ⌈N/20⌉ per source.
 func TestRefreshReadsDetailsAsPagesArrive(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 100, 0)
 	fi.pageSize = 20
 	batched := newGate()
@@ -80,6 +81,7 @@ func TestRefreshReadsDetailsAsPagesArrive(t *testing.T) {
 // Groups is answered only once access packages have been reported done.
 // While its listing is retried, the progress says so.
 func TestRefreshReportsEachSourceWhenDone(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 30, 3)
 	emDone := newGate()
 	list := fi.list(func() []map[string]any { return fi.groups })
@@ -126,6 +128,7 @@ func TestRefreshReportsEachSourceWhenDone(t *testing.T) {
 
 // An unchanged listing keeps its version; a new arrival bumps it.
 func TestRefreshVersionFollowsChanges(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 5, 0)
 	c := testClient(t, fi.fakeGraph)
 	version := func() uint64 {

@@ -137,6 +137,7 @@ func (fi *fakeInbox) batches() int {
 }
 
 func TestRefreshColdThenWarm(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 45, 5)
 	c := testClient(t, fi.fakeGraph)
 	snap, err := c.Refresh(t.Context())
@@ -173,6 +174,7 @@ func TestRefreshColdThenWarm(t *testing.T) {
 }
 
 func TestRefreshRereadsOnlyChangedAndForgotten(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 30, 0)
 	c := testClient(t, fi.fakeGraph)
 	if _, err := c.Refresh(t.Context()); err != nil {
@@ -199,6 +201,7 @@ func TestRefreshRereadsOnlyChangedAndForgotten(t *testing.T) {
 }
 
 func TestRefreshDropsUnlistedFromCache(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 3, 0)
 	c := testClient(t, fi.fakeGraph)
 	if _, err := c.Refresh(t.Context()); err != nil {
@@ -222,6 +225,7 @@ func TestRefreshDropsUnlistedFromCache(t *testing.T) {
 }
 
 func TestRefreshInnerStatuses(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 6, 0)
 	fi.throttle["em-000"] = 2 // throttled twice, then fine
 	fi.status["em-001"] = 404 // gone: dropped
@@ -270,6 +274,7 @@ func TestRefreshInnerStatuses(t *testing.T) {
 }
 
 func TestRefreshInnerThrottleBeyondCapKeepsApproval(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 2, 0)
 	fi.throttle["em-000"] = 100
 	c := testClient(t, fi.fakeGraph, func(o *Options) { o.MaxRetries = 2 })
@@ -296,6 +301,7 @@ func TestRefreshInnerThrottleBeyondCapKeepsApproval(t *testing.T) {
 }
 
 func TestRefreshPagingFollowsNextLinkVerbatim(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 25, 7)
 	fi.pageSize = 10
 	c := testClient(t, fi.fakeGraph)
@@ -316,6 +322,7 @@ func TestRefreshPagingFollowsNextLinkVerbatim(t *testing.T) {
 }
 
 func TestRefreshWarnsAtFiftyWithoutNextLink(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 50, 1)
 	snap, err := testClient(t, fi.fakeGraph).Refresh(t.Context())
 	if err != nil || len(snap.Warnings) != 1 || !strings.Contains(snap.Warnings[0], "capped") || !strings.Contains(snap.Warnings[0], string(SourceAccessPackage)) {
@@ -324,6 +331,7 @@ func TestRefreshWarnsAtFiftyWithoutNextLink(t *testing.T) {
 }
 
 func TestRefreshFallsBackFromNestedExpand(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 2, 0)
 	inner := fi.list(func() []map[string]any { return fi.em })
 	refused := 0
@@ -348,6 +356,7 @@ func TestRefreshFallsBackFromNestedExpand(t *testing.T) {
 }
 
 func TestRefreshPerSourceErrors(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 3, 2)
 	fi.handle(groupListKey, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 403, graphErr("Forbidden", "no PIM")) })
 	snap, err := testClient(t, fi.fakeGraph).Refresh(t.Context())
@@ -367,6 +376,7 @@ func TestRefreshPerSourceErrors(t *testing.T) {
 }
 
 func TestRefreshNormalizesAndSorts(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 1, 2)
 	fi.em[0]["createdDateTime"] = t0.Add(time.Hour).Format(time.RFC3339)
 	fi.em[0]["assignment"] = map[string]any{"target": map[string]any{"objectId": "target-1", "displayName": "Tess Target", "email": "tess@contoso.com"}}
@@ -404,6 +414,7 @@ func TestRefreshNormalizesAndSorts(t *testing.T) {
 }
 
 func TestRefreshDoesNotResurrectForgotten(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 1, 0)
 	c := testClient(t, fi.fakeGraph)
 	entered := make(chan struct{})
@@ -432,6 +443,7 @@ func TestRefreshDoesNotResurrectForgotten(t *testing.T) {
 // waiting": the approvals listed before must not silently disappear.
 // "value": null (no items) still reads as an empty page.
 func TestRefreshReplyThatIsNotACollectionIsAnError(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{`{}`, `null`, `{"@odata.context":"x","id":"em-000"}`} {
 		t.Run(body, func(t *testing.T) {
 			fi := newFakeInbox(t, 3, 2)
@@ -468,6 +480,7 @@ func TestRefreshReplyThatIsNotACollectionIsAnError(t *testing.T) {
 // The same for a stage list: an approval body where the list of stages
 // should be is an error, not "no stages".
 func TestStagesReplyThatIsNotACollectionIsAnError(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	f.handle("GET /v1.0"+pathEMApprovals+"/ap-1/stages", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{"id": "ap-1"})

@@ -75,6 +75,7 @@ func find(t *testing.T, s *graph.Snapshot, id string) graph.Approval {
 }
 
 func TestRoleListNormalizes(t *testing.T) {
+	t.Parallel()
 	e, _ := newRoleEnv(t, 6)
 	demo := e.sim.Approvers()[0]
 	c := roleClient(e, demo.UserPrincipalName)
@@ -129,6 +130,7 @@ func TestRoleListNormalizes(t *testing.T) {
 // Cold: the listing page plus one beta $batch per 20 approvals; warm: the
 // listing page only. No $expand fallback, no per-item GETs.
 func TestRoleRequestCountsColdAndWarm(t *testing.T) {
+	t.Parallel()
 	e, _ := newRoleEnv(t, 43) // 45 listed
 	demo := e.sim.Approvers()[0]
 	c := roleClient(e, demo.UserPrincipalName)
@@ -147,6 +149,7 @@ func TestRoleRequestCountsColdAndWarm(t *testing.T) {
 }
 
 func TestRoleShowApproveDeny(t *testing.T) {
+	t.Parallel()
 	e, _ := newRoleEnv(t, 4)
 	demo := e.sim.Approvers()[0]
 	c := roleClient(e, demo.UserPrincipalName)
@@ -194,6 +197,7 @@ func TestRoleShowApproveDeny(t *testing.T) {
 }
 
 func TestRoleConflictOtherApproverFirst(t *testing.T) {
+	t.Parallel()
 	e, _ := newRoleEnv(t, 2)
 	approvers := e.sim.Approvers()
 	c := roleClient(e, approvers[0].UserPrincipalName)
@@ -221,6 +225,7 @@ func TestRoleConflictOtherApproverFirst(t *testing.T) {
 // Own activation: refused before sending once the client knows who I am;
 // a client that sends anyway gets the service's 400, nothing applied.
 func TestRoleOwnRequestRefused(t *testing.T) {
+	t.Parallel()
 	e, _ := newRoleEnv(t, 2)
 	demo := e.sim.Approvers()[0]
 	own, _ := special(t, e)
@@ -248,6 +253,7 @@ func TestRoleOwnRequestRefused(t *testing.T) {
 }
 
 func TestRoleExtendNotDecidable(t *testing.T) {
+	t.Parallel()
 	e, _ := newRoleEnv(t, 1)
 	demo := e.sim.Approvers()[0]
 	_, ext := special(t, e)
@@ -264,6 +270,7 @@ func TestRoleExtendNotDecidable(t *testing.T) {
 }
 
 func TestRoleExpiresAfter24Hours(t *testing.T) {
+	t.Parallel()
 	e, clock := newRoleEnv(t, 5)
 	demo := e.sim.Approvers()[0]
 	c := roleClient(e, demo.UserPrincipalName)
@@ -286,6 +293,7 @@ func TestRoleExpiresAfter24Hours(t *testing.T) {
 // the portal" once, clearly, the source says so, nothing is sent, and no
 // refresh tries the beta API again.
 func TestRoleBetaRemoved(t *testing.T) {
+	t.Parallel()
 	e, _ := newRoleEnv(t, 3, func(o *sim.Options) { o.NoBetaRoleApprovals = true })
 	demo := e.sim.Approvers()[0]
 	c := roleClient(e, demo.UserPrincipalName)
@@ -323,6 +331,7 @@ func TestRoleBetaRemoved(t *testing.T) {
 // The role source next to the others: a refused role listing (no
 // permission) is that source's state; the others still list.
 func TestRoleRefusedKeepsOthersWorking(t *testing.T) {
+	t.Parallel()
 	e := newSimEnv(t, sim.Options{Seed: 1, Approvals: 5})
 	demo := e.sim.Approvers()[0]
 	e.sim.AddFault(sim.Fault{Kind: sim.FaultExpiredToken, Op: sim.OpListRoleRequests})
@@ -340,6 +349,7 @@ func TestRoleRefusedKeepsOthersWorking(t *testing.T) {
 // refusal (here a decision's) marks every role request "decide in the
 // portal" at the next refresh, without asking beta again.
 func TestRoleBetaRemovedLater(t *testing.T) {
+	t.Parallel()
 	e, _ := newRoleEnv(t, 3)
 	demo := e.sim.Approvers()[0]
 	c := roleClient(e, demo.UserPrincipalName)

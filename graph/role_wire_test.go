@@ -45,6 +45,7 @@ const roleListingDoc = `{
 }`
 
 func TestRoleListingDocDecodes(t *testing.T) {
+	t.Parallel()
 	var p wirePage
 	if err := json.Unmarshal([]byte(roleListingDoc), &p); err != nil || len(p.Value) != 1 {
 		t.Fatalf("%v, %d items", err, len(p.Value))
@@ -75,6 +76,7 @@ func TestRoleListingDocDecodes(t *testing.T) {
 // The listing without the expansions (a service that refuses $expand)
 // still names the role and principal by id.
 func TestRoleListingWithoutExpand(t *testing.T) {
+	t.Parallel()
 	a, err := decodeRoleItem([]byte(`{"id":"r1","approvalId":null,"action":"adminExtend","principalId":"p1","roleDefinitionId":"rd1","directoryScopeId":"/administrativeUnits/au1","createdBy":{"user":{"id":"admin1"}}}`))
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +93,7 @@ func TestRoleListingWithoutExpand(t *testing.T) {
 // (beta-approval-get, the same approval resource the role approvals are;
 // the role doc's own example has the same shape) decodes into Stages.
 func TestRoleBetaApprovalDocDecodes(t *testing.T) {
+	t.Parallel()
 	for name, body := range map[string][]byte{
 		"fixture beta-approval-get": fixtures.Read(t, "beta-approval-get.response.json"),
 		"pim-approval-workflow": []byte(`{"@odata.context":"https://graph.microsoft.com/beta/$metadata#roleManagement/directory/roleAssignmentApprovals/$entity",
@@ -117,6 +120,7 @@ func TestRoleBetaApprovalDocDecodes(t *testing.T) {
 }
 
 func TestNoteBetaGone(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		err  *Error
 		get  bool

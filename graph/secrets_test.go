@@ -8,6 +8,7 @@ import (
 // Printing a client or its options (a debug line, a panic value) never
 // shows the token, even once the bearer policy has cached it.
 func TestFormattedClientHasNoToken(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	opts := Options{GraphURL: f.srv.URL, Credential: StaticToken(fakeToken)}
 	c, err := New(opts)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestErrorDecodingAndIs(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	cases := []struct {
 		status   int
@@ -59,6 +60,7 @@ func TestErrorDecodingAndIs(t *testing.T) {
 }
 
 func TestNonJSONErrorBody(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	f.handle("GET /v1.0/html", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("request-id", "from-header")
@@ -76,6 +78,7 @@ func TestNonJSONErrorBody(t *testing.T) {
 }
 
 func TestMalformedSuccessBodyIsAnError(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	f.handle(emListKey, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -89,6 +92,7 @@ func TestMalformedSuccessBodyIsAnError(t *testing.T) {
 }
 
 func TestRetryAfterFractionalIsHonoured(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	var times []time.Time
 	var mu sync.Mutex
@@ -120,6 +124,7 @@ func TestRetryAfterFractionalIsHonoured(t *testing.T) {
 }
 
 func TestRetryAfterAboveCapIsThrottled(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	f.handle("GET /v1.0/busy", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "90.5")
@@ -138,6 +143,7 @@ func TestRetryAfterAboveCapIsThrottled(t *testing.T) {
 }
 
 func TestClientRequestIDOnEveryCall(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	f.handle("GET /v1.0/x", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{}) })
 	c := testClient(t, f)
@@ -160,6 +166,7 @@ func TestClientRequestIDOnEveryCall(t *testing.T) {
 }
 
 func TestNewRefusesPlainHTTPToNonLoopback(t *testing.T) {
+	t.Parallel()
 	for _, u := range []string{"http://graph.microsoft.com", "http://10.0.0.1:8080", "http://example.test", "ftp://127.0.0.1", "127.0.0.1:8080", ""} {
 		if _, err := New(Options{GraphURL: u, Credential: StaticToken(fakeToken)}); err == nil {
 			t.Errorf("New(%q) accepted", u)
@@ -181,6 +188,7 @@ func TestNewRefusesPlainHTTPToNonLoopback(t *testing.T) {
 }
 
 func TestNextLinkToAnotherHostIsNotFollowed(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	f.handle(emListKey, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, page(nil, "https://evil.example/v1.0/steal?$skiptoken=1"))
@@ -193,6 +201,7 @@ func TestNextLinkToAnotherHostIsNotFollowed(t *testing.T) {
 }
 
 func TestHangingServerIsCutOffPerTry(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
@@ -218,6 +227,7 @@ func TestHangingServerIsCutOffPerTry(t *testing.T) {
 }
 
 func TestHangingServerGivesUpWithDeadline(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
@@ -237,6 +247,7 @@ func TestHangingServerGivesUpWithDeadline(t *testing.T) {
 }
 
 func TestLogIsRedacted(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	f.handle("GET /v1.0/x", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("request-id", "rid-42")
@@ -273,6 +284,7 @@ func TestLogIsRedacted(t *testing.T) {
 }
 
 func TestTransportErrorIsTyped(t *testing.T) {
+	t.Parallel()
 	// A port nobody listens on: connection refused.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

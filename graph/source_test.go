@@ -8,6 +8,7 @@ import (
 )
 
 func TestParseRefAndSource(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]Ref{
 		"role:r-1":      {Source: SourceRole, ID: "r-1"},
 		"azure:a:b":     {Source: SourceAzure, ID: "a:b"},
@@ -32,6 +33,7 @@ func TestParseRefAndSource(t *testing.T) {
 }
 
 func TestNewRefusesUnknownSource(t *testing.T) {
+	t.Parallel()
 	_, err := New(Options{GraphURL: "https://graph.microsoft.com", Credential: StaticToken("x"), Sources: []Source{"Role"}})
 	if err == nil || !strings.Contains(err.Error(), `"Role"`) {
 		t.Fatalf("err = %v", err)
@@ -41,6 +43,7 @@ func TestNewRefusesUnknownSource(t *testing.T) {
 // A source left out of Options.Sources is never called and reads as
 // disabled; the others are listed as usual.
 func TestRefreshOnlyEnabledSources(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 3, 2)
 	c := testClient(t, fi.fakeGraph, func(o *Options) { o.Sources = []Source{SourceAccessPackage} })
 	snap, err := c.Refresh(t.Context())
@@ -64,6 +67,7 @@ func TestRefreshOnlyEnabledSources(t *testing.T) {
 // A refused listing makes that source unauthorized, with the fix, while
 // the other source's approvals still come back.
 func TestRefreshSourceStates(t *testing.T) {
+	t.Parallel()
 	fi := newFakeInbox(t, 2, 2)
 	fi.handle(groupListKey, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 403, graphErr("Forbidden", "no PIM")) })
 	c := testClient(t, fi.fakeGraph, func(o *Options) { o.Sources = []Source{SourceAccessPackage, SourceGroup} })
@@ -88,6 +92,7 @@ func TestRefreshSourceStates(t *testing.T) {
 // A source that cannot take decisions refuses before the journal's
 // Attempt and before any PATCH: nothing is sent.
 func TestDecidePortalOnlyIsNotSent(t *testing.T) {
+	t.Parallel()
 	f := newFakeGraph(t)
 	j := &recordingJournal{}
 	c := testClient(t, f, func(o *Options) { o.Journal = j })

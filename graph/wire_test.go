@@ -9,6 +9,7 @@ import (
 )
 
 func TestStageDecodingTolerance(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 2, 3, 4, 5, 6, 0, time.UTC)
 	for _, tc := range []struct {
 		name string
@@ -47,6 +48,7 @@ func TestStageDecodingTolerance(t *testing.T) {
 }
 
 func TestMalformedJSONIsAnErrorNotAPanic(t *testing.T) {
+	t.Parallel()
 	for _, b := range []string{``, `{`, `{"value":[{"id":}]}`, `[]`, `{"value":{"id":"x"}}`, "\x00", `{"value":[{"reviewedBy":{"id":5}}]}`} {
 		var p wirePage
 		err := decodeBody([]byte(b), &p)
@@ -62,6 +64,7 @@ func TestMalformedJSONIsAnErrorNotAPanic(t *testing.T) {
 }
 
 func TestPIMRequestorFallsBackToPrincipal(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ json, wantRequestor string }{
 		{`{"id":"r","principal":{"id":"p","displayName":"Pat"}}`, "Pat"},
 		{`{"id":"r","principal":{"id":"p","displayName":"Pat"},"createdBy":{"user":null}}`, "Pat"},
@@ -83,6 +86,7 @@ func TestPIMRequestorFallsBackToPrincipal(t *testing.T) {
 }
 
 func TestAnswerValues(t *testing.T) {
+	t.Parallel()
 	a, err := decodeEMItem([]byte(`{"id":"r","answers":[{"value":42},{"value":null,"displayValue":""},{"value":["a","b"]}]}`))
 	if err != nil {
 		t.Fatal(err)
@@ -96,6 +100,7 @@ func TestAnswerValues(t *testing.T) {
 }
 
 func TestEstimateDeadline(t *testing.T) {
+	t.Parallel()
 	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	reviewed := created.Add(3 * time.Hour)
 	a := Approval{Created: created, Stages: []Stage{
@@ -115,6 +120,7 @@ func TestEstimateDeadline(t *testing.T) {
 }
 
 func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for v, want := range map[string]time.Duration{
 		"2.128": 2128 * time.Millisecond, "10": 10 * time.Second, "0.0001": time.Millisecond, "": 0, "-1": 0, "soon": 0, "NaN": 0,
@@ -127,6 +133,7 @@ func TestParseRetryAfter(t *testing.T) {
 }
 
 func TestOdataEscape(t *testing.T) {
+	t.Parallel()
 	if got := odataEscape("status eq 'PendingApproval'"); got != "status%20eq%20'PendingApproval'" {
 		t.Fatal(got)
 	}
@@ -139,6 +146,7 @@ func TestOdataEscape(t *testing.T) {
 // shows its stage "Completed" yet "NotReviewed": while the request is
 // PendingApproval, that stage is the one to decide.
 func TestPendingGroupStageFromTheDocsExampleIsMine(t *testing.T) {
+	t.Parallel()
 	var page struct {
 		Value []struct {
 			ID     string      `json:"id"`

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,8 +109,10 @@ func TestServeStopsWithAHungRequest(t *testing.T) {
 	opts := ServeOptions{Options: Options{Tenant: smallTenant(), Faults: []Fault{{Kind: FaultHang}}}}
 	base, stop := serveInBackground(t, "127.0.0.1:0", opts, io.Discard)
 	errc := make(chan error, 1)
+	sent := make(chan struct{})
 	go func() {
-		req, _ := http.NewRequest("GET", base+"/v1.0/me", nil)
+		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { close(sent) }}
+		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), "GET", base+"/v1.0/me", nil)
 		req.Header.Set("Authorization", "Bearer megan@contoso.com")
 		res, err := http.DefaultClient.Do(req)
 		if err == nil {
@@ -124,7 +127,13 @@ func TestServeStopsWithAHungRequest(t *testing.T) {
 		}
 		errc <- err
 	}()
-	time.Sleep(50 * time.Millisecond) // let the request reach the hang
+	// Stop once the request is on the wire (not after a guessed sleep that
+	// a loaded machine may outrun).
+	select {
+	case <-sent:
+	case err := <-errc:
+		t.Fatalf("the request ended before it was sent: %v", err)
+	}
 	start := time.Now()
 	if err := stop(); err != nil {
 		t.Fatal(err)

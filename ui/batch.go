@@ -134,7 +134,7 @@ func (m *Model) send(b *batch) tea.Cmd {
 	backend, ctx := m.opts.Backend, m.ctx
 	cmds := make([]tea.Cmd, 0, len(b.items)+1)
 	if first {
-		cmds = append(cmds, sendingTick()) // the elapsed time on the status line moves
+		cmds = append(cmds, m.sendingTick()) // the elapsed time on the status line moves
 	}
 	for _, it := range b.items {
 		it.state = stateSending
@@ -342,8 +342,8 @@ func (m *Model) progress() string {
 const slowDecision = 2 * time.Second
 
 // sendingTick redraws the elapsed time while decisions are on their way.
-func sendingTick() tea.Cmd {
-	return tea.Tick(time.Second, func(time.Time) tea.Msg { return sendingTickedMsg{} })
+func (m *Model) sendingTick() tea.Cmd {
+	return m.after(time.Second, sendingTickedMsg{})
 }
 
 // undoLine is the countdown of the newest queued batch (the one u undoes),

@@ -188,7 +188,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onUndoTick(msg)
 	case sendingTickedMsg:
 		if len(m.sending) > 0 {
-			return m, sendingTick()
+			return m, m.sendingTick()
 		}
 	case decisionSentMsg:
 		return m, m.onDecisionSent(msg)

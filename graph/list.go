@@ -93,6 +93,13 @@ func (c *Client) listAll(ctx context.Context, src Source, next string, decode fu
 				continue
 			}
 			a, err := decode(raw)
+			if syn := (*json.SyntaxError)(nil); errors.As(err, &syn) {
+				// Not JSON at all: the page is malformed, not one entry of
+				// an unexpected shape. The source fails as for any
+				// unreadable body rather than hiding the entry.
+				out.err = fmt.Errorf("graph: unreadable response body (page %d, entry %d): %w", pages, len(items)+1, err)
+				return out
+			}
 			if err != nil || a.ID == "" {
 				skipped++
 				if firstSkip == nil {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"approvals/ui/words"
 	"context"
 	"slices"
 	"strconv"
@@ -362,7 +363,7 @@ func (m *Model) undoParts(b *batch) (what, when string) {
 	} else {
 		what += strconv.Itoa(len(b.items)) + " requests"
 	}
-	when = "in " + countdown(b.deadline.Sub(m.clock())) + " — press " + m.keys.first(config.ActionUndo) + " to undo"
+	when = "in " + words.Countdown(b.deadline.Sub(m.clock())) + " — press " + m.keys.first(config.ActionUndo) + " to undo"
 	if more := len(m.queued) - 1; more > 0 {
 		when += " (" + plural(more, "more decision") + " queued)"
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"approvals/ui/words"
 	"cmp"
 	"slices"
 	"strings"
@@ -309,7 +310,7 @@ func (ib *inbox) matches(it *item) bool {
 			continue // (an id matches only whole, as pasted from the command line's list)
 		}
 		if times == "" {
-			times = strings.ToLower(stateLabel(it) + "\x00" + dueLabel(ib.now, it.a.Deadline, it.a.DeadlineEstimated) + "\x00" + ageLabel(ib.now, it.a.Created))
+			times = strings.ToLower(stateLabel(it) + "\x00" + words.TimeLeft(ib.now, it.a.Deadline, it.a.DeadlineEstimated) + "\x00" + words.Age(ib.now, it.a.Created))
 		}
 		if !strings.Contains(times, t) {
 			return false

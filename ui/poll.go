@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"approvals/ui/words"
 	"context"
 	"slices"
 	"sync"
@@ -239,7 +240,7 @@ func (m *Model) onLoaded(msg approvalsLoadedMsg) tea.Cmd {
 			m.pollErr = errNoSnapshot
 		}
 		m.nextPollIn = backoff(m.opts.PollInterval, m.failures, retryAfter(msg.err))
-		m.say("Couldn't refresh (next try in "+span(m.nextPollIn)+"): "+errText(m.pollErr), noticeBad)
+		m.say("Couldn't refresh (next try in "+words.Span(m.nextPollIn)+"): "+errText(m.pollErr), noticeBad)
 	} else {
 		m.failures, m.pollErr, m.signedInAgain = 0, nil, false
 		m.nextPollIn = m.opts.PollInterval

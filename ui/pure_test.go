@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"approvals/ui/words"
 	"strings"
 	"testing"
 	"time"
@@ -58,18 +59,18 @@ func TestTimeLabels(t *testing.T) {
 	t.Parallel()
 	now := t0
 	cases := []struct{ got, want string }{
-		{ageLabel(now, now.Add(-30*time.Second)), "now"},
-		{ageLabel(now, now.Add(-59*time.Minute)), "59m"},
-		{ageLabel(now, now.Add(-47*time.Hour)), "47h"},
-		{ageLabel(now, now.Add(-72*time.Hour)), "3d"},
-		{ageLabel(now, time.Time{}), "—"},
-		{dueLabel(now, now.Add(-time.Minute), false), "overdue"},
-		{dueLabel(now, now.Add(90*time.Minute), false), "1h"},
-		{dueLabel(now, now.Add(20*time.Hour), true), "~20h"},
-		{dueLabel(now, time.Time{}, false), "—"},
-		{updatedLabel(now, now.Add(-59*time.Second)), "updated just now"},
-		{updatedLabel(now, now.Add(-2*time.Minute)), "updated 2m ago"},
-		{updatedLabel(now, time.Time{}), "not updated yet"},
+		{words.Age(now, now.Add(-30*time.Second)), "now"},
+		{words.Age(now, now.Add(-59*time.Minute)), "59m"},
+		{words.Age(now, now.Add(-47*time.Hour)), "47h"},
+		{words.Age(now, now.Add(-72*time.Hour)), "3d"},
+		{words.Age(now, time.Time{}), "—"},
+		{words.TimeLeft(now, now.Add(-time.Minute), false), "overdue"},
+		{words.TimeLeft(now, now.Add(90*time.Minute), false), "1h"},
+		{words.TimeLeft(now, now.Add(20*time.Hour), true), "~20h"},
+		{words.TimeLeft(now, time.Time{}, false), "—"},
+		{words.Updated(now, now.Add(-59*time.Second)), "updated just now"},
+		{words.Updated(now, now.Add(-2*time.Minute)), "updated 2m ago"},
+		{words.Updated(now, time.Time{}), "not updated yet"},
 		{relative(now, now.Add(2*time.Hour)), "in 2h"},
 		{relative(now, now.Add(-3*24*time.Hour)), "3d ago"},
 		{isoDuration("PT8H"), "8h"},
@@ -77,9 +78,9 @@ func TestTimeLabels(t *testing.T) {
 		{isoDuration("P3M"), "3mo"},
 		{isoDuration("garbage"), "garbage"},
 		{isoDuration("PT"), "PT"},
-		{countdown(4200 * time.Millisecond), "5s"},
-		{countdown(125 * time.Second), "2:05"},
-		{countdown(-time.Second), "0s"},
+		{words.Countdown(4200 * time.Millisecond), "5s"},
+		{words.Countdown(125 * time.Second), "2:05"},
+		{words.Countdown(-time.Second), "0s"},
 	}
 	for i, c := range cases {
 		if c.got != c.want {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"approvals/ui/words"
 	"strings"
 	"time"
 
@@ -126,7 +127,7 @@ func (m *Model) rowParts(it *item, c columns) rowParts {
 	}
 	due := stateLabel(it)
 	if due == "" {
-		due = dueLabel(m.now, it.a.Deadline, it.a.DeadlineEstimated)
+		due = words.TimeLeft(m.now, it.a.Deadline, it.a.DeadlineEstimated)
 	}
 	return rowParts{
 		gutter:   mark + fresh + " ",
@@ -135,7 +136,7 @@ func (m *Model) rowParts(it *item, c columns) rowParts {
 		person:   cell(personCell(it), c.person),
 		resource: cell(it.resource, c.resource),
 		stage:    cell(it.stageText, c.stage),
-		age:      cellRight(ageLabel(m.now, it.a.Created), c.age),
+		age:      cellRight(words.Age(m.now, it.a.Created), c.age),
 	}
 }
 

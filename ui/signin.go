@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"approvals/ui/words"
 	"context"
 	"errors"
 	"strings"
@@ -195,7 +196,7 @@ func (m *Model) signInLines() []string {
 		"2. Enter  "+st.Key.Render(sanitizeLine(dc.UserCode)),
 	)
 	if !dc.Expires.IsZero() {
-		lines = append(lines, "", st.Muted.Render("The code expires in "+countdown(dc.Expires.Sub(m.clock()))+"."))
+		lines = append(lines, "", st.Muted.Render("The code expires in "+words.Countdown(dc.Expires.Sub(m.clock()))+"."))
 	}
 	return append(lines, "", st.Muted.Render("c copy the code · esc cancel"))
 }

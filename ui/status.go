@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"approvals/ui/words"
 	"regexp"
 	"strconv"
 	"strings"
@@ -39,7 +40,7 @@ func (m *Model) titleBar() string {
 		right = append(right, strconv.Itoa(ib.cursor+1)+"/"+strconv.Itoa(len(ib.view))) // where the cursor is
 	}
 	if !m.signingIn() {
-		upd := updatedLabel(m.now, m.lastUpdated)
+		upd := words.Updated(m.now, m.lastUpdated)
 		if m.polling && m.manual {
 			upd = "refreshing…"
 		}
@@ -113,7 +114,7 @@ func (m *Model) statusLine() string {
 		text = m.note.text
 		style = map[noticeLevel]lipgloss.Style{noticeInfo: lipgloss.NewStyle(), noticeOk: s.Ok, noticeWarn: s.Warn, noticeBad: s.Bad}[m.note.level]
 	case m.pollErr != nil:
-		retry := "retrying in " + span(m.nextPollIn) + ", " + m.keys.first(config.ActionRefresh) + " now"
+		retry := "retrying in " + words.Span(m.nextPollIn) + ", " + m.keys.first(config.ActionRefresh) + " now"
 		if m.opts.PollInterval < 0 {
 			retry = m.keys.first(config.ActionRefresh) + " to retry"
 		}

@@ -1,75 +1,22 @@
 package ui
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 	"time"
+
+	"approvals/ui/words"
 )
 
 // Time labels are coarse on purpose: they change at most once a minute, so
 // an idle screen stays byte-for-byte identical between polls.
 
-// span is a duration in the largest whole unit: "45m", "5h", "13d".
-func span(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "<1m"
-	case d < time.Hour:
-		return strconv.Itoa(int(d/time.Minute)) + "m"
-	case d < 48*time.Hour:
-		return strconv.Itoa(int(d/time.Hour)) + "h"
-	default:
-		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
-	}
-}
-
-// ageLabel is how long ago t was, for the AGE column.
-func ageLabel(now, t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	d := now.Sub(t)
-	if d < time.Minute {
-		return "now"
-	}
-	return span(d)
-}
-
-// dueLabel is the time left before deadline, for the DUE column.
-func dueLabel(now, deadline time.Time, estimated bool) string {
-	if deadline.IsZero() {
-		return "—"
-	}
-	d := deadline.Sub(now)
-	if d <= 0 {
-		return "overdue"
-	}
-	if estimated {
-		return "~" + span(d)
-	}
-	return span(d)
-}
-
-// updatedLabel is the status bar's "updated …" text.
-func updatedLabel(now, at time.Time) string {
-	if at.IsZero() {
-		return "not updated yet"
-	}
-	d := now.Sub(at)
-	if d < time.Minute {
-		return "updated just now"
-	}
-	return "updated " + span(d) + " ago"
-}
-
 // relative is "3d ago" or "in 2h".
 func relative(now, t time.Time) string {
 	d := t.Sub(now)
 	if d >= 0 {
-		return "in " + span(d)
+		return "in " + words.Span(d)
 	}
-	return span(-d) + " ago"
+	return words.Span(-d) + " ago"
 }
 
 // clock formats a point in time in the location of now.
@@ -112,16 +59,4 @@ func isoDuration(s string) string {
 		return s
 	}
 	return strings.Join(parts, " ")
-}
-
-// countdown is a short "4s" / "2:05" for live countdowns.
-func countdown(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	secs := int((d + time.Second - 1) / time.Second)
-	if secs < 60 {
-		return fmt.Sprintf("%ds", secs)
-	}
-	return fmt.Sprintf("%d:%02d", secs/60, secs%60)
 }

@@ -10,6 +10,7 @@ import (
 	"approvals/config"
 	"approvals/graph"
 	"approvals/ui/sanitize"
+	"approvals/ui/words"
 )
 
 // The detail pane: everything an approver needs to decide one request,
@@ -272,23 +273,6 @@ func schedule(m *Model, sc graph.Schedule) string {
 	return strings.Join(parts, " ")
 }
 
-// stageStatus says a stage's status in the user's words.
-func stageStatus(s graph.StageStatus) string {
-	switch s {
-	case graph.StageInProgress:
-		return "in progress"
-	case graph.StageInitializing:
-		return "not started"
-	case graph.StageCompleted:
-		return "completed"
-	case graph.StageExpired:
-		return "expired"
-	case "":
-		return "status unknown"
-	}
-	return sanitize.Line(string(s))
-}
-
 // stages draws the timeline; my stage stands out.
 func (d *detailWriter) stages(it *item) {
 	m, s := d.m, d.m.styles
@@ -313,7 +297,7 @@ func (d *detailWriter) stages(it *item) {
 		case st.Result == graph.Denied:
 			marker, style = "✗", s.Bad
 		}
-		head := marker + " " + name + " — " + stageStatus(st.Status)
+		head := marker + " " + name + " — " + words.StageStatus(st.Status)
 		if st.Mine() {
 			head += " · waiting for you"
 		}

@@ -21,9 +21,9 @@ import (
 
 var azureSuite = suiteVariant{
 	tenant:   azureSuiteTenant,
-	requests: azureSuiteRequests,
+	requests: azureMoved.requests,
 	sources:  []graph.Source{graph.SourceAzure, graph.SourceGroup},
-	fault:    azureFault,
+	fault:    azureMoved.fault,
 }
 
 func TestFaultSuiteAzure(t *testing.T) {
@@ -60,43 +60,12 @@ func azureSuiteTenant(now time.Time) *sim.Tenant {
 	return t
 }
 
-func azureSuiteRequests(n int) []graph.DecisionRequest {
-	reqs := suiteRequests(n)
-	for i, r := range reqs {
-		if r.Ref.Source == graph.SourceAccessPackage {
-			id := "az-" + strings.TrimPrefix(r.Ref.ID, "em-")
-			reqs[i].Ref, reqs[i].StageID = graph.Ref{Source: graph.SourceAzure, ID: id}, id+"-stage"
-		}
-	}
-	return reqs
-}
-
-// azureFault moves a fault onto the ARM operations. One aimed at a stage
-// (by path) goes to that Azure stage's operation when the stage is an
-// Azure one (the ARM stage path also ends /stages/{id}); one aimed at an
-// operation as a whole hits the ARM operation and still the PIM for
-// Groups one; listing faults move from access packages to the ARM
-// approvals listing.
-func azureFault(f sim.Fault) []sim.Fault {
-	moved := f
-	switch f.Op {
-	case sim.OpPatchStage:
-		moved.Op = sim.OpPatchAzureStage
-	case sim.OpGetStage:
-		moved.Op = sim.OpGetAzureStage
-	case sim.OpGetApproval:
-		moved.Op = sim.OpGetAzureApproval
-	case sim.OpListAccessPackageRequests:
-		moved.Op = sim.OpListAzureApprovals
-		return []sim.Fault{moved}
-	default:
-		return []sim.Fault{f}
-	}
-	if id, ok := strings.CutPrefix(f.Path, "/stages/"); ok {
-		if !strings.HasPrefix(id, "az-") {
-			return []sim.Fault{f}
-		}
-		return []sim.Fault{moved}
-	}
-	return []sim.Fault{f, moved}
+var azureMoved = movedSource{
+	source: graph.SourceAzure, prefix: "az-", stageSuffix: "-stage", stagePath: "/stages/",
+	list: sim.OpListAzureApprovals,
+	ops: map[sim.Operation]sim.Operation{
+		sim.OpPatchStage:  sim.OpPatchAzureStage,
+		sim.OpGetStage:    sim.OpGetAzureStage,
+		sim.OpGetApproval: sim.OpGetAzureApproval,
+	},
 }

@@ -23,9 +23,9 @@ const suiteRoleID = "62e90394-69f5-4237-9190-012177145e10"
 
 var roleSuite = suiteVariant{
 	tenant:   roleSuiteTenant,
-	requests: roleSuiteRequests,
+	requests: roleMoved.requests,
 	sources:  []graph.Source{graph.SourceRole, graph.SourceGroup},
-	fault:    roleFault,
+	fault:    roleMoved.fault,
 }
 
 func TestFaultSuiteRoles(t *testing.T) {
@@ -59,44 +59,12 @@ func roleSuiteTenant(now time.Time) *sim.Tenant {
 	return t
 }
 
-func roleSuiteRequests(n int) []graph.DecisionRequest {
-	reqs := suiteRequests(n)
-	for i, r := range reqs {
-		if r.Ref.Source == graph.SourceAccessPackage {
-			id := "role-" + strings.TrimPrefix(r.Ref.ID, "em-")
-			reqs[i].Ref, reqs[i].StageID = graph.Ref{Source: graph.SourceRole, ID: id}, id+"-step"
-		}
-	}
-	return reqs
-}
-
-// roleFault moves a fault onto the role operations. One aimed at a stage
-// (by path) goes to that role step's operations when the stage is a
-// role's; one aimed at an operation as a whole hits the role operation
-// and still the PIM for Groups one (their approvals, stages and PATCHes
-// are the same operations); listing faults move from access packages to
-// roles.
-func roleFault(f sim.Fault) []sim.Fault {
-	moved := f
-	switch f.Op {
-	case sim.OpPatchStage:
-		moved.Op = sim.OpPatchRoleStep
-	case sim.OpGetStage:
-		moved.Op = sim.OpGetRoleStep
-	case sim.OpGetApproval:
-		moved.Op = sim.OpGetRoleApproval
-	case sim.OpListAccessPackageRequests:
-		moved.Op = sim.OpListRoleRequests
-		return []sim.Fault{moved}
-	default:
-		return []sim.Fault{f}
-	}
-	if id, ok := strings.CutPrefix(f.Path, "/stages/"); ok {
-		if !strings.HasPrefix(id, "role-") {
-			return []sim.Fault{f}
-		}
-		moved.Path = "/steps/" + id
-		return []sim.Fault{moved}
-	}
-	return []sim.Fault{f, moved}
+var roleMoved = movedSource{
+	source: graph.SourceRole, prefix: "role-", stageSuffix: "-step", stagePath: "/steps/",
+	list: sim.OpListRoleRequests,
+	ops: map[sim.Operation]sim.Operation{
+		sim.OpPatchStage:  sim.OpPatchRoleStep,
+		sim.OpGetStage:    sim.OpGetRoleStep,
+		sim.OpGetApproval: sim.OpGetRoleApproval,
+	},
 }

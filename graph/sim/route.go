@@ -261,27 +261,34 @@ func approvalsRoute(src source, collection, key string, segs []string) route {
 		rt.op, rt.handle = OpGetApproval, (*call).getApproval
 		return rt
 	}
-	name, stageKey := splitKey(rest[0])
-	if !equalFold(name, "stages") {
-		rt.err = segmentNotFound(rest[0])
+	if rt.stageID, rt.err = childKey(rest, "stages"); rt.err != nil {
 		return rt
+	}
+	if rt.stageID == "" {
+		rt.op, rt.handle = OpListStages, (*call).listStages
+		return rt
+	}
+	rt.op, rt.handle = OpGetStage, (*call).stage
+	rt.methods = []string{http.MethodGet, http.MethodPatch}
+	return rt
+}
+
+// childKey reads what follows an approval's id: the child collection
+// named segment ("stages", or "steps" in beta), then optionally one item
+// of it, addressed as a key (stages('id')) or as a segment (stages/id).
+// The id is "" for the collection itself.
+func childKey(rest []string, segment string) (string, *Error) {
+	name, key := splitKey(rest[0])
+	if !equalFold(name, segment) {
+		return "", segmentNotFound(rest[0])
 	}
 	switch {
-	case stageKey == "" && len(rest) == 1:
-		rt.op, rt.handle = OpListStages, (*call).listStages
-	case stageKey != "" && len(rest) == 1:
-		rt.stageID = stageKey
-	case stageKey == "" && len(rest) == 2:
-		rt.stageID = rest[1]
-	default:
-		rt.err = segmentNotFound(rest[len(rest)-1])
-		return rt
+	case len(rest) == 1:
+		return key, nil
+	case key == "" && len(rest) == 2:
+		return rest[1], nil
 	}
-	if rt.stageID != "" {
-		rt.op, rt.handle = OpGetStage, (*call).stage
-		rt.methods = []string{http.MethodGet, http.MethodPatch}
-	}
-	return rt
+	return "", segmentNotFound(rest[len(rest)-1])
 }
 
 // opFor refines the operation by method: a PATCH on a stage is a decision.

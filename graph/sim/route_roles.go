@@ -77,25 +77,14 @@ func roleApprovalsRoute(key string, segs []string) route {
 		rt.op, rt.handle = OpGetRoleApproval, (*call).getRoleApproval
 		return rt
 	}
-	name, stepKey := splitKey(rest[0])
-	if !equalFold(name, "steps") {
-		rt.err = segmentNotFound(rest[0])
+	if rt.stageID, rt.err = childKey(rest, "steps"); rt.err != nil {
 		return rt
 	}
-	switch {
-	case stepKey == "" && len(rest) == 1:
+	if rt.stageID == "" {
 		rt.op, rt.handle = OpListRoleSteps, (*call).listRoleSteps
-	case stepKey != "" && len(rest) == 1:
-		rt.stageID = stepKey
-	case stepKey == "" && len(rest) == 2:
-		rt.stageID = rest[1]
-	default:
-		rt.err = segmentNotFound(rest[len(rest)-1])
 		return rt
 	}
-	if rt.stageID != "" {
-		rt.op, rt.handle = OpGetRoleStep, (*call).roleStep
-		rt.methods = []string{http.MethodGet, http.MethodPatch}
-	}
+	rt.op, rt.handle = OpGetRoleStep, (*call).roleStep
+	rt.methods = []string{http.MethodGet, http.MethodPatch}
 	return rt
 }

@@ -325,26 +325,26 @@ func armExpirationType(t string) string {
 	return cmpOr(t, "AfterDuration")
 }
 
+// armListApprovals lists the approvals the asApprover() filter selects;
+// cancelled requests have none.
 func (c *call) armListApprovals() {
-	who, ferr := c.armFilter()
-	if ferr != nil {
-		writeError(c, ferr)
-		return
-	}
-	s := c.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var items []any
-	for _, r := range s.tenant.AzureRequests {
-		settleAzure(r, c.now)
-		if r.Status != ARMCanceled && azureMatches(r, who, c.caller.ID) {
-			items = append(items, c.armApprovalJSON(r))
+	c.armList(func(r *AzureRequest) any {
+		if r.Status == ARMCanceled {
+			return nil
 		}
-	}
-	c.armPage(items)
+		return c.armApprovalJSON(r)
+	})
 }
 
+// armListRequests lists the role assignment schedule requests the
+// asApprover() filter selects, cancelled ones included.
 func (c *call) armListRequests() {
+	c.armList(func(r *AzureRequest) any { return c.armRequestJSON(r) })
+}
+
+// armList answers one page of the Azure requests the caller's filter
+// selects, each built by build (nil leaves it out), settling each first.
+func (c *call) armList(build func(*AzureRequest) any) {
 	who, ferr := c.armFilter()
 	if ferr != nil {
 		writeError(c, ferr)
@@ -356,8 +356,11 @@ func (c *call) armListRequests() {
 	var items []any
 	for _, r := range s.tenant.AzureRequests {
 		settleAzure(r, c.now)
-		if azureMatches(r, who, c.caller.ID) {
-			items = append(items, c.armRequestJSON(r))
+		if !azureMatches(r, who, c.caller.ID) {
+			continue
+		}
+		if item := build(r); item != nil {
+			items = append(items, item)
 		}
 	}
 	c.armPage(items)

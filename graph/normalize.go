@@ -41,6 +41,29 @@ func fromAssignmentRequest(w wireAssignmentRequest) Approval {
 	return a
 }
 
+// pimPeople fills in what PIM requests (groups and roles) say alike: who
+// gets the access (Target: the expanded principal, else principalId as
+// set), who asked (createdBy when it names someone else; else the
+// beneficiary asked for themselves) and the ticket number.
+func pimPeople(a *Approval, principal *wireDirectoryObject, createdBy *wireCreatedBy, ticket *wireTicketInfo) {
+	if ticket != nil {
+		a.TicketNumber = ticket.TicketNumber
+	}
+	if p := principal; p != nil {
+		a.Target = Subject{
+			ID:            firstNonEmpty(p.ID, a.Target.ID),
+			DisplayName:   p.DisplayName,
+			Email:         p.Mail,
+			PrincipalName: p.UserPrincipalName,
+		}
+	}
+	a.Requestor = a.Target
+	if createdBy != nil && createdBy.User != nil && createdBy.User.ID != "" &&
+		!strings.EqualFold(createdBy.User.ID, a.Target.ID) {
+		a.Requestor = Subject{ID: createdBy.User.ID, DisplayName: createdBy.User.DisplayName}
+	}
+}
+
 // fromGroupRequest normalizes a PIM for Groups request. Its approval is
 // named by approvalId when the service gives one, else by the request id.
 func fromGroupRequest(w wireGroupRequest) Approval {
@@ -56,17 +79,7 @@ func fromGroupRequest(w wireGroupRequest) Approval {
 		Resource:      Resource{ID: w.GroupID},
 		Target:        Subject{ID: w.PrincipalID},
 	}
-	if w.TicketInfo != nil {
-		a.TicketNumber = w.TicketInfo.TicketNumber
-	}
-	if p := w.Principal; p != nil {
-		a.Target = Subject{
-			ID:            firstNonEmpty(p.ID, w.PrincipalID),
-			DisplayName:   p.DisplayName,
-			Email:         p.Mail,
-			PrincipalName: p.UserPrincipalName,
-		}
-	}
+	pimPeople(&a, w.Principal, w.CreatedBy, w.TicketInfo)
 	if g := w.Group; g != nil {
 		a.Resource = Resource{
 			ID:          firstNonEmpty(g.ID, w.GroupID),
@@ -74,11 +87,6 @@ func fromGroupRequest(w wireGroupRequest) Approval {
 			Description: g.Description,
 			Email:       g.Mail,
 		}
-	}
-	a.Requestor = a.Target
-	if w.CreatedBy != nil && w.CreatedBy.User != nil && w.CreatedBy.User.ID != "" &&
-		!strings.EqualFold(w.CreatedBy.User.ID, a.Target.ID) {
-		a.Requestor = Subject{ID: w.CreatedBy.User.ID, DisplayName: w.CreatedBy.User.DisplayName}
 	}
 	internShared(&a)
 	return a
@@ -258,21 +266,11 @@ func fromRoleRequest(w wireRoleRequest) Approval {
 		Target:        Subject{ID: w.PrincipalID},
 		Resource:      Resource{ID: w.RoleDefinitionID, ScopeID: w.DirectoryScopeID, ScopeName: directoryScopeName(w.DirectoryScopeID, w.DirectoryScope)},
 	}
-	if w.TicketInfo != nil {
-		a.TicketNumber = w.TicketInfo.TicketNumber
-	}
-	if p := w.Principal; p != nil {
-		a.Target = Subject{ID: firstNonEmpty(p.ID, w.PrincipalID), DisplayName: p.DisplayName, Email: p.Mail, PrincipalName: p.UserPrincipalName}
-	}
+	pimPeople(&a, w.Principal, w.CreatedBy, w.TicketInfo)
 	if r := w.RoleDefinition; r != nil {
 		a.Resource.ID = firstNonEmpty(r.ID, w.RoleDefinitionID)
 		a.Resource.DisplayName = r.DisplayName
 		a.Resource.Description = r.Description
-	}
-	a.Requestor = a.Target
-	if w.CreatedBy != nil && w.CreatedBy.User != nil && w.CreatedBy.User.ID != "" &&
-		!strings.EqualFold(w.CreatedBy.User.ID, a.Target.ID) {
-		a.Requestor = Subject{ID: w.CreatedBy.User.ID, DisplayName: w.CreatedBy.User.DisplayName}
 	}
 	internShared(&a)
 	return a

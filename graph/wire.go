@@ -112,29 +112,36 @@ type wireAccessPackage struct {
 	} `json:"catalog"`
 }
 
+// wireTicketInfo is a PIM request's ticketInfo.
+type wireTicketInfo struct {
+	TicketNumber string `json:"ticketNumber"`
+	TicketSystem string `json:"ticketSystem"`
+}
+
+// wireCreatedBy is a PIM request's createdBy (an identitySet; only the
+// user matters here).
+type wireCreatedBy struct {
+	User *wireIdentity `json:"user"`
+}
+
 // wireGroupRequest is privilegedAccessGroupAssignmentScheduleRequest with
 // group and principal expanded. (The docs example misspells
 // createdDateTIme; encoding/json's case-insensitive keys read it anyway.)
 type wireGroupRequest struct {
-	ID            string        `json:"id"`
-	ApprovalID    string        `json:"approvalId"`
-	AccessID      string        `json:"accessId"`
-	PrincipalID   string        `json:"principalId"`
-	GroupID       string        `json:"groupId"`
-	Status        string        `json:"status"`
-	Action        string        `json:"action"`
-	Justification string        `json:"justification"`
-	Created       wireTime      `json:"createdDateTime"`
-	ScheduleInfo  *wireSchedule `json:"scheduleInfo"`
-	TicketInfo    *struct {
-		TicketNumber string `json:"ticketNumber"`
-		TicketSystem string `json:"ticketSystem"`
-	} `json:"ticketInfo"`
-	CreatedBy *struct {
-		User *wireIdentity `json:"user"`
-	} `json:"createdBy"`
-	Principal *wireDirectoryObject `json:"principal"`
-	Group     *wireDirectoryObject `json:"group"`
+	ID            string               `json:"id"`
+	ApprovalID    string               `json:"approvalId"`
+	AccessID      string               `json:"accessId"`
+	PrincipalID   string               `json:"principalId"`
+	GroupID       string               `json:"groupId"`
+	Status        string               `json:"status"`
+	Action        string               `json:"action"`
+	Justification string               `json:"justification"`
+	Created       wireTime             `json:"createdDateTime"`
+	ScheduleInfo  *wireSchedule        `json:"scheduleInfo"`
+	TicketInfo    *wireTicketInfo      `json:"ticketInfo"`
+	CreatedBy     *wireCreatedBy       `json:"createdBy"`
+	Principal     *wireDirectoryObject `json:"principal"`
+	Group         *wireDirectoryObject `json:"group"`
 }
 
 // wireDirectoryObject covers the expanded principal (a user, usually) and

@@ -10,26 +10,21 @@ import "encoding/json"
 
 // wireRoleRequest is unifiedRoleAssignmentScheduleRequest.
 type wireRoleRequest struct {
-	ID               string        `json:"id"`
-	ApprovalID       string        `json:"approvalId"`
-	Status           string        `json:"status"`
-	Action           string        `json:"action"`
-	PrincipalID      string        `json:"principalId"`
-	RoleDefinitionID string        `json:"roleDefinitionId"`
-	DirectoryScopeID string        `json:"directoryScopeId"`
-	Justification    string        `json:"justification"`
-	Created          wireTime      `json:"createdDateTime"`
-	ScheduleInfo     *wireSchedule `json:"scheduleInfo"`
-	TicketInfo       *struct {
-		TicketNumber string `json:"ticketNumber"`
-		TicketSystem string `json:"ticketSystem"`
-	} `json:"ticketInfo"`
-	CreatedBy *struct {
-		User *wireIdentity `json:"user"`
-	} `json:"createdBy"`
-	Principal      *wireDirectoryObject `json:"principal"`
-	RoleDefinition *wireDirectoryObject `json:"roleDefinition"` // unifiedRoleDefinition: id, displayName, description
-	DirectoryScope *wireDirectoryObject `json:"directoryScope"` // null for "/" (the directory is no object)
+	ID               string               `json:"id"`
+	ApprovalID       string               `json:"approvalId"`
+	Status           string               `json:"status"`
+	Action           string               `json:"action"`
+	PrincipalID      string               `json:"principalId"`
+	RoleDefinitionID string               `json:"roleDefinitionId"`
+	DirectoryScopeID string               `json:"directoryScopeId"`
+	Justification    string               `json:"justification"`
+	Created          wireTime             `json:"createdDateTime"`
+	ScheduleInfo     *wireSchedule        `json:"scheduleInfo"`
+	TicketInfo       *wireTicketInfo      `json:"ticketInfo"`
+	CreatedBy        *wireCreatedBy       `json:"createdBy"`
+	Principal        *wireDirectoryObject `json:"principal"`
+	RoleDefinition   *wireDirectoryObject `json:"roleDefinition"` // unifiedRoleDefinition: id, displayName, description
+	DirectoryScope   *wireDirectoryObject `json:"directoryScope"` // null for "/" (the directory is no object)
 }
 
 // wireRoleApproval is the beta approval of a role request. Steps is kept

@@ -301,7 +301,7 @@ func outcomeSentence(r graph.DecisionResult) string {
 			s += " by " + id
 		}
 		if r.DecidedAs != "" {
-			s += " (" + strings.ToLower(resultWord(r.DecidedAs)) + ")"
+			s += " (" + strings.ToLower(words.Result(r.DecidedAs)) + ")"
 		}
 		return s
 	case graph.OutcomeGone:

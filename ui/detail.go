@@ -308,7 +308,7 @@ func (d *detailWriter) stages(it *item) {
 			d.add(style.Render(l))
 		}
 		if st.Decided() {
-			line := resultWord(st.Result)
+			line := words.Result(st.Result)
 			if who := sanitize.Line(st.ReviewedBy.DisplayName); who != "" {
 				line += " by " + who
 			}
@@ -321,19 +321,6 @@ func (d *detailWriter) stages(it *item) {
 			d.para("“"+j+"”", func(l string) string { return s.Muted.Render(l) })
 		}
 	}
-}
-
-// resultWord is a review result in the user's words.
-func resultWord(r graph.ReviewResult) string {
-	switch r {
-	case graph.Approved:
-		return "Approved"
-	case graph.Denied:
-		return "Denied"
-	case graph.NotReviewed, "":
-		return "Not reviewed"
-	}
-	return sanitize.Line(string(r))
 }
 
 // outcome says what happened to this session's decision on the item.

@@ -26,22 +26,12 @@ type benchPolls struct {
 
 func MeasurePolls(ctx context.Context, bin string, env []string, n, polls int) (benchPolls, error) {
 	out := benchPolls{N: n, Polls: polls}
-	t, err := newBenchTenant(11, n)
+	t, run, _, err := startLoadedInbox(ctx, bin, env, n)
 	if err != nil {
 		return out, err
 	}
 	defer t.Close()
-	run, err := startInPTY(ctx, bin, append([]string{"APPROVALS_TOKEN=" + t.Demo}, env...), "--graph-url", t.URL, "--auth", "token")
-	if err != nil {
-		return out, err
-	}
 	defer run.stop()
-	want := strconv.Itoa(n) + " waiting"
-	if _, err := run.waitFor(ctx, 60*time.Second, "all "+want, func(screen string) bool {
-		return strings.Contains(benchFirstLine(screen), want)
-	}); err != nil {
-		return out, err
-	}
 	// One poll first, to learn what a poll sends once everything is cached.
 	settle := func() (int64, error) {
 		last, since := t.Sim.Stats().Requests, time.Now()

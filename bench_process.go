@@ -75,25 +75,41 @@ func MeasureStartup(ctx context.Context, bin string, env []string) (benchStartup
 // are on screen.
 func MeasureMemory(ctx context.Context, bin string, env []string, n int) (benchMemory, error) {
 	out := benchMemory{N: n}
-	t, err := newBenchTenant(11, n)
+	t, run, loaded, err := startLoadedInbox(ctx, bin, env, n)
 	if err != nil {
 		return out, err
 	}
 	defer t.Close()
+	defer run.stop()
+	out.LoadedTime = loaded
+	out.RSS, out.Peak, err = procMemory(run.cmd.Process.Pid)
+	return out, err
+}
+
+// startLoadedInbox serves a tenant with n approvals waiting from this
+// process (so the simulator's memory and CPU are not counted), runs the
+// inbox binary against it with a static token, and returns once all n are
+// on screen, with the time that took. The caller closes both.
+func startLoadedInbox(ctx context.Context, bin string, env []string, n int) (*benchTenant, *ptyRun, time.Duration, error) {
+	t, err := newBenchTenant(11, n)
+	if err != nil {
+		return nil, nil, 0, err
+	}
 	run, err := startInPTY(ctx, bin, append([]string{"APPROVALS_TOKEN=" + t.Demo}, env...), "--graph-url", t.URL, "--auth", "token")
 	if err != nil {
-		return out, err
+		t.Close()
+		return nil, nil, 0, err
 	}
-	defer run.stop()
 	want := strconv.Itoa(n) + " waiting"
-	out.LoadedTime, err = run.waitFor(ctx, 60*time.Second, "all "+want, func(screen string) bool {
+	loaded, err := run.waitFor(ctx, 60*time.Second, "all "+want, func(screen string) bool {
 		return strings.Contains(benchFirstLine(screen), want)
 	})
 	if err != nil {
-		return out, err
+		run.stop()
+		t.Close()
+		return nil, nil, 0, err
 	}
-	out.RSS, out.Peak, err = procMemory(run.cmd.Process.Pid)
-	return out, err
+	return t, run, loaded, nil
 }
 
 // procMemory reads VmRSS and VmHWM of a process (Linux).

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -36,9 +35,7 @@ type serveFlags struct {
 	rateInterval           time.Duration
 	logJSON                bool
 	demo                   bool
-	seed                   int64
-	approvals              int
-	activity               time.Duration
+	tenant                 demoTenantOptions // --demo's simulated tenant, as approvals demo's
 }
 
 // newServeCmd is `approvals serve`: the inbox over SSH, one per session.
@@ -81,9 +78,7 @@ interactive inbox is served.`,
 	fl.DurationVar(&f.rateInterval, "rate-interval", serve.DefaultRateInterval, "then one connection per address per this interval")
 	fl.BoolVar(&f.logJSON, "log-json", false, "log JSON lines instead of key=value text (to stderr)")
 	fl.BoolVar(&f.demo, "demo", false, "serve the built-in simulated tenant instead of Entra ID (no sign-in)")
-	fl.Int64Var(&f.seed, "seed", 1, "--demo: seed of the generated tenant")
-	fl.IntVar(&f.approvals, "approvals", sim.DefaultApprovals, "--demo: approvals waiting for the demo identity")
-	fl.DurationVar(&f.activity, "activity", 0, "--demo: other approvers act and requests arrive at this interval")
+	addDemoTenantFlags(cmd, &f.tenant, "--demo: ")
 	return cmd
 }
 
@@ -123,7 +118,7 @@ func runServe(cmd *cobra.Command, f serveFlags) error {
 	var cleanup func()
 	var demoUsers []sim.User
 	if f.demo {
-		factory, demoUsers, cleanup, err = demoFactory(ctx, f, ui.FromSettings(cfg.Settings))
+		factory, demoUsers, cleanup, err = demoFactory(cfg, f.tenant)
 	} else {
 		factory, cleanup, err = entraFactory(cfg, f, nil)
 	}
@@ -182,39 +177,29 @@ func orNever(d time.Duration) time.Duration {
 	return d
 }
 
-// demoFactory serves one simulated tenant on loopback, shared by every
-// session (it is the tenant's state, like the real one); each session has
-// its own Graph client, acting as the approver its key is bound to.
-func demoFactory(_ context.Context, f serveFlags, look ui.Options) (serve.Factory, []sim.User, func(), error) {
-	srv := sim.New(sim.Options{Seed: f.seed, Approvals: f.approvals})
-	approvers := srv.Approvers()
-	if len(approvers) == 0 {
-		srv.Close()
-		return nil, nil, nil, errors.New("the simulated tenant has no approvers (try more --approvals)")
-	}
-	tenant, err := sim.StartLoopback(srv, f.activity)
+// demoFactory serves the demo tenant (approvals demo's, see
+// startDemoTenant) on loopback, shared by every session (it is the
+// tenant's state, like the real one); each session gets its own inbox
+// from demoInbox, acting as the approver its key is bound to.
+func demoFactory(cfg *config.Config, o demoTenantOptions) (serve.Factory, []sim.User, func(), error) {
+	tenant, err := startDemoTenant(o)
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	srv := tenant.Server()
 	factory := func(_ context.Context, c serve.Conn) (*serve.Inbox, error) {
 		who, err := srv.Approver(c.User) // "" (a key bound to nobody): the demo identity
 		if err != nil {
 			return nil, fmt.Errorf("this key is bound to %s, who is not an approver in the demo tenant", c.User)
 		}
-		client, err := graph.New(graph.Options{GraphURL: tenant.URL, ARMURL: tenant.ARMURL(), Credential: graph.StaticToken(who.UserPrincipalName)})
+		opts, err := demoInbox(cfg, tenant, who, o.Activity)
 		if err != nil {
 			return nil, err
-		}
-		opts := look
-		opts.Backend = client
-		opts.Identity = who.DisplayName + " <" + who.UserPrincipalName + "> · demo tenant"
-		if f.activity > 0 && (opts.PollInterval == 0 || opts.PollInterval > f.activity) {
-			opts.PollInterval = f.activity
 		}
 		upn := who.UserPrincipalName
 		return &serve.Inbox{UI: opts, Account: func() string { return upn }}, nil
 	}
-	return factory, approvers, tenant.Close, nil
+	return factory, srv.Approvers(), tenant.Close, nil
 }
 
 // entraFactory signs each session in to Entra ID as its own user, with a

@@ -62,6 +62,28 @@ func (s *screen) Write(p []byte) (int, error) {
 	return s.emu.Write(p)
 }
 
+func (s *screen) text() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.emu.String()
+}
+
+// waitForRow waits until a line of the screen matches re.
+func (s *screen) waitForRow(t *testing.T, what string, re *regexp.Regexp) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		got := s.text()
+		for _, line := range strings.Split(got, "\n") {
+			if re.MatchString(line) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: no line matches %s:\n%s", what, re, got)
+		}
+	}
+}
+
 func (s *screen) waitFor(t *testing.T, what, text string) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
@@ -77,54 +99,75 @@ func (s *screen) waitFor(t *testing.T, what, text string) {
 	}
 }
 
-// `approvals serve --demo` as a user starts it: a key bound to a simulated
-// approver connects over SSH, approves, and the server stops cleanly.
-func TestServeDemoCommand(t *testing.T) {
+// serveDemo is `approvals serve --demo` running in the test, as a user
+// starts it.
+type serveDemo struct {
+	addr, fingerprint string
+	out               *syncWriter
+	done              chan error
+	stop              context.CancelFunc // SIGINT
+}
+
+// startServeDemo runs approvals serve --demo with an authorized_keys file
+// of one key bound to user (none when user is ""), and waits until it
+// listens.
+func startServeDemo(t *testing.T, user string, args ...string) (*serveDemo, gossh.Signer) {
+	t.Helper()
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
 	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	t.Setenv("APPROVALS_UNDO_WINDOW", "1s") // the queued decision still waits out a window at shutdown
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
 	key, _ := gossh.NewSignerFromKey(priv)
 	keys := filepath.Join(dir, "authorized_keys")
-	line := `approvals-user="adele@contoso.com" ` + string(gossh.MarshalAuthorizedKey(key.PublicKey()))
+	line := string(gossh.MarshalAuthorizedKey(key.PublicKey()))
+	if user != "" {
+		line = `approvals-user="` + user + `" ` + line
+	}
 	if err := os.WriteFile(keys, []byte(line), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	out := &syncWriter{}
+	t.Cleanup(cancel)
+	d := &serveDemo{out: &syncWriter{}, done: make(chan error, 1), stop: cancel}
 	root := newRootCmd()
-	root.SetOut(out)
-	root.SetErr(out)
-	root.SetArgs([]string{"serve", "--demo", "--authorized-keys", keys, "--listen", "127.0.0.1:0"})
-	done := make(chan error, 1)
-	go func() { done <- root.ExecuteContext(ctx) }()
+	root.SetOut(d.out)
+	root.SetErr(d.out)
+	root.SetArgs(append([]string{"serve", "--demo", "--authorized-keys", keys, "--listen", "127.0.0.1:0"}, args...))
+	go func() { d.done <- root.ExecuteContext(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-d.done:
+		case <-time.After(20 * time.Second):
+			t.Errorf("serve did not stop:\n%s", d.out.String())
+		}
+	})
 
-	var addr, fingerprint string
 	re := regexp.MustCompile(`listening on (\S+)\nhost key (SHA256:\S+) \(ed25519`)
-	for deadline := time.Now().Add(10 * time.Second); addr == ""; time.Sleep(20 * time.Millisecond) {
-		if m := re.FindStringSubmatch(out.String()); m != nil {
-			addr, fingerprint = m[1], m[2]
+	for deadline := time.Now().Add(10 * time.Second); d.addr == ""; time.Sleep(20 * time.Millisecond) {
+		if m := re.FindStringSubmatch(d.out.String()); m != nil {
+			d.addr, d.fingerprint = m[1], m[2]
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no listening line:\n%s", out.String())
+			t.Fatalf("no listening line:\n%s", d.out.String())
 		}
 	}
-	if !strings.Contains(out.String(), "authorized keys: "+keys+" (1 accepted)") {
-		t.Errorf("start-up output:\n%s", out.String())
+	if !strings.Contains(d.out.String(), "authorized keys: "+keys+" (1 accepted)") {
+		t.Errorf("start-up output:\n%s", d.out.String())
 	}
-	fi, err := os.Stat(filepath.Join(dir, "state", "approvals", "ssh_host_ed25519_key"))
-	if err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("host key: %v %v", err, fi)
-	}
+	return d, key
+}
 
-	conn, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{
+// connect opens an interactive session with key on a cols×rows terminal
+// read through an emulator; it returns the screen and the keyboard.
+func (d *serveDemo) connect(t *testing.T, key gossh.Signer, cols, rows int) (*screen, io.Writer) {
+	t.Helper()
+	conn, err := gossh.Dial("tcp", d.addr, &gossh.ClientConfig{
 		User: "x", Auth: []gossh.AuthMethod{gossh.PublicKeys(key)},
 		HostKeyCallback: func(_ string, _ net.Addr, k gossh.PublicKey) error {
-			if gossh.FingerprintSHA256(k) != fingerprint {
-				t.Errorf("host key %s, printed %s", gossh.FingerprintSHA256(k), fingerprint)
+			if gossh.FingerprintSHA256(k) != d.fingerprint {
+				t.Errorf("host key %s, printed %s", gossh.FingerprintSHA256(k), d.fingerprint)
 			}
 			return nil
 		},
@@ -132,21 +175,34 @@ func TestServeDemoCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
 	sess, err := conn.NewSession()
 	if err != nil {
 		t.Fatal(err)
 	}
-	scr := &screen{emu: vt.NewEmulator(120, 40)}
+	scr := &screen{emu: vt.NewEmulator(cols, rows)}
 	go func() { _, _ = io.Copy(io.Discard, scr.emu) }()
 	sess.Stdout = scr
 	in, _ := sess.StdinPipe()
-	if err := sess.RequestPty("xterm-256color", 40, 120, nil); err != nil {
+	if err := sess.RequestPty("xterm-256color", rows, cols, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
+	return scr, in
+}
+
+// `approvals serve --demo` as a user starts it: a key bound to a simulated
+// approver connects over SSH, approves, and the server stops cleanly.
+func TestServeDemoCommand(t *testing.T) {
+	t.Setenv("APPROVALS_UNDO_WINDOW", "1s") // the queued decision still waits out a window at shutdown
+	d, key := startServeDemo(t, "adele@contoso.com")
+	fi, err := os.Stat(filepath.Join(os.Getenv("XDG_STATE_HOME"), "approvals", "ssh_host_ed25519_key"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("host key: %v %v", err, fi)
+	}
+	scr, in := d.connect(t, key, 120, 40)
 	scr.waitFor(t, "adele's inbox", "Adele Vance <adele@contoso.com> · demo tenant")
 	io.WriteString(in, "a")
 	scr.waitFor(t, "the form", "Approve")
@@ -154,17 +210,34 @@ func TestServeDemoCommand(t *testing.T) {
 	io.WriteString(in, "Fine by me\r")
 	scr.waitFor(t, "the undo countdown", "press u to undo")
 
-	cancel() // SIGINT: the queued decision still goes out
+	d.stop() // SIGINT: the queued decision still goes out
 	select {
-	case err := <-done:
+	case err := <-d.done:
+		d.done <- err // for the cleanup
 		if err != nil {
-			t.Fatalf("serve: %v\n%s", err, out.String())
+			t.Fatalf("serve: %v\n%s", err, d.out.String())
 		}
 	case <-time.After(20 * time.Second):
-		t.Fatalf("serve did not stop:\n%s", out.String())
+		t.Fatalf("serve did not stop:\n%s", d.out.String())
 	}
-	if !strings.Contains(out.String(), "msg=decision") || !strings.Contains(out.String(), "outcome=approved") {
-		t.Errorf("no approved decision in the log:\n%s", out.String())
+	if !strings.Contains(d.out.String(), "msg=decision") || !strings.Contains(d.out.String(), "outcome=approved") {
+		t.Errorf("no approved decision in the log:\n%s", d.out.String())
+	}
+}
+
+// serve --demo serves approvals demo's tenant, all four sources with the
+// simulator's ARM root and role routes: the demo identity's session lists
+// Entra role and Azure resource requests beside the access packages and
+// PIM for Groups.
+func TestServeDemoServesAllFourSources(t *testing.T) {
+	d, key := startServeDemo(t, "megan@contoso.com")
+	scr, _ := d.connect(t, key, 140, 60)
+	scr.waitFor(t, "megan's inbox", "Megan Bowen <megan@contoso.com> · demo tenant")
+	for _, kind := range []string{"package", "member", "owner", "role", "azure"} {
+		scr.waitForRow(t, kind+" requests", regexp.MustCompile(`^\s*~?\d+[mhd]\s+`+kind+`\s`))
+	}
+	if got := scr.text(); strings.Contains(got, "unavailable") || strings.Contains(got, "in the portal") {
+		t.Errorf("a source is not served:\n%s", got)
 	}
 }
 

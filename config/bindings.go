@@ -44,9 +44,6 @@ func cloneKeys(defs []KeyDef) []KeyDef {
 	return out
 }
 
-// mustStayBound are actions that would leave the user stuck without a key.
-var mustStayBound = []Action{ActionQuit, ActionSubmit, ActionCancel}
-
 // applyBindings returns the defaults with the overrides applied (later
 // overrides of the same action win) and every conflict: a key bound to two
 // actions of the same scope. The overridden binding written last is the one
@@ -101,7 +98,6 @@ func applyBindings(defaults []KeyDef, overrides []binding) ([]KeyDef, []*Error) 
 // one name) that exist in Bubble Tea's vocabulary, usable in the action's
 // scope.
 func checkBinding(def KeyDef, v any) ([]string, string) {
-	a := def.Action
 	var raw []any
 	switch t := v.(type) {
 	case string:
@@ -125,7 +121,7 @@ func checkBinding(def KeyDef, v any) ([]string, string) {
 		}
 		keys = append(keys, k)
 	}
-	if len(keys) == 0 && slices.Contains(mustStayBound, a) {
+	if len(keys) == 0 && def.Required {
 		return nil, "needs at least one key"
 	}
 	return keys, ""

@@ -71,13 +71,13 @@ deny = []
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("settings:\n got %+v\nwant %+v", got, want)
 	}
-	if k := c.KeysFor(ActionApprove); !reflect.DeepEqual(k, []string{"Y", "ctrl+a"}) {
+	if k := c.KeysFor("approve"); !reflect.DeepEqual(k, []string{"Y", "ctrl+a"}) {
 		t.Errorf("approve keys = %q", k)
 	}
-	if k := c.KeysFor(ActionDown); !reflect.DeepEqual(k, []string{"n"}) {
+	if k := c.KeysFor("down"); !reflect.DeepEqual(k, []string{"n"}) {
 		t.Errorf("down keys = %q", k)
 	}
-	if k := c.KeysFor(ActionUp); !reflect.DeepEqual(k, []string{"up", "k"}) {
+	if k := c.KeysFor("up"); !reflect.DeepEqual(k, []string{"up", "k"}) {
 		t.Errorf("up keys (not overridden) = %q", k)
 	}
 	if o := c.Origin("poll_interval"); o != path+":8" {
@@ -241,8 +241,8 @@ func TestProfiles(t *testing.T) {
 	if !reflect.DeepEqual(c.Templates.Approve, []string{"work"}) || c.Origin("templates.approve") != path+":16" {
 		t.Errorf("templates = %q from %q", c.Templates.Approve, c.Origin("templates.approve"))
 	}
-	if !reflect.DeepEqual(c.KeysFor(ActionRefresh), []string{"R"}) {
-		t.Errorf("refresh keys = %q", c.KeysFor(ActionRefresh))
+	if !reflect.DeepEqual(c.KeysFor("refresh"), []string{"R"}) {
+		t.Errorf("refresh keys = %q", c.KeysFor("refresh"))
 	}
 	if !reflect.DeepEqual(c.Profiles, []string{"lab", "work"}) {
 		t.Errorf("Profiles = %q", c.Profiles)
@@ -254,8 +254,8 @@ func TestProfiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Profile != "lab" || c.Tenant != "top.example" || c.GraphURL != "http://127.0.0.1:9999" ||
-		!reflect.DeepEqual(c.KeysFor(ActionRefresh), []string{"f5"}) {
-		t.Errorf("env profile: %q tenant=%q url=%q refresh=%q", c.Profile, c.Tenant, c.GraphURL, c.KeysFor(ActionRefresh))
+		!reflect.DeepEqual(c.KeysFor("refresh"), []string{"f5"}) {
+		t.Errorf("env profile: %q tenant=%q url=%q refresh=%q", c.Profile, c.Tenant, c.GraphURL, c.KeysFor("refresh"))
 	}
 	dirs := Dirs{}
 	c, err = Load(LoadOptions{Path: path, Profile: "work", Dirs: &dirs, Keys: testKeys(),
@@ -289,8 +289,8 @@ func TestBindingConflictFreedByOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(c.KeysFor(ActionApprove), []string{"j"}) {
-		t.Errorf("approve = %q", c.KeysFor(ActionApprove))
+	if !reflect.DeepEqual(c.KeysFor("approve"), []string{"j"}) {
+		t.Errorf("approve = %q", c.KeysFor("approve"))
 	}
 	// The same key in different scopes is fine: esc is back (inbox) and cancel (form).
 	if _, _, err := load(t, "[keys]\nback = [\"esc\", \"backspace\"]\ncancel = [\"esc\", \"ctrl+g\"]\n", nil, nil); err != nil {
@@ -309,7 +309,7 @@ func TestKeysWithoutBindingsAreTheDefaults(t *testing.T) {
 		t.Error("no overrides changed the defaults")
 	}
 	given := testKeys()
-	if _, errs := applyBindings(given, []binding{{action: ActionApprove, keys: []string{"F5"}, line: 1}}); len(errs) != 0 {
+	if _, errs := applyBindings(given, []binding{{action: "approve", keys: []string{"F5"}, line: 1}}); len(errs) != 0 {
 		t.Fatal(errs)
 	}
 	if !reflect.DeepEqual(given, testKeys()) {

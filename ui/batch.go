@@ -10,7 +10,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"approvals/config"
 	"approvals/graph"
 	"approvals/ui/sanitize"
 )
@@ -363,7 +362,7 @@ func (m *Model) undoParts(b *batch) (what, when string) {
 	} else {
 		what += strconv.Itoa(len(b.items)) + " requests"
 	}
-	when = "in " + words.Countdown(b.deadline.Sub(m.clock())) + " — press " + m.keys.first(config.ActionUndo) + " to undo"
+	when = "in " + words.Countdown(b.deadline.Sub(m.clock())) + " — press " + m.keys.first(ActionUndo) + " to undo"
 	if more := len(m.queued) - 1; more > 0 {
 		when += " (" + plural(more, "more decision") + " queued)"
 	}

@@ -69,7 +69,7 @@ func (m *Model) openForm(d graph.Decision) tea.Cmd {
 		}
 	}
 	if len(f.targets) == 0 {
-		m.notice(undecidableReason(asked, m.keys.first(config.ActionRefresh)), noticeWarn)
+		m.notice(undecidableReason(asked, m.keys.first(ActionRefresh)), noticeWarn)
 		return nil
 	}
 	f.required = d == graph.Deny || m.opts.RequireApproveJustification
@@ -123,16 +123,16 @@ func (f *decisionForm) key(m *Model, msg tea.KeyPressMsg) action {
 	if m.clock().Sub(f.openedAt) < m.opts.GracePeriod {
 		return keyTaken{} // in flight when the form opened: never let it submit
 	}
-	if m.keys.is(msg, config.ActionQuit) && msg.Text == "" { // ctrl+c, not a typed "q"
+	if m.keys.is(msg, ActionQuit) && msg.Text == "" { // ctrl+c, not a typed "q"
 		return askQuit{}
 	}
 	act, bound := m.keys.action(config.ScopeForm, msg)
 	switch act {
-	case config.ActionCancel:
+	case ActionCancel:
 		return cancelForm{}
-	case config.ActionSubmit:
+	case ActionSubmit:
 		return submitForm{}
-	case config.ActionNextTemplate:
+	case ActionNextTemplate:
 		if len(f.templates) > 0 {
 			f.template = (f.template + 1) % len(f.templates)
 			f.input.SetValue(f.templates[f.template])
@@ -163,12 +163,12 @@ func (f *decisionForm) key(m *Model, msg tea.KeyPressMsg) action {
 }
 
 func (f *decisionForm) hints(m *Model) []hint {
-	submit, cancel := m.hint(config.ActionSubmit, 0), m.hint(config.ActionCancel, 0)
+	submit, cancel := m.hint(ActionSubmit, 0), m.hint(ActionCancel, 0)
 	submit.desc = decisionWord(f.decision)
 	cancel.desc = "cancel (nothing is sent)"
 	hs := []hint{submit, cancel}
 	if len(f.templates) > 0 {
-		hs = append(hs, m.hint(config.ActionNextTemplate, 1))
+		hs = append(hs, m.hint(ActionNextTemplate, 1))
 	}
 	return append(hs, hint{keys: "ctrl+w", desc: "delete word", drop: 2}, hint{keys: "ctrl+u", desc: "clear", drop: 2})
 }

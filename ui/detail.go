@@ -7,7 +7,6 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"approvals/config"
 	"approvals/graph"
 	"approvals/ui/sanitize"
 	"approvals/ui/words"
@@ -330,7 +329,7 @@ func (d *detailWriter) outcome(it *item) {
 	style := s.Bad
 	switch it.state {
 	case stateQueued:
-		text, style = "Your decision ("+decisionWord(it.decision)+") is queued: "+d.m.keys.first(config.ActionUndo)+" undoes it.", s.Warn
+		text, style = "Your decision ("+decisionWord(it.decision)+") is queued: "+d.m.keys.first(ActionUndo)+" undoes it.", s.Warn
 	case stateSending:
 		text, style = "Sending your decision ("+decisionWord(it.decision)+")…", s.Warn
 	case stateDone:
@@ -339,7 +338,7 @@ func (d *detailWriter) outcome(it *item) {
 		case graph.OutcomeApproved, graph.OutcomeDenied:
 			style = s.Ok
 		case graph.OutcomeFailed, graph.OutcomeCancelled:
-			next = "Your justification is kept: press " + d.m.keys.first(config.ActionApprove) + " or " + d.m.keys.first(config.ActionDeny) + " to retry."
+			next = "Your justification is kept: press " + d.m.keys.first(ActionApprove) + " or " + d.m.keys.first(ActionDeny) + " to retry."
 		case graph.OutcomeUnknown:
 			next = "It may have been applied. Nothing is retried on its own; if you retry, Graph is checked first and a decision already recorded as yours counts as done."
 		}

@@ -6,7 +6,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"approvals/config"
 	"approvals/graph"
 	"approvals/ui/sanitize"
 	"approvals/ui/words"
@@ -187,7 +186,7 @@ func (m *Model) formLines(inner int) []string {
 	case len(f.templates) > 0 && f.template >= 0:
 		label += " · template " + strconv.Itoa(f.template+1) + " of " + strconv.Itoa(len(f.templates))
 	case len(f.templates) > 0:
-		label += " · " + plural(len(f.templates), "template") + " on " + m.keys.first(config.ActionNextTemplate)
+		label += " · " + plural(len(f.templates), "template") + " on " + m.keys.first(ActionNextTemplate)
 	}
 	if pos := f.input.Position(); pos != "" {
 		label += " · " + pos

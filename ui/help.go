@@ -26,30 +26,30 @@ func (m *Model) inboxHints() []hint {
 	k := m.hint
 	var hs []hint
 	if len(m.queued) > 0 {
-		hs = append(hs, k(config.ActionUndo, 0))
+		hs = append(hs, k(ActionUndo, 0))
 	}
-	scroll := hint{keys: m.keys.first(config.ActionDetailDown) + "/" + m.keys.first(config.ActionDetailUp), desc: "scroll detail", drop: 4}
+	scroll := hint{keys: m.keys.first(ActionDetailDown) + "/" + m.keys.first(ActionDetailUp), desc: "scroll detail", drop: 4}
 	if m.narrowDetail() {
 		// What moving keys do here: j/k go to the next request (the
 		// detail follows), J/K and the page keys scroll this one.
-		next := hint{keys: m.keys.first(config.ActionDown) + "/" + m.keys.first(config.ActionUp), desc: "move", drop: 0}
-		scroll = hint{keys: m.keys.first(config.ActionPageDown) + "/" + m.keys.first(config.ActionDetailDown), desc: "scroll", drop: 0}
-		hs = append(hs, k(config.ActionBack, 0), next, scroll)
+		next := hint{keys: m.keys.first(ActionDown) + "/" + m.keys.first(ActionUp), desc: "move", drop: 0}
+		scroll = hint{keys: m.keys.first(ActionPageDown) + "/" + m.keys.first(ActionDetailDown), desc: "scroll", drop: 0}
+		hs = append(hs, k(ActionBack, 0), next, scroll)
 	}
-	hs = append(hs, k(config.ActionApprove, 0), k(config.ActionDeny, 0), k(config.ActionMark, 1))
+	hs = append(hs, k(ActionApprove, 0), k(ActionDeny, 0), k(ActionMark, 1))
 	if !m.layout.wide && !m.stack.has(layerDetail) {
-		hs = append(hs, k(config.ActionOpen, 1))
+		hs = append(hs, k(ActionOpen, 1))
 	}
 	if m.layout.wide {
 		hs = append(hs, scroll)
 	}
 	if m.inbox.marked > 0 {
-		hs = append(hs, k(config.ActionClearMarks, 2))
+		hs = append(hs, k(ActionClearMarks, 2))
 	} else {
-		hs = append(hs, k(config.ActionMarkAll, 5))
+		hs = append(hs, k(ActionMarkAll, 5))
 	}
-	return append(hs, k(config.ActionFilter, 2), k(config.ActionSort, 3), k(config.ActionRefresh, 4),
-		k(config.ActionHelp, 0), k(config.ActionQuit, 0))
+	return append(hs, k(ActionFilter, 2), k(ActionSort, 3), k(ActionRefresh, 4),
+		k(ActionHelp, 0), k(ActionQuit, 0))
 }
 
 // hint is the help-line entry of action a: its first key and its
@@ -128,14 +128,14 @@ func (m *Model) helpGroups() []struct {
 		title   string
 		actions []config.Action
 	}{
-		{"Move", []config.Action{config.ActionUp, config.ActionDown, config.ActionPageUp, config.ActionPageDown,
-			config.ActionTop, config.ActionBottom, config.ActionOpen, config.ActionBack}},
-		{"Choose", []config.Action{config.ActionMark, config.ActionMarkAll, config.ActionClearMarks,
-			config.ActionFilter, config.ActionSort}},
-		{"Decide", []config.Action{config.ActionApprove, config.ActionDeny, config.ActionUndo,
-			config.ActionSubmit, config.ActionCancel, config.ActionNextTemplate}},
-		{"Other", []config.Action{config.ActionDetailDown, config.ActionDetailUp, config.ActionRefresh,
-			config.ActionCopyID, config.ActionHelp, config.ActionQuit}},
+		{"Move", []config.Action{ActionUp, ActionDown, ActionPageUp, ActionPageDown,
+			ActionTop, ActionBottom, ActionOpen, ActionBack}},
+		{"Choose", []config.Action{ActionMark, ActionMarkAll, ActionClearMarks,
+			ActionFilter, ActionSort}},
+		{"Decide", []config.Action{ActionApprove, ActionDeny, ActionUndo,
+			ActionSubmit, ActionCancel, ActionNextTemplate}},
+		{"Other", []config.Action{ActionDetailDown, ActionDetailUp, ActionRefresh,
+			ActionCopyID, ActionHelp, ActionQuit}},
 	}
 }
 
@@ -193,7 +193,7 @@ func (m *Model) fullHelpLines(width int) []string {
 	}
 	legend := []string{
 		s.Section.Render("On the list"),
-		"●  marked: " + m.keys.first(config.ActionApprove) + "/" + m.keys.first(config.ActionDeny) + " then apply to every marked request",
+		"●  marked: " + m.keys.first(ActionApprove) + "/" + m.keys.first(ActionDeny) + " then apply to every marked request",
 		"•  new since the last refresh, until you select it",
 		"~  the deadline is estimated from the usual stage timeout",
 		"DUE also shows a decision on its way: queued, sending, failed, unknown, not sent",

@@ -2,8 +2,6 @@ package ui
 
 import (
 	tea "charm.land/bubbletea/v2"
-
-	"approvals/config"
 )
 
 // helpScreen is the full help (`?`), scrolled with the move keys; any
@@ -15,12 +13,12 @@ func (*helpScreen) layer() layer { return layerHelp }
 func (h *helpScreen) key(m *Model, msg tea.KeyPressMsg) action {
 	h.scroll = min(h.scroll, m.helpMaxScroll()) // the screen may have grown since
 	switch {
-	case m.keys.is(msg, config.ActionQuit):
+	case m.keys.is(msg, ActionQuit):
 		return askQuit{}
-	case m.keys.is(msg, config.ActionDown), m.keys.is(msg, config.ActionDetailDown):
+	case m.keys.is(msg, ActionDown), m.keys.is(msg, ActionDetailDown):
 		h.scroll = min(h.scroll+1, m.helpMaxScroll())
 		return keyTaken{}
-	case m.keys.is(msg, config.ActionUp), m.keys.is(msg, config.ActionDetailUp):
+	case m.keys.is(msg, ActionUp), m.keys.is(msg, ActionDetailUp):
 		h.scroll = max(0, h.scroll-1)
 		return keyTaken{}
 	}
@@ -28,7 +26,7 @@ func (h *helpScreen) key(m *Model, msg tea.KeyPressMsg) action {
 }
 
 func (*helpScreen) hints(m *Model) []hint {
-	return []hint{m.hint(config.ActionDown, 0), m.hint(config.ActionUp, 0), {keys: "any other key", desc: "close help"}}
+	return []hint{m.hint(ActionDown, 0), m.hint(ActionUp, 0), {keys: "any other key", desc: "close help"}}
 }
 
 // body is the full help, scrolled, exactly height lines.

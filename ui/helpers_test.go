@@ -363,7 +363,7 @@ func rebind(defs []config.KeyDef, action config.Action, keys ...string) []config
 		if d.Action == action {
 			d.Keys = keys
 		}
-		if d.Action == config.ActionCopyID && slices.Contains(keys, "y") {
+		if d.Action == ActionCopyID && slices.Contains(keys, "y") {
 			d.Keys = nil // free the key
 		}
 		out = append(out, d)

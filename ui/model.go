@@ -274,62 +274,62 @@ func (m *Model) onInboxKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) onAction(act config.Action) tea.Cmd {
 	ib := &m.inbox
 	switch act {
-	case config.ActionUp:
+	case ActionUp:
 		ib.move(-1)
-	case config.ActionDown:
+	case ActionDown:
 		ib.move(1)
-	case config.ActionPageUp:
+	case ActionPageUp:
 		if m.narrowDetail() {
 			m.scrollDetail(-max(1, m.layout.bodyH-2))
 		} else {
 			ib.move(-ib.height)
 		}
-	case config.ActionPageDown:
+	case ActionPageDown:
 		if m.narrowDetail() {
 			m.scrollDetail(max(1, m.layout.bodyH-2))
 		} else {
 			ib.move(ib.height)
 		}
-	case config.ActionTop:
+	case ActionTop:
 		ib.moveTo(0)
-	case config.ActionBottom:
+	case ActionBottom:
 		ib.moveTo(len(ib.view) - 1)
-	case config.ActionOpen:
+	case ActionOpen:
 		if !m.layout.wide && ib.selected() != nil {
 			m.open(detailScreen{})
 		}
-	case config.ActionBack:
+	case ActionBack:
 		m.back()
-	case config.ActionFilter:
+	case ActionFilter:
 		m.open(filterBar{})
-	case config.ActionSort:
+	case ActionSort:
 		ib.setOrder((ib.order + 1) % sortOrders)
-	case config.ActionMark:
+	case ActionMark:
 		ib.toggleMark()
 		ib.move(1)
-	case config.ActionMarkAll:
+	case ActionMarkAll:
 		ib.markShown()
-	case config.ActionClearMarks:
+	case ActionClearMarks:
 		ib.clearMarks()
-	case config.ActionApprove:
+	case ActionApprove:
 		return m.openForm(graph.Approve)
-	case config.ActionDeny:
+	case ActionDeny:
 		return m.openForm(graph.Deny)
-	case config.ActionUndo:
+	case ActionUndo:
 		m.undo()
-	case config.ActionRefresh:
+	case ActionRefresh:
 		return m.refreshNow()
-	case config.ActionDetailUp:
+	case ActionDetailUp:
 		m.scrollDetail(-3)
-	case config.ActionDetailDown:
+	case ActionDetailDown:
 		m.scrollDetail(3)
-	case config.ActionCopyID:
+	case ActionCopyID:
 		return m.copyID()
-	case config.ActionHelp:
+	case ActionHelp:
 		m.open(&helpScreen{})
-	case config.ActionMessages:
+	case ActionMessages:
 		m.open(&logScreen{})
-	case config.ActionQuit:
+	case ActionQuit:
 		return m.askQuit()
 	}
 	m.selectionChanged()

@@ -7,7 +7,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"approvals/config"
 	"approvals/graph"
 	"approvals/ui/sanitize"
 )
@@ -74,7 +73,7 @@ func (m *Model) announce(arrived, gone []string) {
 	}
 	// Shown when the status line has nothing more pressing to say (an
 	// outcome, an error, a source's state); the log has it either way.
-	m.news = sanitize.Line(capitalize(strings.Join(parts, "; ")) + " (" + m.keys.first(config.ActionMessages) + ": messages)")
+	m.news = sanitize.Line(capitalize(strings.Join(parts, "; ")) + " (" + m.keys.first(ActionMessages) + ": messages)")
 }
 
 // logScreen is the message log, scrolled with the move keys; any other
@@ -86,18 +85,18 @@ func (*logScreen) layer() layer { return layerHelp } // in front of the inbox, l
 func (l *logScreen) key(m *Model, msg tea.KeyPressMsg) action {
 	maxScroll := max(0, len(m.logLines(m.width))-m.layout.bodyH)
 	switch {
-	case m.keys.is(msg, config.ActionQuit):
+	case m.keys.is(msg, ActionQuit):
 		return askQuit{}
-	case m.keys.is(msg, config.ActionDown), m.keys.is(msg, config.ActionDetailDown):
+	case m.keys.is(msg, ActionDown), m.keys.is(msg, ActionDetailDown):
 		l.scroll = min(l.scroll+1, maxScroll)
 		return keyTaken{}
-	case m.keys.is(msg, config.ActionUp), m.keys.is(msg, config.ActionDetailUp):
+	case m.keys.is(msg, ActionUp), m.keys.is(msg, ActionDetailUp):
 		l.scroll = max(0, l.scroll-1)
 		return keyTaken{}
-	case m.keys.is(msg, config.ActionPageDown):
+	case m.keys.is(msg, ActionPageDown):
 		l.scroll = min(l.scroll+max(1, m.layout.bodyH-1), maxScroll)
 		return keyTaken{}
-	case m.keys.is(msg, config.ActionPageUp):
+	case m.keys.is(msg, ActionPageUp):
 		l.scroll = max(0, l.scroll-max(1, m.layout.bodyH-1))
 		return keyTaken{}
 	}
@@ -105,7 +104,7 @@ func (l *logScreen) key(m *Model, msg tea.KeyPressMsg) action {
 }
 
 func (*logScreen) hints(m *Model) []hint {
-	return []hint{m.hint(config.ActionDown, 0), m.hint(config.ActionUp, 0), {keys: "any other key", desc: "close messages"}}
+	return []hint{m.hint(ActionDown, 0), m.hint(ActionUp, 0), {keys: "any other key", desc: "close messages"}}
 }
 
 // body is the log, newest first, exactly height lines.
@@ -115,10 +114,10 @@ func (l *logScreen) body(m *Model, width, height int) []string {
 	scroll := max(0, min(l.scroll, maxScroll))
 	out := fitLines(lines[scroll:], height, width)
 	if scroll > 0 && height > 1 {
-		out[0] = m.styles.Muted.Render("… newer above (" + m.keys.first(config.ActionUp) + ")")
+		out[0] = m.styles.Muted.Render("… newer above (" + m.keys.first(ActionUp) + ")")
 	}
 	if scroll < maxScroll && height > 0 {
-		out[height-1] = m.styles.Muted.Render("… older below (" + m.keys.first(config.ActionDown) + ")")
+		out[height-1] = m.styles.Muted.Render("… older below (" + m.keys.first(ActionDown) + ")")
 	}
 	return out
 }

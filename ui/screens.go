@@ -7,7 +7,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"approvals/config"
 	"approvals/ui/sanitize"
 )
 
@@ -37,9 +36,9 @@ func (tooSmallScreen) layer() layer { return layerTooSmall }
 func (tooSmallScreen) key(m *Model, msg tea.KeyPressMsg) action {
 	typing := m.stack.has(layerForm) || m.stack.has(layerFilter)
 	switch {
-	case m.keys.is(msg, config.ActionQuit) && (!typing || msg.Text == ""):
+	case m.keys.is(msg, ActionQuit) && (!typing || msg.Text == ""):
 		return askQuit{}
-	case m.keys.is(msg, config.ActionUndo) && !typing && len(m.queued) > 0:
+	case m.keys.is(msg, ActionUndo) && !typing && len(m.queued) > 0:
 		return undoNewest{}
 	}
 	return keyTaken{}

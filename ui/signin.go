@@ -8,8 +8,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-
-	"approvals/config"
 )
 
 // Sign-in runs Options.SignIn in a Cmd before polling starts. Device-code
@@ -137,17 +135,17 @@ func (signInScreen) layer() layer { return layerSignIn }
 func (signInScreen) key(m *Model, msg tea.KeyPressMsg) action {
 	s := &m.signIn
 	switch {
-	case s.err != nil && m.keys.is(msg, config.ActionRefresh):
+	case s.err != nil && m.keys.is(msg, ActionRefresh):
 		return retrySignIn{}
-	case m.keys.is(msg, config.ActionQuit):
+	case m.keys.is(msg, ActionQuit):
 		return askQuit{}
-	case msg.String() == "esc" || m.keys.is(msg, config.ActionBack):
+	case msg.String() == "esc" || m.keys.is(msg, ActionBack):
 		if s.err == nil {
 			return cancelSignIn{}
 		} else if m.loaded {
 			return leaveSignIn{}
 		}
-	case (msg.String() == "c" || m.keys.is(msg, config.ActionCopyID)) && s.code != nil && s.err == nil:
+	case (msg.String() == "c" || m.keys.is(msg, ActionCopyID)) && s.code != nil && s.err == nil:
 		return copyToClip{text: s.code.UserCode, note: "Copied the sign-in code to the clipboard."}
 	}
 	return keyTaken{}
@@ -155,9 +153,9 @@ func (signInScreen) key(m *Model, msg tea.KeyPressMsg) action {
 
 func (signInScreen) hints(m *Model) []hint {
 	if m.signIn.err != nil {
-		return []hint{m.hint(config.ActionRefresh, 0), m.hint(config.ActionQuit, 0)}
+		return []hint{m.hint(ActionRefresh, 0), m.hint(ActionQuit, 0)}
 	}
-	return []hint{{keys: "c", desc: "copy code"}, {keys: "esc", desc: "cancel"}, m.hint(config.ActionQuit, 0)}
+	return []hint{{keys: "c", desc: "copy code"}, {keys: "esc", desc: "cancel"}, m.hint(ActionQuit, 0)}
 }
 
 func (signInScreen) body(m *Model, width, height int) []string {
@@ -176,10 +174,10 @@ func (m *Model) signInLines() []string {
 				head = "sign-in failed: " + head
 			}
 		}
-		retry := m.keys.first(config.ActionRefresh)
-		next := "Press " + retry + " to sign in again, or " + m.keys.first(config.ActionQuit) + " to quit."
+		retry := m.keys.first(ActionRefresh)
+		next := "Press " + retry + " to sign in again, or " + m.keys.first(ActionQuit) + " to quit."
 		if m.loaded {
-			next = "Press " + retry + " to sign in again, esc for the inbox as last read, or " + m.keys.first(config.ActionQuit) + " to quit."
+			next = "Press " + retry + " to sign in again, esc for the inbox as last read, or " + m.keys.first(ActionQuit) + " to quit."
 		}
 		return []string{style.Render(capitalize(head)), "", next}
 	}

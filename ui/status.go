@@ -9,7 +9,6 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"approvals/config"
 	"approvals/graph"
 	"approvals/ui/sanitize"
 )
@@ -114,9 +113,9 @@ func (m *Model) statusLine() string {
 		text = m.note.text
 		style = map[noticeLevel]lipgloss.Style{noticeInfo: lipgloss.NewStyle(), noticeOk: s.Ok, noticeWarn: s.Warn, noticeBad: s.Bad}[m.note.level]
 	case m.pollErr != nil:
-		retry := "retrying in " + words.Span(m.nextPollIn) + ", " + m.keys.first(config.ActionRefresh) + " now"
+		retry := "retrying in " + words.Span(m.nextPollIn) + ", " + m.keys.first(ActionRefresh) + " now"
 		if m.opts.PollInterval < 0 {
-			retry = m.keys.first(config.ActionRefresh) + " to retry"
+			retry = m.keys.first(ActionRefresh) + " to retry"
 		}
 		text, style = "Couldn't refresh ("+retry+"): "+errText(m.pollErr), s.Bad
 	case len(m.sourceErrs) > 0:

@@ -8,7 +8,6 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"approvals/config"
 	"approvals/ui/sanitize"
 )
 
@@ -135,10 +134,10 @@ func (m *Model) detailPane(width, height int) []string {
 		return " " + padStyled(m.styles.Muted.Render(sanitize.Truncate(text, width-1)), width-1)
 	}
 	if scroll > 0 && height > 1 {
-		out[0] = more("… more above (" + m.keys.first(config.ActionDetailUp) + ")")
+		out[0] = more("… more above (" + m.keys.first(ActionDetailUp) + ")")
 	}
 	if scroll < maxScroll && height > 0 {
-		out[height-1] = more("… more below (" + m.keys.first(config.ActionDetailDown) + ")")
+		out[height-1] = more("… more below (" + m.keys.first(ActionDetailDown) + ")")
 	}
 	return out
 }

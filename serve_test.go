@@ -228,7 +228,7 @@ func TestServeDemoCommand(t *testing.T) {
 // serve --demo serves approvals demo's tenant, all four sources with the
 // simulator's ARM root and role routes: the demo identity's session lists
 // Entra role and Azure resource requests beside the access packages and
-// PIM for Groups.
+// PIM for Groups, her own flagged "(you)".
 func TestServeDemoServesAllFourSources(t *testing.T) {
 	d, key := startServeDemo(t, "megan@contoso.com")
 	scr, _ := d.connect(t, key, 140, 60)
@@ -236,6 +236,8 @@ func TestServeDemoServesAllFourSources(t *testing.T) {
 	for _, kind := range []string{"package", "member", "owner", "role", "azure"} {
 		scr.waitForRow(t, kind+" requests", regexp.MustCompile(`^\s*~?\d+[mhd]\s+`+kind+`\s`))
 	}
+	// Her own activation is flagged, as in approvals demo.
+	scr.waitForRow(t, "megan's own role activation, flagged", regexp.MustCompile(`\srole\s+\(you\) Megan`))
 	if got := scr.text(); strings.Contains(got, "unavailable") || strings.Contains(got, "in the portal") {
 		t.Errorf("a source is not served:\n%s", got)
 	}

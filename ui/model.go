@@ -136,9 +136,7 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) findIdentity() tea.Cmd {
 	who, ctx := m.opts.WhoAmI, m.ctx
 	var me tea.Cmd
-	if b, ok := m.opts.Backend.(interface {
-		Me(context.Context) (graph.Identity, error)
-	}); ok {
+	if b, ok := m.opts.Backend.(IdentityBackend); ok {
 		me = func() tea.Msg {
 			id, err := b.Me(ctx)
 			if err != nil || id.ID == "" {

@@ -26,6 +26,15 @@ type StreamingBackend interface {
 	RefreshEach(ctx context.Context, progress func(graph.Progress)) (*graph.Snapshot, error)
 }
 
+// IdentityBackend is a Backend that can say who is signed in
+// (*graph.Client does): the inbox then flags the approver's own requests
+// with "(you)". A wrapper around a Backend (an SSH session's guard) must
+// pass this on, or the flag is lost.
+type IdentityBackend interface {
+	Backend
+	Me(ctx context.Context) (graph.Identity, error)
+}
+
 // DeviceCode is a device-code sign-in prompt: the user opens URL and types
 // UserCode before Expires.
 type DeviceCode struct {

@@ -50,11 +50,18 @@ type harnessOpts struct {
 	// wrap, when set, builds the factory from the demo-like one.
 	wrap func(demo Factory) Factory
 	ui   func(*ui.Options)
+	// tenant is the simulated tenant's options; nil: seed 21, 16
+	// approvals (no role or Azure requests).
+	tenant *sim.Options
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
-	srv := sim.New(sim.Options{Seed: 21, Approvals: 16})
+	tenant := sim.Options{Seed: 21, Approvals: 16}
+	if o.tenant != nil {
+		tenant = *o.tenant
+	}
+	srv := sim.New(tenant)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(func() { srv.Close(); ts.Close() })
 	dir := t.TempDir()

@@ -373,6 +373,24 @@ func (b *guardedBackend) Decide(ctx context.Context, req graph.DecisionRequest) 
 
 func (b *guardedBackend) Forget(ref graph.Ref) { b.inner.Forget(ref) }
 
+// errNoIdentity is Me's error when the inner backend cannot say who is
+// signed in.
+var errNoIdentity = errors.New("the backend cannot say who is signed in")
+
+// Me passes the signed-in user's identity on (/me), so the inbox flags
+// the approver's own requests over SSH as it does locally.
+func (b *guardedBackend) Me(ctx context.Context) (id graph.Identity, err error) {
+	if !b.guard.ok.Load() {
+		return graph.Identity{}, errNotVerified
+	}
+	ib, ok := b.inner.(ui.IdentityBackend)
+	if !ok {
+		return graph.Identity{}, errNoIdentity
+	}
+	defer b.contain(&err)
+	return ib.Me(ctx)
+}
+
 // sessionModel is the inbox plus what the server asks of it: to finish
 // when the server stops, and to end after idle time with nothing queued.
 type sessionModel struct {
@@ -441,3 +459,8 @@ func (m *sessionModel) onIdleCheck() tea.Cmd {
 	m.ss.setReason(fmt.Sprintf("no key pressed for %s, so this session has ended (nothing was waiting to be sent)", m.idle))
 	return tea.Quit
 }
+
+var (
+	_ ui.StreamingBackend = (*guardedBackend)(nil)
+	_ ui.IdentityBackend  = (*guardedBackend)(nil)
+)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"approvals/graph"
+	"approvals/graph/sim"
 	"approvals/ui"
 )
 
@@ -238,6 +239,63 @@ func TestSignInAsAnotherUserEndsTheSession(t *testing.T) {
 	if n := backend.calls.Load(); n != 0 {
 		t.Errorf("%d Graph calls made for the wrong user", n)
 	}
+}
+
+// The approver's own request is flagged "(you)" over SSH as it is
+// locally: the session's guard passes the backend's /me on once it has
+// checked who signed in (at once for a bound demo key, after the sign-in
+// for a device code).
+func TestOwnRequestFlaggedOverSSH(t *testing.T) {
+	for _, signIn := range []bool{false, true} {
+		t.Run(map[bool]string{false: "no sign-in", true: "after sign-in"}[signIn], func(t *testing.T) {
+			h := newHarness(t, harnessOpts{
+				// GenerateRoles adds the demo identity's own activation.
+				tenant: &sim.Options{Seed: 21, Approvals: 16, RoleApprovals: sim.DefaultRoleApprovals},
+				ui: func(o *ui.Options) {
+					if signIn {
+						o.SignIn = func(context.Context, func(ui.DeviceCode)) error { return nil }
+					}
+				},
+			})
+			me := h.sim.Approvers()[0]
+			key, line := newKey(t, `approvals-user="`+me.UserPrincipalName+`"`)
+			writeKeys(t, h, line)
+			c := h.connect(t, key, 160, 50)
+			c.waitFor("the approver's own role activation, flagged", "(you) "+me.DisplayName)
+		})
+	}
+}
+
+// The guard asks /me only once the sign-in is checked, and says so when
+// the backend cannot answer.
+func TestGuardedBackendMe(t *testing.T) {
+	me := &meBackend{id: graph.Identity{ID: "u-1", DisplayName: "Megan Bowen"}}
+	g := &guardedBackend{inner: me, guard: &identityGuard{bound: "megan@contoso.com", account: func() string { return "megan@contoso.com" }}, ss: &session{}}
+	if _, err := g.Me(context.Background()); !errors.Is(err, errNotVerified) || me.calls != 0 {
+		t.Errorf("before the check: %v, %d calls", err, me.calls)
+	}
+	if err := g.guard.check(); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := g.Me(context.Background()); err != nil || id.ID != "u-1" || me.calls != 1 {
+		t.Errorf("after the check: %+v %v, %d calls", id, err, me.calls)
+	}
+	g.inner = &countingBackend{}
+	if _, err := g.Me(context.Background()); !errors.Is(err, errNoIdentity) {
+		t.Errorf("a backend without /me: %v", err)
+	}
+}
+
+// meBackend answers /me.
+type meBackend struct {
+	countingBackend
+	id    graph.Identity
+	calls int
+}
+
+func (b *meBackend) Me(context.Context) (graph.Identity, error) {
+	b.calls++
+	return b.id, nil
 }
 
 // panicBackend panics inside the inbox's first refresh.

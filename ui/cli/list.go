@@ -3,6 +3,7 @@ package cli
 import (
 	"io"
 	"sort"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -33,7 +34,7 @@ The ID column is what show, approve and deny take.`,
 			}
 			approvals := waitingForMe(snap.Approvals)
 			if asJSON {
-				return writeJSON(a.Stdout, listJSON(approvals, snap))
+				return writeListJSON(a.Stdout, approvals, snap)
 			}
 			a.listText(a.Stdout, approvals, snap)
 			return nil
@@ -103,14 +104,35 @@ func (a *app) snapshotNotes(snap *graph.Snapshot) {
 	}
 }
 
-func listJSON(approvals []graph.Approval, snap *graph.Snapshot) listDoc {
-	doc := listDoc{Version: JSONVersion, Approvals: []approvalJSON{}, Errors: []sourceError{}, Warnings: []string{}}
-	for _, ap := range approvals {
-		doc.Approvals = append(doc.Approvals, approvalOf(ap))
+// writeListJSON prints the list as listDoc, one approval at a time: at
+// tens of thousands of approvals the document is the largest thing the
+// command makes, so it is never held whole (nor its escaped copy). The
+// bytes are those of writeJSON(listDoc{...}); the object's keys are
+// written here in listDoc's order.
+func writeListJSON(w io.Writer, approvals []graph.Approval, snap *graph.Snapshot) error {
+	const item = jsonIndent + jsonIndent // an approval's lines start inside "approvals": [ ... ]
+	s := newJSONStream(w)
+	s.raw("{\n" + jsonIndent + `"version": ` + strconv.Itoa(JSONVersion) + ",\n" + jsonIndent + `"approvals": `)
+	if len(approvals) == 0 {
+		s.raw("[]")
+	} else {
+		s.raw("[\n" + item)
+		for i, ap := range approvals {
+			if i > 0 {
+				s.raw(",\n" + item)
+			}
+			s.value(item, approvalOf(ap))
+		}
+		s.raw("\n" + jsonIndent + "]")
 	}
+	errs := []sourceError{}
 	for _, e := range snap.Errors {
-		doc.Errors = append(doc.Errors, sourceError{Source: string(e.Source), Error: errorOf(e)})
+		errs = append(errs, sourceError{Source: string(e.Source), Error: errorOf(e)})
 	}
-	doc.Warnings = append(doc.Warnings, snap.Warnings...)
-	return doc
+	s.raw(",\n" + jsonIndent + `"errors": `)
+	s.value(jsonIndent, errs)
+	s.raw(",\n" + jsonIndent + `"warnings": `)
+	s.value(jsonIndent, append([]string{}, snap.Warnings...))
+	s.raw("\n}\n")
+	return s.close()
 }

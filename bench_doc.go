@@ -29,5 +29,6 @@ package main
 //	bench_measure.go    a timing loop for the command (benchmarks use b.Loop)
 //	bench_wire.go       bytes a real program writes, by step
 //	bench_process.go    the shipped binary: startup in a pty, RSS at 10,000
+//	bench_list.go       peak RSS of list and list --json at 20,000 (child processes)
 //
 // It talks only to loopback.

@@ -80,6 +80,7 @@ func runBench(ctx context.Context, opts benchOptions, out io.Writer) error {
 		{"rendering (100, 1,000, 10,000 approvals)", func() ([]benchRow, error) { return renderRows(ctx, opts.RenderTime) }},
 		{"bytes on the wire (120×40, xterm-256color, 256 colours)", func() ([]benchRow, error) { return wireRows(ctx) }},
 		{"memory and startup of " + opts.Binary, func() ([]benchRow, error) { return processRows(ctx, opts.Binary, opts.StartupRuns) }},
+		{"list --json against text list (N=20,000, separate processes)", func() ([]benchRow, error) { return listRows(ctx, opts.Binary) }},
 		{"approvals serve over SSH (20 idle sessions, cursor moves)", func() ([]benchRow, error) { return serveRows(ctx, opts.Binary) }},
 	}
 	for _, s := range steps {
@@ -299,6 +300,24 @@ func processRows(ctx context.Context, bin string, runs int) ([]benchRow, error) 
 			fmt.Sprintf("`approvals --version` exits: %s", benchDur(version)), benchRatio(float64(first), float64(version)), "< 200 ms", benchMet(first < 200*time.Millisecond)},
 		benchRow{"Startup to loaded inbox (demo, pty)", fmt.Sprintf("median of %d", runs), benchDur(loaded), "—", "—", "—", "—"},
 	), nil
+}
+
+// ListJSONPeakBudget is list --json's peak RSS over the text list's.
+const ListJSONPeakBudget = 1.3
+
+func listRows(ctx context.Context, bin string) ([]benchRow, error) {
+	if bin == "" {
+		return nil, errors.New("no binary to measure")
+	}
+	l, err := MeasureList(ctx, bin, nil, 20000, 3)
+	if err != nil {
+		return []benchRow{{"`list --json` peak RSS (process)", "—", "not measured: " + err.Error(), "—", "—", "—", "—"}}, nil
+	}
+	x := float64(l.JSONPeak) / float64(l.TextPeak)
+	return []benchRow{{"`list --json` peak RSS (process)", fmt.Sprintf("%s approvals listed, median of %d runs", benchCount(l.Listed), l.Runs),
+		fmt.Sprintf("%s (%s of JSON in %s)", benchMB(l.JSONPeak), benchMB(l.JSONBytes), benchDur(l.JSONTime)),
+		fmt.Sprintf("text `list`: %s (%s of text in %s)", benchMB(l.TextPeak), benchMB(l.TextBytes), benchDur(l.TextTime)),
+		benchSig(x) + "×", fmt.Sprintf("≤ %.1f× text", ListJSONPeakBudget), benchMet(x <= ListJSONPeakBudget)}}, nil
 }
 
 // Budgets of approvals serve.

@@ -63,24 +63,32 @@ func (c *Client) listGroups(ctx context.Context, page func([]listed)) listing {
 // page's new entries to page as soon as the page is read. Each page body is
 // decoded once: its items are split without copying, fingerprinted, and
 // only those the cache does not already hold are decoded.
+//
+// Pages are pipelined: one goroutine follows the nextLinks, requesting the
+// next page as soon as a page's body is split and its nextLink read, while
+// this one decodes the entries and hands them to page (which starts their
+// detail batches). Pages still follow one another (a nextLink is known
+// only from the page before it), but decoding and detail reads are off the
+// path from one page to the next, and so is any wait for this goroutine to
+// be scheduled. The follower runs at most readAhead pages ahead; when the
+// source fails on a page, the follower is stopped and waited for before
+// listAll returns, so no request of this listing outlives it.
 func (c *Client) listAll(ctx context.Context, src Source, next string, decode func(json.RawMessage) (Approval, error), page func([]listed)) listing {
 	out := listing{source: src}
 	seen := map[Ref]bool{}
 	skipped := 0
 	var firstSkip error
-	pages := 0
-	for next != "" {
-		if pages++; pages > maxPages {
-			out.err = fmt.Errorf("more than %d pages: giving up", maxPages)
+	pages := followPages(ctx, c, next)
+	defer pages.stop()
+	for f := range pages.ch {
+		if f.err != nil {
+			out.err = f.err
 			return out
 		}
-		p, err := c.getPage(ctx, next)
-		if err != nil {
-			out.err = err
-			if pages > 1 {
-				out.err = fmt.Errorf("page %d: %w", pages, err)
-			}
-			return out
+		p := f.p
+		if f.n == 1 && p.next == "" && len(p.items) == capSize {
+			out.warnings = append(out.warnings, fmt.Sprintf(
+				"%s: exactly %d results and no nextLink: the list may be capped by the service", src, capSize))
 		}
 		items := make([]listed, 0, len(p.items))
 		for _, raw := range p.items {
@@ -97,7 +105,7 @@ func (c *Client) listAll(ctx context.Context, src Source, next string, decode fu
 				// Not JSON at all: the page is malformed, not one entry of
 				// an unexpected shape. The source fails as for any
 				// unreadable body rather than hiding the entry.
-				out.err = fmt.Errorf("graph: unreadable response body (page %d, entry %d): %w", pages, len(items)+1, err)
+				out.err = fmt.Errorf("graph: unreadable response body (page %d, entry %d): %w", f.n, len(items)+1, err)
 				return out
 			}
 			if err != nil || a.ID == "" {
@@ -119,16 +127,71 @@ func (c *Client) listAll(ctx context.Context, src Source, next string, decode fu
 		if len(items) > 0 {
 			page(items)
 		}
-		if pages == 1 && p.next == "" && len(p.items) == capSize {
-			out.warnings = append(out.warnings, fmt.Sprintf(
-				"%s: exactly %d results and no nextLink: the list may be capped by the service", src, capSize))
-		}
-		next = resolveLink(next, p.next)
 	}
 	if skipped > 0 {
 		out.warnings = append(out.warnings, fmt.Sprintf("%s: skipped %d unreadable entries (%v)", src, skipped, firstSkip))
 	}
 	return out
+}
+
+// readAhead is how many read pages may wait for decoding while the next
+// one is requested: a page of 100 decodes in about a millisecond, so the
+// follower is rarely held back, and memory stays at a few pages' bodies.
+const readAhead = 2
+
+// pageFollower requests a listing's pages one after another in its own
+// goroutine and delivers them, in order, on ch.
+type pageFollower struct {
+	ch      chan fetchedPage
+	cancel  context.CancelFunc
+	stopped chan struct{} // closed by stop: nobody reads ch any more
+	done    chan struct{} // closed when the follower has ended
+}
+
+// fetchedPage is page n of a listing (from 1), or why it could not be read.
+type fetchedPage struct {
+	n   int
+	p   rawPage
+	err error
+}
+
+// followPages starts following next. ch is closed after the last page, or
+// right after a failed page, delivered with its error (so a listing cut
+// short always ends with an error, also when ctx ends).
+func followPages(ctx context.Context, c *Client, next string) *pageFollower {
+	ctx, cancel := context.WithCancel(ctx)
+	f := &pageFollower{ch: make(chan fetchedPage, readAhead), cancel: cancel, stopped: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		defer close(f.ch)
+		for n := 1; next != ""; n++ {
+			got := fetchedPage{n: n}
+			if n > maxPages {
+				got.err = fmt.Errorf("more than %d pages: giving up", maxPages)
+			} else if got.p, got.err = c.getPage(ctx, next); got.err == nil {
+				next = resolveLink(next, got.p.next)
+			} else if n > 1 {
+				got.err = fmt.Errorf("page %d: %w", n, got.err)
+			}
+			select {
+			case f.ch <- got:
+			case <-f.stopped:
+				return
+			}
+			if got.err != nil {
+				return
+			}
+		}
+	}()
+	return f
+}
+
+// stop cancels what is still being requested and waits for the follower
+// to end.
+func (f *pageFollower) stop() {
+	close(f.stopped)
+	f.cancel()
+	<-f.done
 }
 
 // getPage GETs one listing page and parses it with parsePage.

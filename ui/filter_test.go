@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"approvals/ui/words"
 )
 
 func TestFilterNarrowsByVisibleText(t *testing.T) {
@@ -153,5 +155,61 @@ func TestFilterGrowingMatchesAFreshSearch(t *testing.T) {
 		if f == "ada lo" && len(grown) != 1 {
 			t.Fatalf("%q matched %d rows", f, len(grown))
 		}
+	}
+}
+
+// The filter's shortcuts (the bytes each item holds, a one-letter term
+// decided by them, ids compared without building "source:id", the time
+// columns kept per item) must match exactly what searching the text gives.
+func TestFilterShortcutsMatchThePlainSearch(t *testing.T) {
+	t.Parallel()
+	m, _, clk := newLoaded(t, 120, 40)
+	ib := &m.inbox
+	plain := func(it *item, terms []string) bool {
+		for _, t := range terms {
+			if strings.Contains(it.search, t) || strings.EqualFold(t, it.a.ID) || strings.EqualFold(t, it.a.Ref.String()) {
+				continue
+			}
+			times := strings.ToLower(stateLabel(it) + "\x00" + words.TimeLeft(ib.now, it.a.Deadline, it.a.DeadlineEstimated) + "\x00" + words.Age(ib.now, it.a.Created))
+			if !strings.Contains(times, t) {
+				return false
+			}
+		}
+		return true
+	}
+	var filters []string
+	for c := byte(0x20); c < 0x7f; c++ {
+		filters = append(filters, strings.ToLower(string(c)))
+	}
+	filters = append(filters, "é", "ö", "—", "→", "~", "5d", "~9d", "d ~", "pim-1", "GROUP:PIM-1", "group:pim-", ":pim-1",
+		"ap-1", "AP-1", "x:ap-1", "contoso.com", "ops inc-2041", "q", "zq", "")
+	check := func(when string) {
+		t.Helper()
+		for _, f := range filters {
+			ib.setFilter(f)
+			matched := 0
+			for _, it := range ib.sorted {
+				got, want := ib.matches(it), plain(it, ib.terms)
+				if got != want {
+					t.Errorf("%s: filter %q on %s: matches %v, the plain search %v", when, f, it.a.Ref, got, want)
+				}
+				if want {
+					matched++
+				}
+			}
+			if len(ib.view) != matched {
+				t.Errorf("%s: filter %q shows %d rows, %d match", when, f, len(ib.view), matched)
+			}
+		}
+	}
+	check("loaded")
+	if ib.setFilter("5d"); len(ib.view) != 1 {
+		t.Fatalf("the AGE column as shown (5d) matches %d rows", len(ib.view))
+	}
+	clk.Advance(48 * time.Hour) // the time columns change; what was kept for them must not be used
+	m.Update(clockTickedMsg{})
+	check("two days later")
+	if ib.setFilter("5d"); len(ib.view) != 0 {
+		t.Fatalf("after two days, 5d still matches %d rows", len(ib.view))
 	}
 }

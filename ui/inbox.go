@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"approvals/graph"
 )
@@ -30,19 +31,20 @@ func (s sortOrder) String() string {
 // the cursor and the scroll offset. Data, sort and filter changes rebuild
 // the index (O(N)); cursor moves never do.
 type inbox struct {
-	items  map[graph.Ref]*item
-	sorted []*item // every item, in sort order
-	view   []*item // sorted items that match the filter
-	order  sortOrder
-	filter string   // as typed
-	terms  []string // lower-cased words of filter; all must match
-	memo   []filterStep
-	cursor int       // index into view
-	offset int       // first row drawn
-	height int       // rows that fit on screen
-	marked int       // items with marked set
-	me     string    // the signed-in approver's object id, "" while unknown
-	now    time.Time // the model's coarse clock, for the time columns the filter matches
+	items   map[graph.Ref]*item
+	sorted  []*item // every item, in sort order
+	view    []*item // sorted items that match the filter
+	order   sortOrder
+	filter  string   // as typed
+	terms   []string // lower-cased words of filter; all must match
+	queries []query  // terms made ready for matching (see matches)
+	memo    []filterStep
+	cursor  int       // index into view
+	offset  int       // first row drawn
+	height  int       // rows that fit on screen
+	marked  int       // items with marked set
+	me      string    // the signed-in approver's object id, "" while unknown
+	now     time.Time // the model's coarse clock, for the time columns the filter matches
 }
 
 func newInbox() inbox { return inbox{items: map[graph.Ref]*item{}, height: 1} }
@@ -129,7 +131,7 @@ func (ib *inbox) setOrder(o sortOrder) {
 // of the items or their order) searches every item.
 func (ib *inbox) setFilter(f string) {
 	lf, old := strings.ToLower(f), strings.ToLower(ib.filter)
-	from := ib.sorted
+	from, exact := ib.sorted, false
 	switch {
 	case lf == old:
 		if old != "" {
@@ -148,6 +150,7 @@ func (ib *inbox) setFilter(f string) {
 			from = ib.memo[n-1].view
 			if ib.memo[n-1].filter == lf {
 				ib.memo = ib.memo[:n-1]
+				exact = true // the view this very filter had
 			}
 		}
 	default:
@@ -155,8 +158,19 @@ func (ib *inbox) setFilter(f string) {
 	}
 	ib.filter = f
 	ib.terms = strings.Fields(lf)
+	ib.queries = ib.queries[:0]
+	for _, t := range ib.terms {
+		ib.queries = append(ib.queries, newQuery(t))
+	}
 	if len(from) != len(ib.sorted) && ib.namesAnID() {
-		from = ib.sorted // an id matches only whole: its prefixes may not have
+		from, exact = ib.sorted, false // an id matches only whole: its prefixes may not have
+	}
+	if exact {
+		for i, it := range from {
+			it.viewPos = i
+		}
+		ib.show(from)
+		return
 	}
 	ib.refilterFrom(from)
 }
@@ -250,21 +264,25 @@ func (ib *inbox) refilter() { ib.refilterFrom(ib.sorted) }
 // refilterFrom rebuilds the view from the items of from that match (from
 // is in sort order: every item, or a view the new filter narrows).
 func (ib *inbox) refilterFrom(from []*item) {
-	prev, prevCursor := ib.view, ib.cursor
-	var sel *item
-	if prevCursor >= 0 && prevCursor < len(prev) {
-		sel = prev[prevCursor]
-	}
-	for _, it := range prev {
-		it.viewPos = -1
-	}
 	view := make([]*item, 0, len(from))
 	for _, it := range from {
-		it.viewPos = -1
 		if ib.matches(it) {
 			it.viewPos = len(view)
 			view = append(view, it)
 		}
+	}
+	ib.show(view)
+}
+
+// show makes view (in sort order, each item's viewPos set) the view,
+// keeping the selection on the same approval, or on the one that followed
+// it when it went away. An item left out keeps a stale viewPos, which
+// position sees through.
+func (ib *inbox) show(view []*item) {
+	prev, prevCursor := ib.view, ib.cursor
+	var sel *item
+	if prevCursor >= 0 && prevCursor < len(prev) {
+		sel = prev[prevCursor]
 	}
 	ib.view = view
 	ib.cursor = 0
@@ -302,21 +320,56 @@ func (ib *inbox) nearest(prev []*item, from int) (int, bool) {
 }
 
 // matches reports whether every term is in the item's text or in its
-// row's time columns as displayed ("13d", "~2h").
+// row's time columns as displayed ("13d", "~2h"). The bytes each text
+// holds are checked first (item.sig), so most items a term cannot be in
+// are passed over without reading their text, and a one-letter term is
+// decided by them alone.
 func (ib *inbox) matches(it *item) bool {
-	var times string
-	for _, t := range ib.terms {
-		if strings.Contains(it.search, t) || strings.EqualFold(t, it.a.ID) || strings.EqualFold(t, it.a.Ref.String()) {
-			continue // (an id matches only whole, as pasted from the command line's list)
-		}
-		if times == "" {
-			times = strings.ToLower(stateLabel(it) + "\x00" + words.TimeLeft(ib.now, it.a.Deadline, it.a.DeadlineEstimated) + "\x00" + words.Age(ib.now, it.a.Created))
-		}
-		if !strings.Contains(times, t) {
+	for i, t := range ib.terms {
+		q := &ib.queries[i]
+		switch {
+		case it.sig.holds(q.sig) && (q.oneByte || strings.Contains(it.search, t)):
+		case q.isID(it.a.Ref):
+			// an id matches only whole, as pasted from the command line's list
+		case !strings.Contains(ib.times(it), t):
 			return false
 		}
 	}
 	return true
+}
+
+// times is the item's state and time columns as displayed, lower-cased,
+// kept until the clock or the item changes.
+func (ib *inbox) times(it *item) string {
+	k := timesKey{version: it.version, now: ib.now.UnixNano()}
+	if it.times.key != k || it.times.text == "" {
+		it.times.key = k
+		it.times.text = strings.ToLower(stateLabel(it) + "\x00" + words.TimeLeft(ib.now, it.a.Deadline, it.a.DeadlineEstimated) + "\x00" + words.Age(ib.now, it.a.Created))
+	}
+	return it.times.text
+}
+
+// query is a filter term made ready for matching many items.
+type query struct {
+	term    string
+	sig     byteSet
+	oneByte bool   // a single ASCII byte: sig decides alone
+	src, id string // the term cut at its first ':' ("group:pim-1")
+	hasSrc  bool
+}
+
+func newQuery(t string) query {
+	q := query{term: t, sig: bytesOf(t), oneByte: len(t) == 1 && t[0] < utf8.RuneSelf}
+	q.src, q.id, q.hasSrc = strings.Cut(t, ":")
+	return q
+}
+
+// isID reports whether the term is r's id or "source:id", ignoring case:
+// strings.EqualFold(t, r.ID) || strings.EqualFold(t, r.String()) without
+// building the string (a source holds no ':', so the first ':' of the term
+// must be the one between source and id).
+func (q *query) isID(r graph.Ref) bool {
+	return strings.EqualFold(q.term, r.ID) || q.hasSrc && strings.EqualFold(q.src, string(r.Source)) && strings.EqualFold(q.id, r.ID)
 }
 
 // setNow moves the clock the time columns are computed from; a filter is

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"approvals/graph"
 	"approvals/ui/sanitize"
@@ -23,6 +24,11 @@ const (
 // item is one approval as the inbox shows it: the approval itself, its
 // display strings (sanitized once, on arrival), and this session's state.
 type item struct {
+	// What a filter keystroke reads of every item, together (one cache
+	// line): the bytes search holds, and where the item is in the view.
+	sig     byteSet
+	viewPos int // index in the inbox's filtered view; stale when filtered out (see position)
+
 	a       graph.Approval
 	stage   graph.Stage // my stage, when hasMine
 	hasMine bool
@@ -42,7 +48,7 @@ type item struct {
 	result        graph.DecisionResult // when state == stateDone
 
 	version int // bumps whenever anything drawn for this item changes
-	viewPos int // index in the inbox's filtered view, -1 when filtered out (see refilter)
+	times   timesCache
 	row     rowCache
 	detail  detailCache
 }
@@ -94,8 +100,40 @@ func (it *item) set(a *graph.Approval, me string) bool {
 		parts = append(parts, sanitize.Line(st.DisplayName), sanitize.Line(st.ReviewedBy.DisplayName), sanitize.Text(st.Justification))
 	}
 	it.search = strings.ToLower(strings.Join(parts, "\x00"))
+	it.sig = bytesOf(it.search)
 	it.version++
 	return true
+}
+
+// byteSet is which ASCII bytes a text holds, each exactly, and whether
+// it holds any other byte: a text can contain a term only if its set holds
+// the term's.
+type byteSet [2]uint64
+
+func bytesOf(s string) byteSet {
+	var b byteSet
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			c = 0 // every non-ASCII byte counts as one
+		}
+		b[c>>6] |= 1 << (c & 63)
+	}
+	return b
+}
+
+// holds reports whether every byte of sub is in b.
+func (b byteSet) holds(sub byteSet) bool { return b[0]&sub[0] == sub[0] && b[1]&sub[1] == sub[1] }
+
+// timesCache is an item's time columns as the filter searches them.
+type timesKey struct {
+	version int
+	now     int64
+}
+
+type timesCache struct {
+	key  timesKey
+	text string
 }
 
 // isSelf reports whether the access would go to the signed-in approver.

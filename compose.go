@@ -230,7 +230,7 @@ func (h host) signIn(cfg *config.Config, cloud graph.Cloud, warn func(string)) (
 		AccountsDir: cfg.Dirs.AccountsDir(), CacheDir: auth.IdentityCacheDir(h.getenv), Warn: warn, Now: h.Now,
 	}
 	if cfg.Auth == config.AuthToken {
-		tok, err := auth.LoadToken(h.getenv, cfg.TokenFile, warn)
+		tok, err := auth.LoadToken(cfg.TokenFile, h.getenv("APPROVALS_TOKEN"), warn)
 		if err != nil {
 			return nil, err
 		}

@@ -9,20 +9,21 @@ import (
 	"approvals/graph"
 	"approvals/graph/auth"
 	"approvals/ui/sanitize"
+	"approvals/ui/words"
 )
 
 // errText is an error as one sanitized line. A Graph error reads message
 // first, then status, code and request id (what support asks for), then
-// what to do about it (auth.Explain's hint, the words the command line
-// uses). Other errors are auth.Explain's line.
+// what to do about it (words.Hint, the words the command line uses).
+// Other errors are words.Explain's line.
 func errText(err error) string {
 	if err == nil {
 		return "no details"
 	}
-	explained := auth.Explain(err)
-	var ge *graph.Error
-	if !errors.As(err, &ge) {
-		return sanitize.Line(explained)
+	a := auth.Advise(err)
+	ge := a.Graph
+	if ge == nil {
+		return words.Explain(err)
 	}
 	meta := []string{strconv.Itoa(ge.StatusCode)}
 	if c := strings.TrimSpace(ge.Code); c != "" {
@@ -36,7 +37,7 @@ func errText(err error) string {
 		msg = "Graph error"
 	}
 	text := msg + " (" + strings.Join(meta, ", ") + ")"
-	if _, hint, ok := strings.Cut(explained, " — "); ok {
+	if hint := words.Hint(a); hint != "" {
 		text += " — " + hint
 	}
 	return sanitize.Line(text)

@@ -9,6 +9,8 @@
 // host that cache (for example keyctl blocked in a container), tokens stay in
 // memory and the user is told once what that means.
 //
-// Explain turns the errors a user will meet (AADSTS codes, 401, 403) into
-// one line that says what to do.
+// Advise tells, for the errors a user will meet (AADSTS codes, 401, 403),
+// why they happened and what is needed, as a Reason, a Need and the facts
+// (code, ids, tenant and app); the user interface words it (ui/words).
+// Nothing here names a command, flag or setting of the program.
 package auth

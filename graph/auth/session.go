@@ -96,8 +96,37 @@ type Session struct {
 	claims string
 }
 
-// ErrNoInteractiveSignIn is returned by SignIn with --auth token.
-var ErrNoInteractiveSignIn = errors.New("--auth token signs in with APPROVALS_TOKEN or --token-file, not interactively; a 401 means the token expired or is wrong")
+// Errors a sign-in can fail with before Entra ID has a say (Advise gives
+// their Reason: ReasonStaticToken, ReasonNoToken, ReasonNotSignedIn).
+var (
+	// ErrNoInteractiveSignIn is returned by SignIn with MethodToken.
+	ErrNoInteractiveSignIn = errors.New("a static bearer token cannot sign in interactively")
+	// ErrNoToken is returned by New and LoadToken when MethodToken has no
+	// token to use.
+	ErrNoToken = errors.New("no bearer token given")
+	// ErrSignInNeeded is what a device code sign-in started without a
+	// prompt to show the code to fails with (it never prints: a TUI may
+	// own the terminal).
+	ErrSignInNeeded = errors.New("sign-in needed, with no prompt to show the code to")
+)
+
+// SignInError is a failed sign-in with the settings it used, so that the
+// advice can name them (Advise). Its text is the cause's; it unwraps to it.
+type SignInError struct {
+	Err                             error
+	Method, Tenant, ClientID, Cloud string
+}
+
+func (e *SignInError) Error() string { return e.Err.Error() }
+func (e *SignInError) Unwrap() error { return e.Err }
+
+// failed wraps a sign-in's error with the settings it used.
+func (s *Session) failed(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &SignInError{Err: err, Method: s.opts.Method, Tenant: s.opts.Tenant, ClientID: s.opts.ClientID, Cloud: s.opts.Cloud.Name}
+}
 
 // New prepares a sign-in: it loads the saved record (if any) and opens the
 // token cache. It does not talk to the network.
@@ -128,7 +157,7 @@ func New(opts Options) (*Session, error) {
 	switch opts.Method {
 	case MethodToken:
 		if opts.Token == "" {
-			return nil, errors.New("--auth token needs a token: set APPROVALS_TOKEN or --token-file FILE")
+			return nil, ErrNoToken
 		}
 		s.static = graph.StaticToken(opts.Token)
 		return s, nil
@@ -240,7 +269,7 @@ func userPrompt(now func() time.Time) func(context.Context, azidentity.DeviceCod
 		prompt, _ := ctx.Value(promptKey{}).(func(DeviceCode))
 		if prompt == nil {
 			// Never print: a TUI may own the terminal.
-			return errors.New("sign-in needed: run approvals login")
+			return ErrSignInNeeded
 		}
 		prompt(DeviceCode{UserCode: m.UserCode, URL: m.VerificationURL, Message: m.Message, Expires: now().Add(deviceCodeLifetime)})
 		return nil
@@ -248,7 +277,7 @@ func userPrompt(now func() time.Time) func(context.Context, azidentity.DeviceCod
 }
 
 // SignIn signs the user in interactively and saves the record for the next
-// run. With device code, prompt receives the code as soon as Entra ID
+// run. Its errors are SignInErrors, naming the tenant and app it used. With device code, prompt receives the code as soon as Entra ID
 // issues it; it must return quickly (hand it to the UI), because polling
 // for the user's sign-in starts only after it returns. SignIn returns when
 // the user has signed in, the code expired, or ctx was cancelled.
@@ -266,7 +295,7 @@ func (s *Session) SignIn(ctx context.Context, prompt func(DeviceCode)) error {
 	claims := s.pendingClaims()
 	rec, err := s.cred.Authenticate(ctx, &policy.TokenRequestOptions{Scopes: s.Scopes(), EnableCAE: true, Claims: claims})
 	if err != nil {
-		return err
+		return s.failed(err)
 	}
 	s.mu.Lock()
 	s.account = rec.Username
@@ -294,7 +323,7 @@ func (s *Session) EnsureSignedIn(ctx context.Context, prompt func(DeviceCode)) e
 	}
 	_, err := s.cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: s.Scopes(), EnableCAE: true})
 	if err == nil || !NeedsSignIn(err) {
-		return err
+		return s.failed(err)
 	}
 	return s.SignIn(ctx, prompt)
 }

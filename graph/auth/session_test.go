@@ -26,7 +26,8 @@ const fakeToken = "fake-token-5f1c0d2e"
 // way DeviceCodeCredential does (with Authenticate's context) and returns a
 // record; GetToken works only after a sign-in or with a saved record.
 type fakeCred struct {
-	opts CredentialOptions
+	opts    CredentialOptions
+	authErr error // what Authenticate fails with, when set
 
 	mu       sync.Mutex
 	signedIn bool
@@ -46,6 +47,9 @@ func (f *fakeCred) Authenticate(ctx context.Context, tro *policy.TokenRequestOpt
 	f.mu.Lock()
 	f.tro = append(f.tro, *tro)
 	f.mu.Unlock()
+	if f.authErr != nil {
+		return azidentity.AuthenticationRecord{}, f.authErr
+	}
 	if f.opts.UserPrompt != nil {
 		if err := f.opts.UserPrompt(ctx, azidentity.DeviceCodeMessage{
 			UserCode: "ABCD-1234", VerificationURL: "https://microsoft.com/devicelogin",
@@ -68,6 +72,7 @@ type harness struct {
 	warnings []string
 	creds    []*fakeCred
 	cacheErr error
+	authErr  error // what a sign-in fails with
 }
 
 func newHarness(t *testing.T) *harness {
@@ -83,7 +88,7 @@ func (h *harness) options(method string) Options {
 		Now:  func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) },
 		Warn: func(s string) { h.warnings = append(h.warnings, s) },
 		NewCredential: func(o CredentialOptions) (Interactive, error) {
-			c := &fakeCred{opts: o}
+			c := &fakeCred{opts: o, authErr: h.authErr}
 			h.creds = append(h.creds, c)
 			return c, nil
 		},
@@ -226,7 +231,7 @@ func TestCacheUnavailableWarnsOnceAndUsesMemory(t *testing.T) {
 func TestPromptWithoutCallbackNeverPrints(t *testing.T) {
 	prompt := userPrompt(time.Now)
 	err := prompt(context.Background(), azidentity.DeviceCodeMessage{UserCode: "X"})
-	if err == nil || err.Error() != "sign-in needed: run approvals login" {
+	if !errors.Is(err, ErrSignInNeeded) {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -253,14 +258,13 @@ func TestStaticToken(t *testing.T) {
 		t.Errorf("formatting the credential shows the token: %s", s)
 	}
 	o.Token = ""
-	if _, err := New(o); err == nil || err.Error() != "--auth token needs a token: set APPROVALS_TOKEN or --token-file FILE" {
+	if _, err := New(o); !errors.Is(err, ErrNoToken) {
 		t.Errorf("no token: %v", err)
 	}
 }
 
 func TestLoadToken(t *testing.T) {
-	env := map[string]string{"APPROVALS_TOKEN": "  Bearer " + fakeToken + "\n"}
-	tok, err := LoadToken(func(k string) string { return env[k] }, "", nil)
+	tok, err := LoadToken("", "  Bearer "+fakeToken+"\n", nil)
 	if err != nil || tok != fakeToken {
 		t.Errorf("env token: %v", err)
 	}
@@ -268,14 +272,14 @@ func TestLoadToken(t *testing.T) {
 	os.WriteFile(file, []byte(fakeToken+"\n"), 0o644)
 	os.Chmod(file, 0o644)
 	var warned []string
-	tok, err = LoadToken(func(string) string { return "" }, file, func(s string) { warned = append(warned, s) })
+	tok, err = LoadToken(file, "env-token-not-used", func(s string) { warned = append(warned, s) })
 	if err != nil || tok != fakeToken {
 		t.Errorf("file token: %v", err)
 	}
 	if runtime.GOOS != "windows" && (len(warned) != 1 || strings.Contains(warned[0], fakeToken) || !strings.Contains(warned[0], "chmod 600")) {
 		t.Errorf("warnings %q", warned)
 	}
-	if _, err := LoadToken(func(string) string { return "" }, "", nil); err == nil {
+	if _, err := LoadToken("", " ", nil); !errors.Is(err, ErrNoToken) {
 		t.Error("no token anywhere: want an error")
 	}
 }

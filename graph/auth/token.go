@@ -1,17 +1,17 @@
 package auth
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"runtime"
 	"strings"
 )
 
-// LoadToken finds the static bearer token for --auth token: the file
-// when one is named, else $APPROVALS_TOKEN. A token file other users can
-// read is used but warned about.
-func LoadToken(getenv func(string) string, file string, warn func(string)) (string, error) {
+// LoadToken finds the static bearer token for MethodToken: the file when
+// one is named, else fromEnv (the token the caller found in the
+// environment); ErrNoToken when neither has one. A token file other users
+// can read is used but warned about.
+func LoadToken(file, fromEnv string, warn func(string)) (string, error) {
 	if file != "" {
 		fi, err := os.Stat(file)
 		if err != nil {
@@ -30,8 +30,8 @@ func LoadToken(getenv func(string) string, file string, warn func(string)) (stri
 		}
 		return strings.TrimPrefix(tok, "Bearer "), nil
 	}
-	if tok := strings.TrimSpace(getenv("APPROVALS_TOKEN")); tok != "" {
+	if tok := strings.TrimSpace(fromEnv); tok != "" {
 		return strings.TrimPrefix(tok, "Bearer "), nil
 	}
-	return "", errors.New("--auth token needs a token: set APPROVALS_TOKEN or use --token-file FILE")
+	return "", ErrNoToken
 }

@@ -8,8 +8,8 @@ import (
 
 	"approvals/config"
 	"approvals/graph"
-	"approvals/graph/auth"
 	"approvals/ui/sanitize"
+	"approvals/ui/words"
 )
 
 // Exit codes.
@@ -65,7 +65,7 @@ func ExitCode(err error) int {
 }
 
 // Report writes the error as "approvals: ..." lines on w (one line per
-// problem; most errors are one line, explained by auth.Explain) and
+// problem; most errors are one line, explained by words.Explain) and
 // returns the exit code.
 func Report(w io.Writer, err error) int {
 	code := ExitCode(err)
@@ -95,7 +95,7 @@ func errorText(err error) string {
 	if errors.As(err, &ce) {
 		return err.Error()
 	}
-	return auth.Explain(err)
+	return words.Explain(err)
 }
 
 // errorOf is an error for JSON output: the explained line plus, for

@@ -43,7 +43,7 @@ func wired(s Setup, transport policy.Transporter, hook func(*auth.Options)) Setu
 		}
 		ao := authOptions(cfg, cloud, o.Warn)
 		if cfg.Auth == config.AuthToken {
-			if ao.Token, err = auth.LoadToken(getenv, cfg.TokenFile, o.Warn); err != nil {
+			if ao.Token, err = auth.LoadToken(cfg.TokenFile, getenv("APPROVALS_TOKEN"), o.Warn); err != nil {
 				return nil, err
 			}
 		}

@@ -1,8 +1,9 @@
 // Package words is the one place that says things to the approver: how
 // long ago, how much time is left, what kind of request, which stage ("2
 // of 3") and what deciding it does, who gets the access and who asked,
-// stage statuses and review results in plain words, and times with their
-// zone. The inbox (package ui) and the command line (ui/cli) both use it,
+// stage statuses and review results in plain words, times with their zone,
+// and what went wrong and what to do about it (Explain: the one place that
+// names the command's flags and commands in advice). The inbox (package ui) and the command line (ui/cli) both use it,
 // so the same thing reads the same way on either.
 //
 // Every function that puts server text into its result sanitizes it

@@ -159,11 +159,13 @@ func (signInScreen) hints(m *Model) []hint {
 }
 
 func (signInScreen) body(m *Model, width, height int) []string {
-	return fitLines(centerBlock(m.signInLines(), width, height), height, width)
+	return fitLines(centerBlock(m.signInLines(width), width, height), height, width)
 }
 
-// signInLines is the sign-in screen's content, line by line.
-func (m *Model) signInLines() []string {
+// signInLines is the sign-in screen's content, line by line, for a screen
+// width columns wide: an error is wrapped, so that its code, ids and
+// advice are all on screen.
+func (m *Model) signInLines(width int) []string {
 	s := &m.signIn
 	st := m.styles
 	if s.err != nil {
@@ -179,7 +181,11 @@ func (m *Model) signInLines() []string {
 		if m.loaded {
 			next = "Press " + retry + " to sign in again, esc for the inbox as last read, or " + m.keys.first(ActionQuit) + " to quit."
 		}
-		return []string{style.Render(capitalize(head)), "", next}
+		var lines []string
+		for _, l := range wrap(capitalize(head), max(20, width-4)) {
+			lines = append(lines, style.Render(l))
+		}
+		return append(lines, "", next)
 	}
 	if s.code == nil {
 		return []string{st.Title.Render("Signing in…")}

@@ -118,3 +118,25 @@ func TestSignInErrorIsOneClearLine(t *testing.T) {
 		t.Fatalf("screen:\n%q", s)
 	}
 }
+
+// A sign-in error longer than the screen is wrapped, not cut: its code,
+// Entra ID's ids and the advice's end are all on screen.
+func TestSignInErrorWrapsToKeepCodeIDsAndAdvice(t *testing.T) {
+	t.Parallel()
+	m, _, _, si, ch := newSigningIn(t)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 30})
+	si.finish <- errors.New(`{"error_description": "AADSTS53003: Access has been blocked by Conditional Access policies.\r\nTrace ID: 5e4c1a7e-0c4a-4f5e-9a59-0d6b2c3d4e00\r\nCorrelation ID: 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"}`)
+	m.Update(next[signedInMsg](t, ch))
+	s := strings.Join(strings.Fields(screen(m)), " ")
+	for _, want := range []string{"Sign-in failed (AADSTS53003,", "correlation-id 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0,",
+		"trace-id 5e4c1a7e-0c4a-4f5e-9a59-0d6b2c3d4e00):", "try --auth browser, or ask your administrator"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("sign-in screen lacks %q:\n%s", want, screen(m))
+		}
+	}
+	for _, l := range strings.Split(screen(m), "\n") {
+		if strings.Contains(l, "…") {
+			t.Errorf("a line was cut: %q", l)
+		}
+	}
+}

@@ -106,6 +106,7 @@ func (c *Client) listAll(ctx context.Context, src Source, next string, decode fu
 				// an unexpected shape. The source fails as for any
 				// unreadable body rather than hiding the entry.
 				out.err = fmt.Errorf("graph: unreadable response body (page %d, entry %d): %w", f.n, len(items)+1, err)
+				p.release()
 				return out
 			}
 			if err != nil || a.ID == "" {
@@ -124,6 +125,7 @@ func (c *Client) listAll(ctx context.Context, src Source, next string, decode fu
 			seen[a.Ref] = true
 			items = append(items, listed{approval: a, print: fp})
 		}
+		p.release() // nothing kept points into it: decoding copies
 		if len(items) > 0 {
 			page(items)
 		}
@@ -194,19 +196,24 @@ func (f *pageFollower) stop() {
 	<-f.done
 }
 
-// getPage GETs one listing page and parses it with parsePage.
+// getPage GETs one listing page and parses it with parsePage. The page's
+// items point into a pooled buffer: the caller releases the page once it
+// holds nothing that points into them.
 func (c *Client) getPage(ctx context.Context, rawURL string) (rawPage, error) {
-	r, err := c.send(ctx, http.MethodGet, rawURL, nil)
+	r, err := c.send(withPooledBody(ctx), http.MethodGet, rawURL, nil)
 	if err != nil {
 		return rawPage{}, err
 	}
 	if err := r.errorFor(); err != nil {
-		return rawPage{}, err
+		return rawPage{}, err // not pooled: only a 2xx body is
 	}
 	p, err := parsePage(r.body)
 	if err != nil {
-		return rawPage{}, fmt.Errorf("graph: unreadable response body (%d bytes): %w", len(r.body), err)
+		n := len(r.body)
+		r.release()
+		return rawPage{}, fmt.Errorf("graph: unreadable response body (%d bytes): %w", n, err)
 	}
+	p.body = r
 	return p, nil
 }
 
@@ -215,6 +222,14 @@ func (c *Client) getPage(ctx context.Context, rawURL string) (rawPage, error) {
 type rawPage struct {
 	items [][]byte
 	next  string
+	body  reply // the reply the items point into
+}
+
+// release gives the page's body back to the pool; its items are invalid
+// from then on.
+func (p *rawPage) release() {
+	p.items = nil
+	p.body.release()
 }
 
 // parsePage reads a collection page in one pass over the body: the top

@@ -23,13 +23,14 @@ import (
 
 // The azcore pipeline, in order: client-request-id (once per call) → retry
 // (Retry-After, TryTimeout) → bearer token (CAE) → fractional Retry-After
-// fix → count and log each try → transport.
+// fix → count and log each try → pooled body read (listing pages only) →
+// transport.
 func (c *Client) newPipeline(o Options, allowHTTP bool) runtime.Pipeline {
 	bearer := runtime.NewBearerTokenPolicy(markedCredential{o.Credential}, o.Scopes,
 		&policy.BearerTokenOptions{InsecureAllowCredentialWithHTTP: allowHTTP})
 	return runtime.NewPipeline("approvals", "v1", runtime.PipelineOptions{
 		PerCall:  []policy.Policy{policyFunc(clientRequestID)},
-		PerRetry: []policy.Policy{bearer, policyFunc(c.fractionalRetryAfter), policyFunc(c.countAndLog)},
+		PerRetry: []policy.Policy{bearer, policyFunc(c.fractionalRetryAfter), policyFunc(c.countAndLog), policyFunc(readPooledBody)},
 	}, c.clientOptions(o))
 }
 
@@ -237,6 +238,7 @@ type reply struct {
 	status  int
 	header  http.Header
 	body    []byte
+	pooled  bool      // body is a bodyPool buffer: release gives it back
 	sentID  string    // the client-request-id we sent
 	service string    // "" for Graph, serviceARM for Azure Resource Manager
 	at      time.Time // when it arrived, by the client's clock (for a Retry-After date)
@@ -257,6 +259,16 @@ func (r reply) errorFor() error {
 	e.ClientRequestID = firstNonEmpty(e.ClientRequestID, r.sentID)
 	e.Service = r.service
 	return e
+}
+
+// release gives a pooled body back for the next call to read into. The
+// caller must hold nothing that points into r.body any more (decoding
+// copies what it keeps). It does nothing for a body that is not pooled.
+func (r *reply) release() {
+	if r.pooled {
+		putBodyBuf(r.body)
+	}
+	r.body, r.pooled = nil, false
 }
 
 // send makes one call through the pipeline with a deadline on the whole
@@ -291,6 +303,10 @@ func (c *Client) sendOn(ctx context.Context, svc service, method, rawURL string,
 		return reply{}, fmt.Errorf("graph: %s: %w", method, err)
 	}
 	req.Raw().Header.Set("Accept", "application/json")
+	pr := pooledReadOf(ctx)
+	if pr != nil {
+		runtime.SkipBodyDownload(req) // readPooledBody reads a 2xx body instead
+	}
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
@@ -302,8 +318,13 @@ func (c *Client) sendOn(ctx context.Context, svc service, method, rawURL string,
 	}
 	resp, err := svc.pl.Do(req)
 	var payload []byte
+	pooled := false
 	if err == nil {
-		payload, err = runtime.Payload(resp)
+		if payload, pooled = pr.take(resp); pooled {
+			_ = resp.Body.Close() // ends the try's context
+		} else {
+			payload, err = runtime.Payload(resp)
+		}
 	}
 	if err != nil {
 		noToken := errors.As(err, new(*tokenError))
@@ -315,7 +336,7 @@ func (c *Client) sendOn(ctx context.Context, svc service, method, rawURL string,
 			refused:   tries.Load() > 0 && noToken,
 		}
 	}
-	return reply{status: resp.StatusCode, header: resp.Header, body: payload, sentID: req.Raw().Header.Get("client-request-id"), service: svc.name, at: c.now()}, nil
+	return reply{status: resp.StatusCode, header: resp.Header, body: payload, pooled: pooled, sentID: req.Raw().Header.Get("client-request-id"), service: svc.name, at: c.now()}, nil
 }
 
 // dialFailed reports a failure to connect at all (refused, no route, DNS):

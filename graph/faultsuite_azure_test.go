@@ -10,7 +10,6 @@ package graph_test
 // what failed retried, polling recovering.
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -20,23 +19,16 @@ import (
 )
 
 var azureSuite = suiteVariant{
+	title: "PIM for Azure resources (`TestFaultSuiteAzure`): the same faults moved onto the Azure Resource Manager\n" +
+		"operations (the approvals listing, the stage reads and stage updates), with Azure role activations (one\n" +
+		"stage) where the tables above have access package requests, next to the same PIM for Groups requests.",
 	tenant:   azureSuiteTenant,
 	requests: azureMoved.requests,
 	sources:  []graph.Source{graph.SourceAzure, graph.SourceGroup},
 	fault:    azureMoved.fault,
 }
 
-func TestFaultSuiteAzure(t *testing.T) {
-	for _, c := range faultCases() {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			for _, n := range suiteSizes {
-				t.Run(fmt.Sprintf("decide %d", n), func(t *testing.T) { runDecisions(t, azureSuite, c, n) })
-			}
-			t.Run("poll", func(t *testing.T) { runPolling(t, azureSuite, c) })
-		})
-	}
-}
+func TestFaultSuiteAzure(t *testing.T) { runFaultSuite(t, azureSuite) }
 
 const suiteSub = "/subscriptions/00000000-0000-4000-8000-0000000000a1"
 

@@ -93,6 +93,9 @@ func suiteTenant(now time.Time) *sim.Tenant {
 // faultsuite_roles_test.go). Its fault cases are the same; fault moves a
 // fault written for the v1.0 operations onto the variant's.
 type suiteVariant struct {
+	// title introduces the variant's tables (empty for the first, v1Suite,
+	// whose tables follow the list of faults).
+	title    string
 	tenant   func(now time.Time) *sim.Tenant
 	requests func(n int) []graph.DecisionRequest
 	sources  []graph.Source

@@ -10,7 +10,6 @@ package graph_test
 // complete, what failed retried, polling recovering.
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -22,23 +21,17 @@ import (
 const suiteRoleID = "62e90394-69f5-4237-9190-012177145e10"
 
 var roleSuite = suiteVariant{
+	title: "PIM for Microsoft Entra roles (`TestFaultSuiteRoles`): the same faults moved onto the role operations\n" +
+		"(the v1.0 listing, the beta approvals in `/beta/$batch`, the beta step reads and PATCHes), with role\n" +
+		"activations (one step, decided in beta) where the tables above have access package requests, next to\n" +
+		"the same PIM for Groups requests.",
 	tenant:   roleSuiteTenant,
 	requests: roleMoved.requests,
 	sources:  []graph.Source{graph.SourceRole, graph.SourceGroup},
 	fault:    roleMoved.fault,
 }
 
-func TestFaultSuiteRoles(t *testing.T) {
-	for _, c := range faultCases() {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			for _, n := range suiteSizes {
-				t.Run(fmt.Sprintf("decide %d", n), func(t *testing.T) { runDecisions(t, roleSuite, c, n) })
-			}
-			t.Run("poll", func(t *testing.T) { runPolling(t, roleSuite, c) })
-		})
-	}
-}
+func TestFaultSuiteRoles(t *testing.T) { runFaultSuite(t, roleSuite) }
 
 // roleSuiteTenant is suiteTenant with role-%03d activations (step
 // role-%03d-step) where it has em-%03d requests.

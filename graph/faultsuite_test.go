@@ -32,7 +32,12 @@ var faultTable = flag.String("faulttable", "", "write the fault suite's markdown
 // suiteSizes are the decision scenarios: one, and bulk of 20 and 100.
 var suiteSizes = []int{1, 20, 100}
 
-func TestFaultSuite(t *testing.T) {
+func TestFaultSuite(t *testing.T) { runFaultSuite(t, v1Suite) }
+
+// runFaultSuite runs every fault case against a variant: one decision, bulk
+// decisions of 20 and 100, and polling. Once all pass it prints the
+// variant's tables (with -v) and adds them to the -faulttable file.
+func runFaultSuite(t *testing.T, v suiteVariant) {
 	cases := faultCases()
 	decRows := make([][]string, len(cases)*len(suiteSizes))
 	pollRows := make([][]string, len(cases))
@@ -41,26 +46,53 @@ func TestFaultSuite(t *testing.T) {
 			t.Parallel()
 			for j, n := range suiteSizes {
 				t.Run(fmt.Sprintf("decide %d", n), func(t *testing.T) {
-					decRows[i*len(suiteSizes)+j] = runDecisions(t, v1Suite, c, n)
+					decRows[i*len(suiteSizes)+j] = runDecisions(t, v, c, n)
 				})
 			}
-			t.Run("poll", func(t *testing.T) { pollRows[i] = runPolling(t, v1Suite, c) })
+			t.Run("poll", func(t *testing.T) { pollRows[i] = runPolling(t, v, c) })
 		})
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
 			return
 		}
-		table := suiteTables(cases, decRows, pollRows)
+		table := suiteTables(v, cases, decRows, pollRows)
 		if testing.Verbose() {
 			fmt.Println(table)
 		}
 		if *faultTable != "" {
-			if err := os.WriteFile(*faultTable, []byte(table), 0o644); err != nil {
+			if err := suiteOutput.add(*faultTable, v, table); err != nil {
 				t.Error(err)
 			}
 		}
 	})
+}
+
+// suiteOutput is the -faulttable file: the tables of every variant run so
+// far, in the order of suiteVariants (the README's), whatever order the
+// tests ran in.
+var suiteOutput = suiteFile{tables: map[int]string{}}
+
+// suiteVariants are the variants with tables, in the README's order.
+var suiteVariants = []*suiteVariant{&v1Suite, &roleSuite, &azureSuite}
+
+type suiteFile struct {
+	mu     sync.Mutex
+	tables map[int]string // by index in suiteVariants
+}
+
+func (f *suiteFile) add(path string, v suiteVariant, table string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i := slices.IndexFunc(suiteVariants, func(s *suiteVariant) bool { return s.title == v.title })
+	f.tables[i] = table
+	var parts []string
+	for j := range suiteVariants {
+		if t, ok := f.tables[j]; ok {
+			parts = append(parts, t)
+		}
+	}
+	return os.WriteFile(path, []byte(strings.Join(parts, "\n")), 0o644)
 }
 
 // suiteRequests are the first n decisions, in the order the inbox lists
@@ -543,13 +575,21 @@ func requestsOf(s *graph.Snapshot) int {
 }
 
 // suiteTables renders both tables as markdown.
-func suiteTables(cases []faultCase, dec, poll [][]string) string {
+// suiteTables are a variant's tables as the README shows them: the fault
+// list and the two result tables for the first variant, the result tables
+// under the variant's title for the others.
+func suiteTables(v suiteVariant, cases []faultCase, dec, poll [][]string) string {
 	var b strings.Builder
-	b.WriteString("Faults injected (`graph/faultsuite_cases_test.go`):\n\n| Fault | What the simulator does |\n|---|---|\n")
-	for _, c := range cases {
-		fmt.Fprintf(&b, "| %s | %s |\n", c.name, c.how)
+	if v.title == "" {
+		b.WriteString("Faults injected (`graph/faultsuite_cases_test.go`):\n\n| Fault | What the simulator does |\n|---|---|\n")
+		for _, c := range cases {
+			fmt.Fprintf(&b, "| %s | %s |\n", c.name, c.how)
+		}
+		b.WriteString("\n")
+	} else {
+		b.WriteString(v.title + "\n\n")
 	}
-	b.WriteString("\nDecisions (single, bulk 20, bulk 100): outcomes as reported, checked against the simulator's final state.\n\n")
+	b.WriteString("Decisions (single, bulk 20, bulk 100): outcomes as reported, checked against the simulator's final state.\n\n")
 	writeTable(&b, []string{"Fault", "n", "applied", "already decided", "gone", "failed", "unknown", "not sent", "PATCHes on the wire",
 		"max applied per stage", "retried after", "refresh after"}, dec)
 	b.WriteString("\nPolling: two refreshes under the fault (cold, then warm), then one after it stops (approvals listed / waiting).\n\n")

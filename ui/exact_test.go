@@ -205,6 +205,13 @@ func TestStatusKeepsCodeAndRequestID(t *testing.T) {
 			t.Errorf("width %d: %q", w, got)
 		}
 	}
+	signIn := "Couldn't refresh (retrying in 30s, r now): sign-in failed (AADSTS53003, correlation-id 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0, trace-id 5e4c1a7e-0c4a-4f5e-9a59-0d6b2c3d4e00): blocked by Conditional Access: your organisation does not allow this sign-in (device code flow is often blocked): try --auth browser, or ask your administrator"
+	for _, w := range []int{160, 180} { // (both ids take 117 columns)
+		got := fitStatus(signIn, w)
+		if sanitize.Width(got) > w || !strings.Contains(got, "(AADSTS53003, correlation-id 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0, trace-id 5e4c1a7e-0c4a-4f5e-9a59-0d6b2c3d4e00)") {
+			t.Errorf("width %d: %q", w, got)
+		}
+	}
 	if got := fitStatus("short (404, NotFound)", 80); got != "short (404, NotFound)" {
 		t.Errorf("a line that fits changed: %q", got)
 	}

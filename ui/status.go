@@ -131,16 +131,17 @@ func (m *Model) statusLine() string {
 }
 
 // errMeta finds a Graph error's "(503, ServiceUnavailable, request-id …)"
-// in a line (errText writes it so).
-var errMeta = regexp.MustCompile(`\(\d{3}(, [^()]*)?\)`)
+// in a line (errText writes it so), or a sign-in error's "(AADSTS53003,
+// correlation-id …, trace-id …)" (words.Explain writes it so).
+var errMeta = regexp.MustCompile(`\((\d{3}|AADSTS\d{5,7})(, [^()]*)?\)`)
 
 // minStatusProse is the least of a status line's prose kept beside an
 // error's code and request id.
 const minStatusProse = 40
 
 // fitStatus cuts a status line to width. The prose may be cut, never a
-// Graph error's status, code and request id: what follows them is cut
-// first, then what comes before.
+// Graph error's status, code and request id (or a sign-in error's code and
+// ids): what follows them is cut first, then what comes before.
 func fitStatus(text string, width int) string {
 	if sanitize.Width(text) <= width {
 		return text

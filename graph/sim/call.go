@@ -28,6 +28,47 @@ type call struct {
 	q      *query
 
 	emptyPage, pageCap bool // listing faults
+
+	// held is a reply built under s.mu by a handler that encodes and
+	// writes it once the lock is released (see holdReply).
+	holding bool
+	held    *heldReply
+}
+
+type heldReply struct {
+	status int
+	v      any
+}
+
+// holdReply runs build with s.mu held, then encodes and writes the reply
+// build gave to reply, after the lock is released: building reads the
+// tenant, encoding and writing need only the copy (the JSON shapes copy
+// every value). Graph serves concurrent requests, and the items of a
+// $batch, in parallel; holding the tenant lock while encoding a page of
+// 100 requests, or while the client read it, made every other request and
+// $batch item wait for it. Errors are written at once, under the lock.
+func (c *call) holdReply(build func()) {
+	func() {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		c.holding = true
+		defer func() { c.holding = false }()
+		build()
+	}()
+	if h := c.held; h != nil {
+		c.held = nil
+		writeJSON(c.w, h.status, h.v)
+	}
+}
+
+// reply writes v as JSON, or keeps it for holdReply to write once the
+// lock is released.
+func (c *call) reply(status int, v any) {
+	if c.holding {
+		c.held = &heldReply{status: status, v: v}
+		return
+	}
+	writeJSON(c.w, status, v)
 }
 
 func newCall(s *Server, w http.ResponseWriter, r *http.Request, inBatch bool) *call {
@@ -337,9 +378,7 @@ func (c *call) authenticate() (*User, *Error) {
 	if h == "" || !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return nil, unauthorized("Access token is empty.")
 	}
-	c.s.mu.Lock()
-	u := c.s.ix.user(token)
-	c.s.mu.Unlock()
+	u := c.s.users[lowerKey(token)] // fixed since New: no lock
 	if u == nil {
 		return nil, unauthorized("Access token validation failure: the token does not name a user of this tenant.")
 	}

@@ -16,10 +16,10 @@ import (
 // approvals waiting for the caller. Entitlement management returns ids
 // only (stages with $expand=stages); PIM for Groups puts stages inline, as
 // the documentation's examples show.
-func (c *call) listApprovals() {
+func (c *call) listApprovals() { c.holdReply(c.listApprovalsLocked) }
+
+func (c *call) listApprovalsLocked() {
 	s := c.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if _, err := c.onValue(approvalOn); err != nil {
 		writeError(c, err)
 		return
@@ -73,9 +73,9 @@ func (c *call) readable(typ *entityType) *approvalRec {
 }
 
 // getApproval serves GET .../{id}: the approval with its stages inline.
-func (c *call) getApproval() {
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
+func (c *call) getApproval() { c.holdReply(c.getApprovalLocked) }
+
+func (c *call) getApprovalLocked() {
 	a := c.readable(typeApproval)
 	if a == nil {
 		return
@@ -87,7 +87,7 @@ func (c *call) getApproval() {
 	}
 	withStages := expanded || len(c.q.selects) == 0 || selected(c.q.selects, "stages")
 	body := c.approvalJSON(a.id, a.stages, false, withStages, stageSelects)
-	writeJSON(c.w, 200, append(obj{}.with("@odata.context", c.context(c.rt.collection+"/$entity")), body...))
+	c.reply(200, append(obj{}.with("@odata.context", c.context(c.rt.collection+"/$entity")), body...))
 }
 
 func selected(selects []string, name string) bool {

@@ -38,14 +38,13 @@ func (c *call) onValue(allowed map[string]bool) (string, *Error) {
 }
 
 func (c *call) listRequests() {
-	s := c.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c.rt.src == srcAccessPackage {
-		c.listAccessPackageRequests()
-	} else {
-		c.listGroupRequests()
-	}
+	c.holdReply(func() {
+		if c.rt.src == srcAccessPackage {
+			c.listAccessPackageRequests()
+		} else {
+			c.listGroupRequests()
+		}
+	})
 }
 
 // requestListing is what differs between the two request collections'

@@ -14,7 +14,8 @@ const pageCapSize = 50
 // page writes one page of a listing over items 0..n-1 (in tenant order),
 // keeping those match accepts. The skiptoken is the index to resume at, so
 // a page never repeats or skips an item that is still listed, even when
-// others leave the list between pages. Callers hold s.mu.
+// others leave the list between pages. Callers hold s.mu (through
+// holdReply, so the page is encoded and written after it is released).
 func (c *call) page(n int, match func(int) bool, build func(int) any, context string) {
 	start, err := decodeSkiptoken(c.q.skiptoken, n)
 	if err != nil {
@@ -51,7 +52,7 @@ func (c *call) page(n int, match func(int) bool, build func(int) any, context st
 		} else {
 			body = body.with("value", []any{})
 		}
-		writeJSON(c.w, 200, body)
+		c.reply(200, body)
 		return
 	}
 	limit := c.s.pageSize
@@ -72,7 +73,7 @@ func (c *call) page(n int, match func(int) bool, build func(int) any, context st
 	if !c.pageCap && limit > 0 && next(i) < n {
 		body = body.with("@odata.nextLink", c.nextLink(i))
 	}
-	writeJSON(c.w, 200, body)
+	c.reply(200, body)
 }
 
 // skiptokens are opaque to clients; inside they are the index to resume at.

@@ -56,6 +56,13 @@ type Server struct {
 	ix       *index
 	activity *rand.Rand
 
+	// users are the tenant's people by id and by principal name, fixed
+	// once New returns (nothing adds, removes or changes a user), so
+	// authenticating a request takes no lock: with s.mu, every request and
+	// every $batch item queued behind whichever listing was being written,
+	// which a real service does not do.
+	users map[string]*User
+
 	faults *faultSet
 	count  *counters
 
@@ -108,6 +115,7 @@ func New(opts Options) *Server {
 	s.tenant.RoleRequests = slices.DeleteFunc(s.tenant.RoleRequests, func(r *RoleRequest) bool { return r == nil })
 	fillStageStarts(s.tenant)
 	s.ix = buildIndex(s.tenant)
+	s.users = s.ix.users
 	return s
 }
 

@@ -17,12 +17,19 @@ import (
 const batchSize = 20
 
 // batchParallel is how many $batch calls one client keeps in flight at
-// once (160 GETs): enough for detail reads to keep pace with a listing
-// whose pages arrive one round trip apart (a page of 100 needs 5), and
-// modest next to Graph's throttling guidance, which sets no fixed
-// concurrency for these APIs but counts every batched item; a throttled
-// item is retried after its Retry-After (see batch).
-const batchParallel = 8
+// once (320 GETs). Detail reads must keep pace with the listings: while
+// two sources list at once, each page of 100 adds 5 batches per source, so
+// about 10 batches start every round trip, and a batch takes a little
+// more than one. With 8 in flight a cold load of 5,000 (251 batches) needed
+// at least 32 round trips of batches alone, more than its 30 pages; traced,
+// all 8 were busy for 1.5 s of a 2 s load, and the last page's batches
+// waited 1–2 round trips for a slot. Graph's throttling guidance sets no
+// concurrency limit for these APIs: its limits are token buckets over
+// requests per window, and every batched GET counts, so concurrency does
+// not change what a load costs against them, only how soon it is spent (a
+// cold load of 5,000 is 5,000 GETs either way). A throttled item is retried
+// after its Retry-After (see batch). 16 is also DecideConcurrency's default.
+const batchParallel = 16
 
 // batchGet is one GET to run inside a $batch: key is the caller's name for
 // it, path is relative to the version root.

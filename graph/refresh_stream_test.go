@@ -153,3 +153,55 @@ func TestRefreshVersionFollowsChanges(t *testing.T) {
 		t.Fatal("an arrival kept the version")
 	}
 }
+
+// A cold load keeps batchParallel $batch calls in flight: the fake holds
+// every $batch until batchParallel are waiting at once (a client keeping
+// fewer in flight never gets there: its batches fail on the deadlock guard,
+// with no client timeout to free a slot first). The peak the fake sees
+// must not exceed batchParallel either.
+func TestRefreshKeepsBatchParallelInFlight(t *testing.T) {
+	t.Parallel()
+	const n = 3 * batchParallel * batchSize // one page, 3×batchParallel batches
+	fi := newFakeInbox(t, n, 0)
+	full := newGate()
+	var mu sync.Mutex
+	inFlight, peak := 0, 0
+	batch := fi.handlers["POST /v1.0/$batch"]
+	fi.handle("POST /v1.0/$batch", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		inFlight++
+		peak = max(peak, inFlight)
+		if inFlight == batchParallel {
+			full.open()
+		}
+		mu.Unlock()
+		reached := full.wait()
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+		if !reached {
+			full.open() // one guard's wait is enough to fail
+			writeJSON(w, 500, graphErr("Stuck", "fewer than batchParallel $batch calls in flight"))
+			return
+		}
+		batch(w, r)
+	})
+	c := testClient(t, fi.fakeGraph, func(o *Options) { o.MaxRetries, o.RequestTimeout = -1, time.Minute })
+	snap, err := c.Refresh(t.Context())
+	if err != nil || len(snap.Approvals) != n {
+		t.Fatalf("%v, %d approvals", err, len(snap.Approvals))
+	}
+	for _, a := range snap.Approvals {
+		if a.Problem != "" || len(a.Stages) == 0 {
+			t.Fatalf("%s: %q, %d stages", a.ID, a.Problem, len(a.Stages))
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if peak != batchParallel {
+		t.Fatalf("peak $batch calls in flight = %d, want %d", peak, batchParallel)
+	}
+	if fi.batches() != n/batchSize {
+		t.Fatalf("%d batches, want %d", fi.batches(), n/batchSize)
+	}
+}

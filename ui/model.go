@@ -161,8 +161,12 @@ func (m *Model) findIdentity() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		resized := m.width > 0 && (msg.Width != m.width || msg.Height != m.height)
 		m.width, m.height = msg.Width, msg.Height
 		m.relayout()
+		if resized { // the first size is not a change: nothing was drawn at another size
+			return m, repaintAfterResize()
+		}
 	case tea.BackgroundColorMsg:
 		m.dark = msg.IsDark()
 		m.restyle()

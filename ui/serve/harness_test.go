@@ -198,6 +198,7 @@ type client struct {
 	scr    *termtest.Screen
 	stderr *syncBuffer
 	raw    *syncBuffer // every byte the server sent on stdout
+	link   *link       // carries stdout to the screen; hold() delays it
 	done   chan error  // Wait's result
 }
 
@@ -223,7 +224,8 @@ func (h *harness) connect(t *testing.T, key gossh.Signer, w, ht int, env ...stri
 	c := &client{t: t, conn: conn, sess: sess, stderr: &syncBuffer{}, raw: &syncBuffer{}, done: make(chan error, 1)}
 	c.scr = termtest.New(w, ht, nil, false)
 	t.Cleanup(c.scr.Close)
-	sess.Stdout = io.MultiWriter(c.scr, c.raw)
+	c.link = &link{to: c.scr}
+	sess.Stdout = io.MultiWriter(c.link, c.raw)
 	sess.Stderr = io.MultiWriter(c.scr, c.stderr)
 	if c.in, err = sess.StdinPipe(); err != nil {
 		t.Fatal(err)
@@ -234,6 +236,39 @@ func (h *harness) connect(t *testing.T, key gossh.Signer, w, ht int, env ...stri
 	go func() { c.done <- sess.Wait() }()
 	t.Cleanup(func() { conn.Close() })
 	return c
+}
+
+// link carries the session's output to the screen. While held it keeps
+// what arrives, as a slow network does, and delivers it in order on
+// release.
+type link struct {
+	mu   sync.Mutex
+	to   io.Writer
+	held bool
+	buf  bytes.Buffer
+}
+
+func (l *link) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.held {
+		return l.buf.Write(p)
+	}
+	return l.to.Write(p)
+}
+
+func (l *link) hold() {
+	l.mu.Lock()
+	l.held = true
+	l.mu.Unlock()
+}
+
+func (l *link) release() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.held = false
+	_, _ = l.to.Write(l.buf.Bytes())
+	l.buf.Reset()
 }
 
 // resize tells the server the window changed, and changes the screen.
@@ -248,6 +283,16 @@ func (c *client) resize(w, ht int) {
 func (c *client) waitFor(what string, parts ...string) string {
 	c.t.Helper()
 	return c.scr.WaitFor(c.t, nil, 10*time.Second, what, termtest.Contains(parts...))
+}
+
+// waitForWhole waits for a screen drawn whole: the title on its top row
+// and every part somewhere.
+func (c *client) waitForWhole(what string, parts ...string) string {
+	c.t.Helper()
+	has := termtest.Contains(parts...)
+	return c.scr.WaitFor(c.t, nil, 10*time.Second, what+", with the title on the top row", func(screen string) bool {
+		return strings.HasPrefix(screen, "approvals · ") && has(screen)
+	})
 }
 
 func (c *client) typeText(s string) {

@@ -31,13 +31,54 @@ func TestResizeRedraws(t *testing.T) {
 		t.Fatal("the detail pane shows at 80 columns")
 	}
 	c.resize(140, 40)
-	// Wide enough for the detail pane beside the list: its divider and its
-	// stage timeline are drawn. (Under heavy load the emulator has been seen
-	// to lose the top rows of this first wide frame — bytes drawn for the old
-	// size racing the resize — so the check reads rows further down.)
-	c.waitFor("the wide layout", "│", "Stages")
+	// Wide enough for the detail pane beside the list, drawn whole: the
+	// title on the top row and the detail's first fields.
+	c.waitForWhole("the wide layout", "│", "Stages", "Requestor")
 	c.resize(50, 12)
 	c.waitFor("the small-screen notice", "too small")
+}
+
+// A resize while frames drawn for the old size are still on their way to
+// the client (as over any real network) loses nothing: the renderer's
+// scrolled frames set the terminal's scrolling region with the old size's
+// bottom row, and the inbox resets it before the full repaint. Without
+// that, the wide screen's top rows were scrolled away (seen in tmux over
+// a 150 ms link, and in this test's emulator under load).
+func TestResizeWithOldFramesInFlight(t *testing.T) {
+	h := newHarness(t, harnessOpts{tenant: &sim.Options{Seed: 21, Approvals: 60}})
+	me := h.sim.Approvers()[0].UserPrincipalName
+	key, line := newKey(t, `approvals-user="`+me+`"`)
+	writeKeys(t, h, line)
+	c := h.connect(t, key, 80, 24)
+	c.waitFor("the inbox, loaded", "updated")
+
+	// Scroll the list on the 80×24 screen while its frames are held on the
+	// way: the renderer scrolls the list's rows inside a region and sets
+	// the region back as rows 1 to 24.
+	c.link.hold()
+	scrolled := false
+	for range 60 { // one row a frame: a longer jump is repainted, not scrolled
+		sent := len(c.raw.String())
+		c.typeText("j")
+		for deadline := time.Now().Add(5 * time.Second); len(c.raw.String()) == sent; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				c.link.release()
+				t.Fatalf("no frame after j; screen:\n%s", c.scr.Text())
+			}
+		}
+		if scrolled = strings.Contains(c.raw.String()[sent:], "\x1b[1;24r"); scrolled {
+			break
+		}
+	}
+	if !scrolled {
+		c.link.release()
+		t.Fatalf("the list never scrolled with a region; screen:\n%s", c.scr.Text())
+	}
+	// The window grows with those frames still in flight; they arrive
+	// after it did, then whatever the server draws for the new size.
+	c.resize(140, 40)
+	c.link.release()
+	c.waitForWhole("the wide layout", "│", "Stages", "Requestor")
 }
 
 func TestColourFollowsTheClient(t *testing.T) {

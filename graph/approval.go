@@ -304,10 +304,11 @@ func (c *Client) stagesFrom(ctx context.Context, r Ref, body []byte) detail {
 func (c *Client) updateCached(a Approval) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.cache[a.Ref]; ok {
+	if old, ok := c.cache[a.Ref]; ok {
+		e := *old // entries are never changed in place: a refresh may be reading this one
 		e.approval.Stages, e.approval.Problem, e.approval.PortalOnly = a.Stages, a.Problem, a.PortalOnly
 		e.approval.Deadline, e.approval.DeadlineEstimated = a.Deadline, a.DeadlineEstimated
-		c.cache[a.Ref] = e
+		c.cache[a.Ref] = &e
 		c.allCached[a.Ref.Source] = false // what was reported differs from the cache now
 	}
 }

@@ -203,7 +203,7 @@ func (c *Client) listAzureNow(ctx context.Context) listing {
 		if !known {
 			a.Problem = problem
 		}
-		out.items = append(out.items, listed{approval: a, print: fingerprint(raw, req.raw)})
+		out.items = append(out.items, listed{approval: &a, print: fingerprint(raw, req.raw)})
 	}
 	if skipped > 0 {
 		out.warnings = append(out.warnings, fmt.Sprintf("%s: skipped %d unreadable entries", SourceAzure, skipped))
@@ -499,8 +499,10 @@ func (c *Client) getAzure(ctx context.Context, ref Ref) (Approval, error) {
 	c.mu.Lock()
 	e, cached := c.cache[ref]
 	c.mu.Unlock()
-	a := e.approval
-	if !cached {
+	var a Approval
+	if cached {
+		a = e.approval
+	} else {
 		reqs := c.armListAll(ctx, c.armURL(pathARMRequests, armRequestsVersion, armAsApprover))
 		ctxs, subs := azureContexts(reqs.items)
 		a = Approval{RequestID: ref.ID, Kind: KindAzureRole}

@@ -84,14 +84,15 @@ type Client struct {
 	batchSem chan struct{} // $batch calls in flight, client-wide
 
 	mu         sync.Mutex
-	cache      map[Ref]cacheEntry
-	prints     map[print]Ref     // the cache by listing fingerprint
-	versions   map[Source]uint64 // bumped when a source's approvals change (Progress.Version)
-	allCached  map[Source]bool   // the last refresh's approvals of a source are all in the cache
-	refreshing int               // Refresh calls in flight
-	epoch      uint64            // bumped by Forget
-	forgot     map[Ref]uint64    // epoch of each Forget made while a refresh ran
-	portal     map[Ref]string    // approvals last read as not decidable here, and why
+	cache      map[Ref]*cacheEntry // entries are replaced, never changed in place
+	prints     map[print]Ref       // the cache by listing fingerprint
+	versions   map[Source]uint64   // bumped when a source's approvals change (Progress.Version)
+	allCached  map[Source]bool     // the last refresh's approvals of a source are all in the cache
+	reported   map[Source]int      // how many approvals of a source the last refresh reported
+	refreshing int                 // Refresh calls in flight
+	epoch      uint64              // bumped by Forget
+	forgot     map[Ref]uint64      // epoch of each Forget made while a refresh ran
+	portal     map[Ref]string      // approvals last read as not decidable here, and why
 }
 
 // Default stage timeouts: entitlement management policies default to 14
@@ -124,10 +125,11 @@ func New(opts Options) (*Client, error) {
 		now:            o.Now,
 		logf:           o.Logf,
 		sem:            make(chan struct{}, o.DecideConcurrency),
-		cache:          map[Ref]cacheEntry{},
+		cache:          map[Ref]*cacheEntry{},
 		prints:         map[print]Ref{},
 		versions:       map[Source]uint64{},
 		allCached:      map[Source]bool{},
+		reported:       map[Source]int{},
 		batchSem:       make(chan struct{}, batchParallel),
 		forgot:         map[Ref]uint64{},
 		portal:         map[Ref]string{},

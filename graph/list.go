@@ -11,14 +11,23 @@ import (
 	"net/url"
 )
 
-// listed is one entry of a "waiting for me" listing, normalized, with a
-// fingerprint of its raw JSON: details are re-read only when it changes.
+// listed is one entry of a "waiting for me" listing, with a fingerprint of
+// its raw JSON: details are re-read only when it changes. Either the entry
+// was decoded (approval), or the cache already holds an approval listed
+// with exactly these bytes (entry), stages and all, and nothing needs
+// reading or copying.
 type listed struct {
-	approval Approval
+	approval *Approval
+	entry    *cacheEntry
 	print    print
-	// cached: the approval is the cached one (same fingerprint), stages
-	// and all; nothing needs reading.
-	cached bool
+}
+
+// ref is the listed approval's.
+func (l *listed) ref() Ref {
+	if l.entry != nil {
+		return l.entry.approval.Ref
+	}
+	return l.approval.Ref
 }
 
 // listing is how one source's listing ended. Its items reach the refresh
@@ -78,6 +87,8 @@ func (c *Client) listAll(ctx context.Context, src Source, next string, decode fu
 	seen := map[Ref]bool{}
 	skipped := 0
 	var firstSkip error
+	var prints []print        // of a page's entries
+	var entries []*cacheEntry // the cached approval of each, or nil
 	pages := followPages(ctx, c, next)
 	defer pages.stop()
 	for f := range pages.ch {
@@ -91,12 +102,17 @@ func (c *Client) listAll(ctx context.Context, src Source, next string, decode fu
 				"%s: exactly %d results and no nextLink: the list may be capped by the service", src, capSize))
 		}
 		items := make([]listed, 0, len(p.items))
+		prints = prints[:0]
 		for _, raw := range p.items {
-			fp := fingerprint(raw)
-			if a, ok := c.cachedByPrint(src, fp); ok {
-				if !seen[a.Ref] {
-					seen[a.Ref] = true
-					items = append(items, listed{approval: a, print: fp, cached: true})
+			prints = append(prints, fingerprint(raw))
+		}
+		entries = c.cachedByPrints(src, prints, entries)
+		for i, raw := range p.items {
+			fp := prints[i]
+			if e := entries[i]; e != nil {
+				if !seen[e.approval.Ref] {
+					seen[e.approval.Ref] = true
+					items = append(items, listed{entry: e, print: fp})
 				}
 				continue
 			}
@@ -123,7 +139,7 @@ func (c *Client) listAll(ctx context.Context, src Source, next string, decode fu
 				continue // pages may overlap when the list changes under us
 			}
 			seen[a.Ref] = true
-			items = append(items, listed{approval: a, print: fp})
+			items = append(items, listed{approval: &a, print: fp})
 		}
 		p.release() // nothing kept points into it: decoding copies
 		if len(items) > 0 {

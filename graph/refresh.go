@@ -9,7 +9,8 @@ import (
 )
 
 // cacheEntry is an approval with its details, valid while its listing
-// entry keeps the same fingerprint.
+// entry keeps the same fingerprint. An entry in the cache is never changed
+// (a refresh may be copying it out): it is replaced.
 type cacheEntry struct {
 	print    print
 	approval Approval
@@ -125,10 +126,13 @@ type sourceRun struct {
 // reports its progress.
 func (c *Client) runSource(ctx context.Context, src Source, epoch uint64, report func(Progress)) *sourceRun {
 	sc := c.sources[src]
-	run := &sourceRun{}
+	// As many as last time, most likely: an unchanged source then costs
+	// one copy of each approval, made once.
+	expect := c.expected(src)
+	run := &sourceRun{approvals: make([]Approval, 0, expect)}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	listedNow := map[Ref]bool{}
+	listedNow := make(map[Ref]bool, expect)
 	hits := 0
 	add := func(as []Approval) {
 		mu.Lock()
@@ -147,15 +151,21 @@ func (c *Client) runSource(ctx context.Context, src Source, epoch uint64, report
 		}()
 	}
 	page := func(items []listed) {
-		ready, need := c.fromCache(items)
+		// The cached approvals go straight to their place in the source's
+		// list, and the page's progress is that part of it (never written
+		// again: later approvals are appended after it).
 		mu.Lock()
+		start := len(run.approvals)
+		var need []listed
+		run.approvals, need = c.fromCache(items, run.approvals)
+		ready := run.approvals[start:len(run.approvals):len(run.approvals)]
 		for i := range items {
-			listedNow[items[i].approval.Ref] = true
+			listedNow[items[i].ref()] = true
 		}
 		hits += len(ready)
 		mu.Unlock()
 		if len(ready) > 0 {
-			add(ready)
+			report(Progress{Source: src, Approvals: ready})
 		}
 		// Whole batches go now; the rest waits for the next page (or the
 		// end), so a cold load costs ⌈N/20⌉ $batch calls per source
@@ -186,39 +196,51 @@ func (c *Client) runSource(ctx context.Context, src Source, epoch uint64, report
 	return run
 }
 
-// fromCache splits a page into approvals the cache holds with the same
-// fingerprint (ready) and entries whose details must be read.
-func (c *Client) fromCache(items []listed) (ready []Approval, need []listed) {
+// fromCache appends to dst the approvals of a page that the cache holds
+// with the same fingerprint and returns the entries whose details must be
+// read.
+func (c *Client) fromCache(items []listed, dst []Approval) ([]Approval, []listed) {
+	var need []listed
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, it := range items {
-		if it.cached {
-			ready = append(ready, it.approval)
+	for i := range items {
+		it := &items[i]
+		if it.entry != nil {
+			dst = append(dst, it.entry.approval)
 			continue
 		}
 		if e, ok := c.cache[it.approval.Ref]; ok && e.print == it.print {
-			ready = append(ready, e.approval)
+			dst = append(dst, e.approval)
 			continue
 		}
-		need = append(need, it)
+		need = append(need, *it)
 	}
-	return ready, need
+	return dst, need
 }
 
-// cachedByPrint is the cached approval of src whose listing entry had
-// exactly this fingerprint.
-func (c *Client) cachedByPrint(src Source, fp print) (Approval, bool) {
+// cachedByPrints sets out[i] to the cached approval of src whose listing
+// entry had exactly the fingerprint prints[i], or nil.
+func (c *Client) cachedByPrints(src Source, prints []print, out []*cacheEntry) []*cacheEntry {
+	out = out[:0]
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ref, ok := c.prints[fp]
-	if !ok || ref.Source != src {
-		return Approval{}, false
+	for _, fp := range prints {
+		var hit *cacheEntry
+		if ref, ok := c.prints[fp]; ok && ref.Source == src {
+			if e, ok := c.cache[ref]; ok && e.print == fp {
+				hit = e
+			}
+		}
+		out = append(out, hit)
 	}
-	e, ok := c.cache[ref]
-	if !ok || e.print != fp {
-		return Approval{}, false
-	}
-	return e.approval, true
+	return out
+}
+
+// expected is how many approvals src reported in the last refresh.
+func (c *Client) expected(src Source) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reported[src]
 }
 
 // statuses is the state of every source after this refresh's listings,
@@ -256,7 +278,7 @@ func (c *Client) statusAfter(l listing) SourceStatus {
 func (c *Client) withDetails(ctx context.Context, r detailReader, need []listed, epoch uint64) []Approval {
 	as := make([]*Approval, len(need))
 	for i := range need {
-		as[i] = &need[i].approval
+		as[i] = need[i].approval
 	}
 	details := r.details(ctx, as)
 	out := make([]Approval, 0, len(need))
@@ -271,7 +293,7 @@ func (c *Client) withDetails(ctx context.Context, r detailReader, need []listed,
 		if d.gone {
 			continue
 		}
-		out = append(out, it.approval)
+		out = append(out, *it.approval)
 		a := &out[len(out)-1]
 		a.Stages, a.Problem = d.stages, d.problem
 		if d.fill != nil {
@@ -290,7 +312,7 @@ func (c *Client) withDetails(ctx context.Context, r detailReader, need []listed,
 		if c.forgot[a.Ref] > epoch {
 			continue
 		}
-		c.cache[a.Ref] = cacheEntry{print: f.print, approval: a}
+		c.cache[a.Ref] = &cacheEntry{print: f.print, approval: a}
 		c.prints[f.print] = a.Ref
 	}
 	return out
@@ -335,6 +357,7 @@ func (c *Client) prune(src Source, listedNow map[Ref]bool, allHits bool, reporte
 		c.versions[src]++
 	}
 	c.allCached[src] = cached == reported && reported == len(listedNow)
+	c.reported[src] = reported
 	return c.versions[src]
 }
 

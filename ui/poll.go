@@ -53,6 +53,14 @@ func streamRefreshCmd(ctx context.Context, backend StreamingBackend, gen int) te
 		f := &progressFeed{gen: gen, wake: make(chan struct{}, 1)}
 		go func() {
 			snap, err := backend.RefreshEach(ctx, f.put)
+			if snap != nil {
+				// Its approvals were all in the progress: the message (which
+				// the program holds until the next one) need not keep a
+				// second copy of the whole inbox alive.
+				s := *snap
+				s.Approvals = nil
+				snap = &s
+			}
 			f.finish(approvalsLoadedMsg{gen: gen, snap: snap, err: err, streamed: true})
 		}()
 		return f.next()

@@ -1,0 +1,118 @@
+package graph
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"testing"
+)
+
+// An entry whose bytes change but not their length is read again: the
+// fingerprint is of the bytes (two independent 64-bit hashes), not of the
+// length. An unchanged refresh then reports exactly the same approvals,
+// page by page and when done, with the same version and no detail read.
+func TestRefreshNoticesAChangeOfTheSameLength(t *testing.T) {
+	t.Parallel()
+	fi := newFakeInbox(t, 40, 0)
+	fi.pageSize = 15
+	c := testClient(t, fi.fakeGraph)
+	type result struct {
+		snap    *Snapshot
+		pages   []Approval // every page's progress, in arrival order
+		done    []Approval
+		version uint64
+	}
+	refresh := func() result {
+		t.Helper()
+		var r result
+		snap, err := c.RefreshEach(t.Context(), func(p Progress) {
+			if p.Source != SourceAccessPackage {
+				return
+			}
+			if p.Done {
+				r.done, r.version = p.Approvals, p.Version
+			} else {
+				r.pages = append(r.pages, p.Approvals...)
+			}
+		})
+		if err != nil || len(snap.Errors) > 0 {
+			t.Fatal(err, snap.Errors)
+		}
+		r.snap = snap
+		return r
+	}
+	byRef := func(as []Approval) []Approval {
+		out := append([]Approval(nil), as...)
+		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+		return out
+	}
+	first := refresh()
+	batches := fi.batches()
+
+	fi.mu.Lock()
+	requestor := fi.em[20]["requestor"].(map[string]any)
+	old := requestor["displayName"].(string)
+	requestor["displayName"] = old[:len(old)-1] + "X" // same length, one byte differs
+	fi.mu.Unlock()
+	changed := refresh()
+	if fi.batches() != batches+1 || fmt.Sprint(fi.batchSeen[len(fi.batchSeen)-1]) != fmt.Sprint([]string{pathEMApprovals + "/em-020"}) {
+		t.Fatalf("after a same-length change: %d more batches, last %v; want one reading em-020", fi.batches()-batches, fi.batchSeen[len(fi.batchSeen)-1])
+	}
+	if changed.version == first.version {
+		t.Fatal("a changed entry kept the source's version")
+	}
+	var got string
+	for _, a := range changed.snap.Approvals {
+		if a.ID == "em-020" {
+			got = a.Requestor.DisplayName
+		}
+	}
+	if want := old[:len(old)-1] + "X"; got != want {
+		t.Fatalf("em-020's requestor %q, want %q", got, want)
+	}
+
+	batches = fi.batches()
+	same := refresh()
+	if fi.batches() != batches || same.version != changed.version {
+		t.Fatalf("unchanged: %d batches, version %d then %d", fi.batches()-batches, changed.version, same.version)
+	}
+	if len(same.done) != 40 || len(same.pages) != 40 {
+		t.Fatalf("unchanged: %d approvals done, %d in pages; want 40", len(same.done), len(same.pages))
+	}
+	want := byRef(changed.snap.Approvals)
+	for what, as := range map[string][]Approval{"pages": same.pages, "done": same.done, "snapshot": same.snap.Approvals} {
+		if !reflect.DeepEqual(byRef(as), want) {
+			t.Fatalf("unchanged refresh: its %s differ from the last refresh's approvals", what)
+		}
+	}
+}
+
+// The cache's entries are replaced, never changed in place: an approval a
+// refresh handed out (which may share nothing but strings and stages with
+// the cache) stays as it was when a Get updates the cached stages.
+func TestUpdateCachedReplacesTheEntry(t *testing.T) {
+	t.Parallel()
+	fi := newFakeInbox(t, 2, 0)
+	c := testClient(t, fi.fakeGraph)
+	if _, err := c.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ref := Ref{Source: SourceAccessPackage, ID: "em-001"}
+	c.mu.Lock()
+	before := c.cache[ref]
+	kept := *before
+	c.mu.Unlock()
+	a := before.approval
+	a.Problem = "stages: 403"
+	a.Stages = nil
+	c.updateCached(a)
+	c.mu.Lock()
+	after := c.cache[ref]
+	c.mu.Unlock()
+	if after == before || after.approval.Problem != "stages: 403" {
+		t.Fatalf("the entry was not replaced: %p %p %q", before, after, after.approval.Problem)
+	}
+	if !reflect.DeepEqual(*before, kept) {
+		t.Fatal("the old entry was changed in place")
+	}
+}

@@ -159,8 +159,8 @@ func (m *Model) row(it *item, width int, selected bool) string {
 		if it.isNew {
 			req = pens.fresh
 		}
-		text = pens.marked.paint(p.gutter) + m.duePen(it).paint(p.due) + " " + pens.muted.paint(p.kind) + " " +
-			req.paint(p.person) + " " + p.resource + " " + pens.muted.paint(p.stage) + " " + pens.muted.paint(p.age)
+		text = pens.marked.paintBlank(p.gutter) + m.duePen(it).paint(p.due) + " " + pens.muted.paint(p.kind) + " " +
+			req.paint(p.person) + " " + p.resource + " " + pens.muted.paintCells(p.stage, p.age)
 		// every cell but the gutter is exactly its column's width
 		used := sanitize.Width(p.gutter) + c.due + c.kind + c.person + c.resource + c.stage + c.age + 5
 		if pad := width - used; pad > 0 {
@@ -200,6 +200,13 @@ func (m *Model) duePen(it *item) pen {
 	return p.plain
 }
 
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // listHeader is the column titles, the sorted one highlighted; drawn
 // again only when the width, sort or styles change.
 func (m *Model) listHeader(width int) string {
@@ -225,22 +232,31 @@ func (m *Model) drawListHeader(width int) string {
 		{"FOR", c.person, sortPerson, false}, {"RESOURCE", c.resource, sortResource, false},
 		{"STAGE", c.stage, -1, false}, {"AGE", c.age, sortNewest, true},
 	}
+	// Columns of one style side by side are one run (see pen.blankSafe).
 	var b strings.Builder
 	b.WriteString(strings.Repeat(" ", c.gutter))
-	for i, cl := range cols {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		title := cl.title
-		style := m.styles.Header
-		if cl.order == m.inbox.order || cl.order == sortNewest && m.inbox.order == sortOldest {
-			style = m.styles.HeaderSorted
-		}
-		if cl.right {
-			b.WriteString(style.Render(cellRight(title, cl.w)))
-		} else {
-			b.WriteString(style.Render(cell(title, cl.w)))
+	var run []string
+	runSorted := false
+	pens := [2]pen{newPen(m.styles.Header), newPen(m.styles.HeaderSorted)}
+	flush := func() {
+		if len(run) > 0 {
+			b.WriteString(pens[b2i(runSorted)].paintCells(run...))
+			run = run[:0]
 		}
 	}
+	for i, cl := range cols {
+		sorted := cl.order == m.inbox.order || cl.order == sortNewest && m.inbox.order == sortOldest
+		if i > 0 && sorted != runSorted {
+			flush()
+			b.WriteByte(' ')
+		}
+		runSorted = sorted
+		if cl.right {
+			run = append(run, cellRight(cl.title, cl.w))
+		} else {
+			run = append(run, cell(cl.title, cl.w))
+		}
+	}
+	flush()
 	return b.String()
 }

@@ -52,7 +52,26 @@ func (m *Model) render() string {
 		status = s.status(m)
 	}
 	lines = append(lines, status, m.helpLineCached())
+	for i, l := range lines {
+		lines[i] = trimBlankEnd(l)
+	}
 	return strings.Join(lines, "\n")
+}
+
+// trimBlankEnd drops the blanks a line ends with when they are drawn in
+// no style: the renderer clears its cells before drawing each frame, so
+// they are on screen all the same, and it no longer parses and compares
+// them (the detail pane, the last on each line, pads every line to its
+// width; a third of a screen's cells were such blanks).
+func trimBlankEnd(s string) string {
+	t := strings.TrimRight(s, " ")
+	if len(t) == len(s) {
+		return s
+	}
+	if i := strings.LastIndexByte(t, '\x1b'); i >= 0 && !strings.HasPrefix(t[i:], "\x1b[m") && !strings.HasPrefix(t[i:], "\x1b[0m") {
+		return s // the blanks may be styled (a background, an underline)
+	}
+	return t
 }
 
 // body is the panes, or what the frontmost overlay that has a body

@@ -197,7 +197,7 @@ func (c *Client) source(s Source) (sourceClient, error) {
 	if _, known := ParseSource(string(s)); !known {
 		return nil, fmt.Errorf("graph: unknown source %q", s)
 	}
-	return nil, fmt.Errorf("graph: the %s source is not enabled (see the sources setting)", s)
+	return nil, fmt.Errorf("graph: the %s source is %w", s, ErrSourceDisabled)
 }
 
 // listedSource finds the one source whose cache holds id.

@@ -40,8 +40,7 @@ type azureSource struct{ c *Client }
 // configured when the client has no ARM URL.
 func (c *Client) azureSource() sourceClient {
 	if c.arm == nil {
-		return unavailableSource{src: SourceAzure, why: "no Azure Resource Manager URL configured",
-			fix: "set arm_url (or --arm-url), or leave azure out of the sources setting"}
+		return unavailableSource{src: SourceAzure, why: "no Azure Resource Manager URL configured", unconfigured: true}
 	}
 	return azureSource{c}
 }

@@ -248,7 +248,7 @@ func (c *Client) expected(src Source) int {
 func (c *Client) statuses(runs []*sourceRun) []SourceStatus {
 	out := make([]SourceStatus, 0, len(AllSources))
 	for _, src := range AllSources {
-		st := SourceStatus{Source: src, State: StateDisabled, Detail: "not polled: the sources setting leaves it out"}
+		st := SourceStatus{Source: src, State: StateDisabled, Detail: "not polled: not among the client's sources"}
 		for _, r := range runs {
 			if r.listing.source == src {
 				st = c.statusAfter(r.listing)

@@ -68,7 +68,7 @@ const (
 	// StatePortalOnly: its approvals are listed but cannot be decided
 	// here (the decision API is gone); Fix names the portal location.
 	StatePortalOnly SourceState = "decide-in-portal"
-	// StateDisabled: not polled (the sources setting leaves it out).
+	// StateDisabled: not polled (not among Options.Sources).
 	StateDisabled SourceState = "disabled"
 )
 
@@ -77,7 +77,10 @@ type SourceStatus struct {
 	Source Source
 	State  SourceState
 	Detail string // what happened, keeping any error code and request id; empty when ok
-	Fix    string // what would fix it, when known
+	Fix    string // what would fix it in the service's terms (a permission, a portal page), when known
+	// Unconfigured: the client was not given what the source needs (the
+	// Azure source: Options.ARMURL), so it was not even tried.
+	Unconfigured bool
 }
 
 // SourceName is a source in the user's words ("PIM for Groups").
@@ -120,12 +123,16 @@ func permissionFix(s Source) string {
 	case SourceGroup:
 		return "needs the delegated permission PrivilegedAssignmentSchedule.Read.AzureADGroup (ReadWrite to decide)"
 	case SourceRole:
-		return "needs the delegated permission RoleAssignmentSchedule.Read.Directory (ReadWrite.Directory to decide); or leave role out of the sources setting"
+		return "needs the delegated permission RoleAssignmentSchedule.Read.Directory (ReadWrite.Directory to decide)"
 	case SourceAzure:
-		return "needs an app registration allowed Azure Service Management user_impersonation (see the README); or leave azure out of the sources setting"
+		return "needs an app registration allowed Azure Service Management user_impersonation (see the README)"
 	}
 	return ""
 }
+
+// ErrSourceDisabled matches the error of a read or decision for a source
+// the client does not poll (not among Options.Sources).
+var ErrSourceDisabled = errors.New("not enabled")
 
 // ErrPortalOnly matches the error of a decision refused before sending
 // because the approval can only be decided in the portal.
@@ -143,12 +150,13 @@ func (e *portalOnlyError) Is(target error) bool { return target == ErrPortalOnly
 // all (not configured): it lists nothing and says so, every refresh, in
 // its status only (never as an error that would block the others).
 type unavailableSource struct {
-	src      Source
-	why, fix string
+	src          Source
+	why          string
+	unconfigured bool // for want of an option (SourceStatus.Unconfigured)
 }
 
 func (u unavailableSource) list(context.Context, func([]listed)) listing {
-	return listing{source: u.src, status: SourceStatus{State: StateUnavailable, Detail: u.why, Fix: u.fix}}
+	return listing{source: u.src, status: SourceStatus{State: StateUnavailable, Detail: u.why, Unconfigured: u.unconfigured}}
 }
 func (u unavailableSource) reader() detailReader { return noDetails{} }
 func (u unavailableSource) get(context.Context, string) (Approval, error) {

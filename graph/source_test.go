@@ -59,8 +59,28 @@ func TestRefreshOnlyEnabledSources(t *testing.T) {
 			t.Errorf("source %d = %+v, want %s %s", i, st, AllSources[i], want[AllSources[i]])
 		}
 	}
-	if _, err := c.Get(t.Context(), Ref{Source: SourceGroup, ID: "grp-000"}); err == nil || !strings.Contains(err.Error(), "not enabled") {
+	if _, err := c.Get(t.Context(), Ref{Source: SourceGroup, ID: "grp-000"}); !errors.Is(err, ErrSourceDisabled) || !strings.Contains(err.Error(), "the group source is not enabled") {
 		t.Errorf("Get on a disabled source: %v", err)
+	}
+}
+
+// The Azure source without an ARM URL is unavailable for want of that
+// option (the user interface names its setting), and never called.
+func TestAzureWithoutARMURLIsUnconfigured(t *testing.T) {
+	t.Parallel()
+	fi := newFakeInbox(t, 1, 0)
+	c := testClient(t, fi.fakeGraph, func(o *Options) { o.Sources = []Source{SourceAccessPackage, SourceAzure}; o.ARMURL = "" })
+	snap, err := c.Refresh(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range snap.Sources {
+		if st.Source == SourceAzure && (st.State != StateUnavailable || !st.Unconfigured || st.Detail == "") {
+			t.Errorf("azure = %+v, want unavailable and unconfigured", st)
+		}
+		if st.Source != SourceAzure && st.Unconfigured {
+			t.Errorf("%s = %+v", st.Source, st)
+		}
 	}
 }
 

@@ -417,20 +417,20 @@ func (m *Model) noteSourceStates(states []graph.SourceStatus) {
 
 // sourceStateText is one line: the source, its state, why, and the fix.
 func sourceStateText(st graph.SourceStatus) string {
-	words := map[graph.SourceState]string{
+	state := map[graph.SourceState]string{
 		graph.StateUnavailable:  "not available",
 		graph.StateUnauthorized: "not allowed",
 		graph.StatePortalOnly:   "listed, but decide in the portal",
 	}[st.State]
-	if words == "" {
-		words = string(st.State)
+	if state == "" {
+		state = string(st.State)
 	}
-	text := graph.SourceName(st.Source) + ": " + words
+	text := graph.SourceName(st.Source) + ": " + state
 	if st.Detail != "" {
 		text += " (" + st.Detail + ")"
 	}
-	if st.Fix != "" {
-		text += "; " + st.Fix
+	if fix := words.SourceFix(st); fix != "" {
+		text += "; " + fix
 	}
 	return sanitizeLine(text)
 }

@@ -73,15 +73,16 @@ const (
 
 // Why else.
 const (
-	ReasonOther        Reason = ""               // nothing to add: Advice.Detail is the error's first line
-	ReasonNotSignedIn  Reason = "not-signed-in"  // no sign-in yet, or it needs the user again
-	ReasonStaticToken  Reason = "static-token"   // ErrNoInteractiveSignIn
-	ReasonNoToken      Reason = "no-token"       // ErrNoToken
-	ReasonSignInFailed Reason = "sign-in-failed" // no AADSTS code; Advice.Detail
-	ReasonNetwork      Reason = "network"        // a host could not be reached; Advice.Detail is the cause
-	ReasonListen       Reason = "listen"         // our own listener: Advice.Addr, Advice.Detail
-	ReasonTimeout      Reason = "timeout"        // Advice.Detail
-	ReasonCancelled    Reason = "cancelled"
+	ReasonOther          Reason = ""                // nothing to add: Advice.Detail is the error's first line
+	ReasonSourceDisabled Reason = "source-disabled" // graph.ErrSourceDisabled: the source is not polled
+	ReasonNotSignedIn    Reason = "not-signed-in"   // no sign-in yet, or it needs the user again
+	ReasonStaticToken    Reason = "static-token"    // ErrNoInteractiveSignIn
+	ReasonNoToken        Reason = "no-token"        // ErrNoToken
+	ReasonSignInFailed   Reason = "sign-in-failed"  // no AADSTS code; Advice.Detail
+	ReasonNetwork        Reason = "network"         // a host could not be reached; Advice.Detail is the cause
+	ReasonListen         Reason = "listen"          // our own listener: Advice.Addr, Advice.Detail
+	ReasonTimeout        Reason = "timeout"         // Advice.Detail
+	ReasonCancelled      Reason = "cancelled"
 )
 
 // Need is the kind of remedy a Reason calls for, for whoever acts on it.
@@ -215,6 +216,9 @@ func Advise(err error) Advice {
 		// about the ARM token only, not the sign-in (checked after the
 		// others: when Graph failed too, that is the problem to fix).
 		a.Reason, a.Need, a.Detail = ReasonAzureAccess, NeedOwnApp, aze.Error()
+		return a
+	case errors.Is(err, graph.ErrSourceDisabled):
+		a.Reason, a.Need = ReasonSourceDisabled, NeedSettings
 		return a
 	case errors.Is(err, ErrNoInteractiveSignIn):
 		a.Reason, a.Need = ReasonStaticToken, NeedToken

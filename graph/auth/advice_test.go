@@ -75,6 +75,8 @@ func TestAdvise(t *testing.T) {
 			Advice{Reason: ReasonNetwork, Need: NeedNetwork, Detail: "lookup login.microsoftonline.com on 10.0.0.53:53: no such host"}},
 		{"our own listener", fmt.Errorf("sim: %w", &net.OpError{Op: "listen", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, Err: errors.New("bind: address already in use")}),
 			Advice{Reason: ReasonListen, Addr: "127.0.0.1:8080", Detail: "bind: address already in use"}},
+		{"source disabled", fmt.Errorf("show: %w", fmt.Errorf("graph: the role source is %w", graph.ErrSourceDisabled)),
+			Advice{Reason: ReasonSourceDisabled, Need: NeedSettings, Detail: "show: graph: the role source is not enabled"}},
 		{"other", errors.New("first line\nsecond line"), Advice{Detail: "first line"}},
 	}
 	for _, tc := range cases {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"approvals/graph"
 	"approvals/graph/auth"
 	"approvals/ui/sanitize"
 )
@@ -100,6 +101,8 @@ func advice(a auth.Advice) string {
 		return "--auth token needs a token: set APPROVALS_TOKEN or use --token-file FILE"
 	case auth.ReasonAzureAccess:
 		return a.Detail
+	case auth.ReasonSourceDisabled:
+		return a.Detail + " (see the sources setting)"
 	case auth.ReasonNetwork:
 		return "cannot reach the service (network): " + a.Detail
 	case auth.ReasonSignInFailed:
@@ -160,4 +163,24 @@ func settingsInUse(a auth.Advice) string {
 		return ""
 	}
 	return " (in use: " + strings.Join(in, ", ") + ")"
+}
+
+// SourceFix is what would fix a source that is not ok, in one line: the
+// fix in the service's terms (graph's SourceStatus.Fix: a permission, a
+// portal page), and what the program's settings can do: give the Azure
+// source its URL, or leave a source that needs more than the inbox's
+// permissions (Entra roles, Azure resources) out of the sources setting.
+func SourceFix(st graph.SourceStatus) string {
+	optional := st.Source == graph.SourceRole || st.Source == graph.SourceAzure
+	switch {
+	case st.Unconfigured && st.Source == graph.SourceAzure:
+		return "set arm_url (or --arm-url), or leave azure out of the sources setting"
+	case st.State == graph.StateUnauthorized && optional:
+		leave := "leave " + string(st.Source) + " out of the sources setting"
+		if st.Fix == "" {
+			return leave
+		}
+		return st.Fix + "; or " + leave
+	}
+	return st.Fix
 }

@@ -218,3 +218,39 @@ func TestExplainSignInRefusals(t *testing.T) {
 		}
 	}
 }
+
+// A source's fix reads as when graph worded it: the service's fix, then
+// what the settings can do, for the sources that need more than the
+// inbox's permissions.
+func TestSourceFix(t *testing.T) {
+	const roleFix = "needs the delegated permission RoleAssignmentSchedule.Read.Directory (ReadWrite.Directory to decide)"
+	const azureFix = "needs an app registration allowed Azure Service Management user_impersonation (see the README)"
+	const groupFix = "needs the delegated permission PrivilegedAssignmentSchedule.Read.AzureADGroup (ReadWrite to decide)"
+	for _, tc := range []struct {
+		st   graph.SourceStatus
+		want string
+	}{
+		{graph.SourceStatus{Source: graph.SourceRole, State: graph.StateUnauthorized, Fix: roleFix},
+			roleFix + "; or leave role out of the sources setting"},
+		{graph.SourceStatus{Source: graph.SourceAzure, State: graph.StateUnauthorized, Fix: azureFix},
+			azureFix + "; or leave azure out of the sources setting"},
+		{graph.SourceStatus{Source: graph.SourceAzure, State: graph.StateUnavailable, Unconfigured: true},
+			"set arm_url (or --arm-url), or leave azure out of the sources setting"},
+		{graph.SourceStatus{Source: graph.SourceGroup, State: graph.StateUnauthorized, Fix: groupFix}, groupFix},
+		{graph.SourceStatus{Source: graph.SourceRole, State: graph.StatePortalOnly, Fix: "decide Entra role requests in the portal"},
+			"decide Entra role requests in the portal"},
+		{graph.SourceStatus{Source: graph.SourceAzure, State: graph.StateUnavailable, Detail: "503"}, ""},
+	} {
+		if got := SourceFix(tc.st); got != tc.want {
+			t.Errorf("SourceFix(%+v):\n got %s\nwant %s", tc.st, got, tc.want)
+		}
+	}
+}
+
+// Reading a source the client does not poll points at the setting.
+func TestExplainSourceDisabled(t *testing.T) {
+	err := fmt.Errorf("graph: the role source is %w", graph.ErrSourceDisabled)
+	if got, want := Explain(err), "graph: the role source is not enabled (see the sources setting)"; got != want {
+		t.Errorf("Explain:\n got %s\nwant %s", got, want)
+	}
+}

@@ -56,6 +56,11 @@ func (c *Client) Refresh(ctx context.Context) (*Snapshot, error) {
 // the whole client), and progress is called with each page's approvals and
 // when each source is done, so a slow or failing source holds back none of
 // the others. Calls to progress never overlap; it must not block for long.
+//
+// With progress, the Snapshot's Approvals are nil: every approval was in
+// its source's Done progress, and a caller that keeps them (the inbox)
+// has its own copy; a second, sorted copy of the whole inbox on every poll
+// is left out. Its Sources, Errors, Warnings and Requests are as Refresh's.
 func (c *Client) RefreshEach(ctx context.Context, progress func(Progress)) (*Snapshot, error) {
 	ctx, counter := withCounter(ctx)
 	epoch := c.beginRefresh()
@@ -81,11 +86,14 @@ func (c *Client) RefreshEach(ctx context.Context, progress func(Progress)) (*Sna
 	snap := &Snapshot{Sources: c.statuses(runs)}
 	var errs []error
 	listed := false
-	total := 0
-	for _, r := range runs {
-		total += len(r.approvals)
+	whole := progress == nil // the snapshot carries the approvals
+	if whole {
+		total := 0
+		for _, r := range runs {
+			total += len(r.approvals)
+		}
+		snap.Approvals = make([]Approval, 0, total)
 	}
-	snap.Approvals = make([]Approval, 0, total)
 	for _, r := range runs {
 		l := r.listing
 		snap.Warnings = append(snap.Warnings, l.warnings...)
@@ -95,7 +103,9 @@ func (c *Client) RefreshEach(ctx context.Context, progress func(Progress)) (*Sna
 			errs = append(errs, e)
 			continue
 		}
-		snap.Approvals = append(snap.Approvals, r.approvals...)
+		if whole {
+			snap.Approvals = append(snap.Approvals, r.approvals...)
+		}
 		switch st := statusOf(l); st.State {
 		case StateOK, StatePortalOnly:
 			listed = true

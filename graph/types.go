@@ -258,7 +258,7 @@ type DecisionResult struct {
 
 // Snapshot is the result of one refresh: everything waiting for me.
 type Snapshot struct {
-	Approvals []Approval     // stable order: by Created, then Ref
+	Approvals []Approval     // stable order: by Created, then Ref (nil from RefreshEach with progress: see there)
 	Sources   []SourceStatus // every source, in AllSources order, with its state
 	Errors    []SourceError  // sources whose listing failed (their approvals are missing)
 	Warnings  []string       // e.g. "50 results and no nextLink: the list may be capped"

@@ -176,7 +176,7 @@ func (m *Model) onDecisionSent(msg decisionSentMsg) tea.Cmd {
 	b.results = append(b.results, res)
 	b.done++
 	if it := m.inbox.items[res.Request.Ref]; it != nil {
-		it.state, it.result = stateDone, res
+		it.state, it.result = stateDone, &res
 		it.touch()
 		if leaves(res.Outcome) {
 			delete(m.drafts, draftKey{it.a.Ref, graph.Approve})

@@ -100,7 +100,7 @@ func undecidableReason(items []*item, refreshKey string) string {
 			return "A decision on this request is already on its way."
 		}
 		if it.state == stateDone && leaves(it.result.Outcome) {
-			return "Nothing more to decide: " + outcomeSentence(it.result) + "."
+			return "Nothing more to decide: " + outcomeSentence(*it.result) + "."
 		}
 	}
 	if len(items) == 1 {

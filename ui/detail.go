@@ -333,7 +333,7 @@ func (d *detailWriter) outcome(it *item) {
 	case stateSending:
 		text, style = "Sending your decision ("+decisionWord(it.decision)+")…", s.Warn
 	case stateDone:
-		text = outcomeSentence(it.result) + "."
+		text = outcomeSentence(*it.result) + "."
 		switch it.result.Outcome {
 		case graph.OutcomeApproved, graph.OutcomeDenied:
 			style = s.Ok

@@ -133,7 +133,7 @@ func (c *Client) countAndLog(r *policy.Request) (*http.Response, error) {
 	}
 	start := c.now()
 	resp, err := r.Next()
-	c.noteRetry(r.Raw().Context(), resp, err)
+	c.noteRetry(r, resp, err)
 	if c.logf != nil {
 		took := c.now().Sub(start).Round(time.Millisecond)
 		what := redactedPath(r.Raw().URL)
@@ -149,17 +149,57 @@ func (c *Client) countAndLog(r *policy.Request) (*http.Response, error) {
 
 type retryNoteKey struct{}
 
-// withRetryNote asks the pipeline to call note when a try of a call made
-// with ctx failed and will be retried ("503, retrying (try 2 of 5)").
-func withRetryNote(ctx context.Context, note func(string)) context.Context {
+// RetryNote says that a try of a call failed in a way the client retries,
+// and how it will retry: a throttled decision waiting out its Retry-After,
+// a listing page answered 503.
+type RetryNote struct {
+	Why    string        // "throttled (429)", "503 Service Unavailable", "no answer"
+	Status int           // the HTTP status; 0 when no answer came
+	After  time.Duration // the wait the service asked for (Retry-After); 0: the client's own backoff
+	Try    int           // the try about to be made (2 for the first retry)
+	Tries  int           // tries in all
+}
+
+// String is "throttled (429), retrying in 3 s (try 2 of 4)", or without
+// the wait when the service gave none.
+func (n RetryNote) String() string {
+	s := n.Why + ", retrying"
+	if n.After > 0 {
+		s += " in " + strconv.FormatInt(int64((n.After+time.Second-1)/time.Second), 10) + " s"
+	}
+	return s + fmt.Sprintf(" (try %d of %d)", n.Try, n.Tries)
+}
+
+// WithRetryNotes asks the client to call note whenever a try of a call
+// made with ctx failed and will be retried (Decide's throttled PATCH
+// waiting out its Retry-After, a stage re-read answered 503). note is
+// called on the calling goroutine, between tries; it must not block.
+func WithRetryNotes(ctx context.Context, note func(RetryNote)) context.Context {
 	return context.WithValue(ctx, retryNoteKey{}, note)
 }
 
-// noteRetry tells the call's note function (withRetryNote) about a try
-// that failed in a way the retry policy retries, unless it was the last.
-func (c *Client) noteRetry(ctx context.Context, resp *http.Response, err error) {
-	note, ok := ctx.Value(retryNoteKey{}).(func(string))
-	if !ok || ctx.Err() != nil {
+// RetryNotes is the note function WithRetryNotes put in ctx, or nil: a
+// Backend other than *Client (a wrapper, a test's fake) reports its
+// retries through it.
+func RetryNotes(ctx context.Context) func(RetryNote) {
+	note, _ := ctx.Value(retryNoteKey{}).(func(RetryNote))
+	return note
+}
+
+// withRetryNote is WithRetryNotes with the note as text ("503 Service
+// Unavailable, retrying (try 2 of 5)").
+func withRetryNote(ctx context.Context, note func(string)) context.Context {
+	return WithRetryNotes(ctx, func(n RetryNote) { note(n.String()) })
+}
+
+// noteRetry tells the call's note function (WithRetryNotes) about a try
+// that failed in a way the retry policy retries, unless it was the last:
+// as the policy decides it (a PATCH only after a 429; no retry when the
+// Retry-After is beyond MaxRetryDelay).
+func (c *Client) noteRetry(r *policy.Request, resp *http.Response, err error) {
+	ctx := r.Raw().Context()
+	note := RetryNotes(ctx)
+	if note == nil || ctx.Err() != nil {
 		return
 	}
 	try := int64(1)
@@ -170,23 +210,33 @@ func (c *Client) noteRetry(ctx context.Context, resp *http.Response, err error) 
 	if try >= tries {
 		return
 	}
-	var why string
+	n := RetryNote{Try: int(try + 1), Tries: int(tries)}
 	switch {
 	case err != nil:
-		why = "no answer"
+		n.Why = "no answer"
 		if errors.As(err, new(*tokenError)) {
 			return // not retried: the sign-in is the problem
 		}
 	case resp.StatusCode == http.StatusTooManyRequests:
-		why = "throttled (429)"
+		n.Why = "throttled (429)"
 	case resp.StatusCode == http.StatusRequestTimeout || resp.StatusCode == http.StatusInternalServerError ||
 		resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusServiceUnavailable ||
 		resp.StatusCode == http.StatusGatewayTimeout:
-		why = strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode)
+		n.Why = strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode)
 	default:
 		return
 	}
-	note(fmt.Sprintf("%s, retrying (try %d of %d)", why, try+1, tries))
+	if resp != nil {
+		n.Status = resp.StatusCode
+		n.After = retryAfter(resp.Header, c.now())
+		if n.After > c.retry.MaxRetryDelay {
+			return // not retried: the wait is beyond what the client waits
+		}
+	}
+	if r.Raw().Method == http.MethodPatch && n.Status != http.StatusTooManyRequests {
+		return // a decision is re-sent only after a 429 (patchRetry)
+	}
+	note(n)
 }
 
 // redactedPath is the URL path with query values removed: the keys say

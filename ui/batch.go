@@ -26,6 +26,8 @@ type batch struct {
 	deadline      time.Time        // end of the undo window
 	wasMarked     map[*item]bool   // marks the form took away; undo puts them back
 	sentAt        time.Time        // when its decisions went out
+	retry         graph.RetryNote  // the newest retry one of its decisions reported (a 429's wait)
+	retryAt       time.Time        // when it came; zero: none
 	done          int
 	results       []graph.DecisionResult
 }
@@ -143,21 +145,65 @@ func (m *Model) send(b *batch) tea.Cmd {
 		// undo window found a later one: Graph then answers "already
 		// decided" for it, and the later stage waits for its own decision.
 		req := graph.DecisionRequest{Ref: it.a.Ref, StageID: b.stageOf[it], Decision: b.decision, Justification: b.justification}
-		cmds = append(cmds, decideCmd(ctx, backend, b.id, req))
+		notes := make(chan graph.RetryNote, 1)
+		cmds = append(cmds, decideCmd(ctx, backend, b.id, req, notes), awaitRetryNote(b.id, notes))
 	}
 	return tea.Batch(cmds...)
 }
 
 // decideCmd sends one decision and forgets the approval's cached details
-// when they are now stale.
-func decideCmd(ctx context.Context, backend Backend, id int, req graph.DecisionRequest) tea.Cmd {
+// when they are now stale. While it waits, the retries the client reports
+// (a 429's Retry-After being waited out) go to notes, newest kept, which
+// is closed when the decision is done.
+func decideCmd(ctx context.Context, backend Backend, id int, req graph.DecisionRequest, notes chan graph.RetryNote) tea.Cmd {
 	return func() tea.Msg {
-		res := backend.Decide(ctx, req)
+		defer close(notes)
+		res := backend.Decide(graph.WithRetryNotes(ctx, keepNewest(notes)), req)
 		if res.Outcome != graph.OutcomeCancelled {
 			backend.Forget(req.Ref)
 		}
 		return decisionSentMsg{batch: id, result: res}
 	}
+}
+
+// keepNewest puts a note in a one-place channel without blocking the
+// decision: a note the inbox has not read yet is replaced by the newer.
+// Only the decision's own goroutine sends, and it closes the channel after.
+func keepNewest(notes chan graph.RetryNote) func(graph.RetryNote) {
+	return func(n graph.RetryNote) {
+		for {
+			select {
+			case notes <- n:
+				return
+			default:
+			}
+			select {
+			case <-notes:
+			default:
+			}
+		}
+	}
+}
+
+// awaitRetryNote waits for a decision's next retry note; nil once the
+// decision is done.
+func awaitRetryNote(id int, notes <-chan graph.RetryNote) tea.Cmd {
+	return func() tea.Msg {
+		n, ok := <-notes
+		if !ok {
+			return nil
+		}
+		return decisionRetryMsg{batch: id, note: n, notes: notes}
+	}
+}
+
+// onDecisionRetry shows a decision's retry on the status line, and waits
+// for its next.
+func (m *Model) onDecisionRetry(msg decisionRetryMsg) tea.Cmd {
+	if b := m.sending[msg.batch]; b != nil {
+		b.retry, b.retryAt = msg.note, m.clock()
+	}
+	return awaitRetryNote(msg.batch, msg.notes)
 }
 
 // leaves reports whether an outcome takes the approval off my list.
@@ -330,9 +376,26 @@ func (m *Model) progress() string {
 			since = b.sentAt
 		}
 	}
+	// A decision being retried says why and, while it waits out the
+	// service's Retry-After, how long is left ("throttled (429), retrying
+	// in 3 s (try 2 of 4)"); one without a wait is said for a moment.
+	now := m.clock()
+	var retry *batch
+	for _, b := range m.sending {
+		if !b.retryAt.IsZero() && (retry == nil || b.retryAt.After(retry.retryAt)) {
+			retry = b
+		}
+	}
+	if retry != nil {
+		n := retry.retry
+		if left := retry.retryAt.Add(n.After).Sub(now); left > 0 || now.Sub(retry.retryAt) < slowDecision {
+			n.After = max(left, 0)
+			return text + " " + sanitize.Line(n.String())
+		}
+	}
 	// A decision that takes long says so: Graph may be slow, or the
 	// client may be waiting out a throttle before retrying.
-	if d := m.clock().Sub(since); !since.IsZero() && d >= slowDecision {
+	if d := now.Sub(since); !since.IsZero() && d >= slowDecision {
 		text += " waiting for Graph, " + strconv.Itoa(int(d/time.Second)) + " s"
 	}
 	return text

@@ -194,6 +194,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case decisionSentMsg:
 		return m, m.onDecisionSent(msg)
+	case decisionRetryMsg:
+		return m, m.onDecisionRetry(msg)
 	case deviceCodeShownMsg:
 		return m, m.onDeviceCode(msg)
 	case signedInMsg:

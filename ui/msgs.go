@@ -64,5 +64,13 @@ type identityFoundMsg struct{ text string }
 // meFoundMsg carries the signed-in approver's object id.
 type meFoundMsg struct{ id string }
 
+// decisionRetryMsg: a decision of a batch is being retried (Graph
+// throttled it, say); more notes may follow on notes.
+type decisionRetryMsg struct {
+	batch int
+	note  graph.RetryNote
+	notes <-chan graph.RetryNote
+}
+
 // sendingTickedMsg redraws the elapsed time of decisions on their way.
 type sendingTickedMsg struct{}

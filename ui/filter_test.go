@@ -213,3 +213,21 @@ func TestFilterShortcutsMatchThePlainSearch(t *testing.T) {
 		t.Fatalf("after two days, 5d still matches %d rows", len(ib.view))
 	}
 }
+
+// Deleting the filter back to empty shows the remembered view of every
+// item; a later change of order must still keep the cursor on the same
+// request (the remembered view is not the sorted index being rebuilt).
+func TestSelectionSurvivesResortAfterClearingTheFilter(t *testing.T) {
+	t.Parallel()
+	for _, order := range []string{"s", "s s", "s s s"} {
+		m, _, _ := newLoaded(t, 120, 40)
+		press(m, "/")
+		typeText(m, "a")
+		press(m, "backspace", "enter", "j", "j", "j")
+		want := selectedID(m)
+		press(m, strings.Fields(order)...)
+		if got := selectedID(m); got != want {
+			t.Errorf("after %q the cursor is on %s, was on %s", order, got, want)
+		}
+	}
+}

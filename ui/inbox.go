@@ -203,7 +203,10 @@ type filterStep struct {
 // resort rebuilds the sorted index from items, then the view.
 func (ib *inbox) resort() {
 	ib.memo = nil // views of shorter filters hold the old items and order
-	ib.sorted = ib.sorted[:0]
+	// A new index, never the old one's array: the view may be that very
+	// array (the remembered view of an empty filter), and the selection
+	// is found again from it after the new one is built.
+	ib.sorted = make([]*item, 0, len(ib.items))
 	ib.marked = 0
 	for _, it := range ib.items {
 		ib.sorted = append(ib.sorted, it)

@@ -63,7 +63,7 @@ const (
 	ReasonForbidden      Reason = "forbidden"        // 403; Advice.Permissions
 	ReasonNotFound       Reason = "not-found"        // 404
 	ReasonConflict       Reason = "conflict"         // 409: decided by someone else first
-	ReasonThrottled      Reason = "throttled"        // 429; Advice.RetryAfter
+	ReasonThrottled      Reason = "throttled"        // 429; the wait is Advice.Graph.RetryAfter
 	ReasonServiceTrouble Reason = "service-trouble"  // 500, 502, 503, 504
 	ReasonGraphOther     Reason = "graph"            // any other status: the error says it all
 	// ReasonAzureAccess: the sign-in cannot use Azure Resource Manager

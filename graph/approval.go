@@ -305,10 +305,13 @@ func (c *Client) updateCached(a Approval) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.cache[a.Ref]; ok {
-		e := *old // entries are never changed in place: a refresh may be reading this one
-		e.approval.Stages, e.approval.Problem, e.approval.PortalOnly = a.Stages, a.Problem, a.PortalOnly
-		e.approval.Deadline, e.approval.DeadlineEstimated = a.Deadline, a.DeadlineEstimated
-		c.cache[a.Ref] = &e
+		// Entries and the approvals they point at are never changed in
+		// place: a refresh may be reading them, and the last refresh's
+		// list (which the next one may hand out again) holds the approval.
+		u := *old.approval
+		u.Stages, u.Problem, u.PortalOnly = a.Stages, a.Problem, a.PortalOnly
+		u.Deadline, u.DeadlineEstimated = a.Deadline, a.DeadlineEstimated
+		c.cache[a.Ref] = &cacheEntry{print: old.print, approval: &u}
 		c.allCached[a.Ref.Source] = false // what was reported differs from the cache now
 	}
 }

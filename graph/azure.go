@@ -500,7 +500,7 @@ func (c *Client) getAzure(ctx context.Context, ref Ref) (Approval, error) {
 	c.mu.Unlock()
 	var a Approval
 	if cached {
-		a = e.approval
+		a = *e.approval
 	} else {
 		reqs := c.armListAll(ctx, c.armURL(pathARMRequests, armRequestsVersion, armAsApprover))
 		ctxs, subs := azureContexts(reqs.items)

@@ -84,15 +84,15 @@ type Client struct {
 	batchSem chan struct{} // $batch calls in flight, client-wide
 
 	mu         sync.Mutex
-	cache      map[Ref]*cacheEntry // entries are replaced, never changed in place
-	prints     map[print]Ref       // the cache by listing fingerprint
-	versions   map[Source]uint64   // bumped when a source's approvals change (Progress.Version)
-	allCached  map[Source]bool     // the last refresh's approvals of a source are all in the cache
-	reported   map[Source]int      // how many approvals of a source the last refresh reported
-	refreshing int                 // Refresh calls in flight
-	epoch      uint64              // bumped by Forget
-	forgot     map[Ref]uint64      // epoch of each Forget made while a refresh ran
-	portal     map[Ref]string      // approvals last read as not decidable here, and why
+	cache      map[Ref]*cacheEntry   // entries are replaced, never changed in place
+	prints     map[print]Ref         // the cache by listing fingerprint
+	versions   map[Source]uint64     // bumped when a source's approvals change (Progress.Version)
+	allCached  map[Source]bool       // the last refresh's approvals of a source are all in the cache
+	lists      map[Source][]Approval // each source's approvals as the last refresh reported them (never written; cache entries point into them)
+	refreshing int                   // Refresh calls in flight
+	epoch      uint64                // bumped by Forget
+	forgot     map[Ref]uint64        // epoch of each Forget made while a refresh ran
+	portal     map[Ref]string        // approvals last read as not decidable here, and why
 }
 
 // Default stage timeouts: entitlement management policies default to 14
@@ -129,7 +129,7 @@ func New(opts Options) (*Client, error) {
 		prints:         map[print]Ref{},
 		versions:       map[Source]uint64{},
 		allCached:      map[Source]bool{},
-		reported:       map[Source]int{},
+		lists:          map[Source][]Approval{},
 		batchSem:       make(chan struct{}, batchParallel),
 		forgot:         map[Ref]uint64{},
 		portal:         map[Ref]string{},

@@ -13,7 +13,7 @@ import (
 // (a refresh may be copying it out): it is replaced.
 type cacheEntry struct {
 	print    print
-	approval Approval
+	approval *Approval // in the list of the refresh that read it, or its own
 }
 
 // Progress is one step of a refresh, as RefreshEach reports it.
@@ -131,22 +131,87 @@ type sourceRun struct {
 	approvals []Approval
 }
 
+// sourceList builds a source's approvals for one refresh. While they are
+// exactly the last refresh's list, cached entry by cached entry in the
+// same order (an unchanged poll), it is a prefix of that list and nothing
+// is copied; the first difference copies the prefix and goes on in a list
+// of its own. Either way a part handed out is never written again.
+type sourceList struct {
+	prev   []Approval // the last refresh's list: never written
+	shared int        // len while a prefix of prev; -1 once copied
+	own    []Approval
+	expect int // capacity for a copy
+}
+
+func newSourceList(prev []Approval) *sourceList {
+	return &sourceList{prev: prev, expect: len(prev)}
+}
+
+// addCached appends a cached approval (one the cache points at).
+func (l *sourceList) addCached(a *Approval) {
+	if l.shared >= 0 {
+		if l.shared < len(l.prev) && a == &l.prev[l.shared] {
+			l.shared++
+			return
+		}
+		l.unshare()
+	}
+	l.own = append(l.own, *a)
+}
+
+// add appends approvals read afresh.
+func (l *sourceList) add(as []Approval) {
+	if l.shared >= 0 {
+		l.unshare()
+	}
+	l.own = append(l.own, as...)
+}
+
+func (l *sourceList) unshare() {
+	l.own = make([]Approval, l.shared, max(l.expect, l.shared+batchSize))
+	copy(l.own, l.prev[:l.shared])
+	l.shared = -1
+}
+
+// all is the list so far (its capacity ends at its length, so that
+// nothing appended to it could write into a list handed out).
+func (l *sourceList) all() []Approval {
+	if l.shared >= 0 {
+		return l.prev[:l.shared:l.shared]
+	}
+	return l.own[:len(l.own):len(l.own)]
+}
+
+// listedRef is what a refresh knows of each approval it listed: its
+// listing entry's fingerprint, and whether the cache should keep it with
+// that fingerprint (its details were read and are lasting, or came from
+// the cache).
+type listedRef struct {
+	print print
+	keep  bool
+}
+
 // runSource lists one source, reading the details of each page as it
 // arrives (in parallel with the next page), caches what it read and
 // reports its progress.
 func (c *Client) runSource(ctx context.Context, src Source, epoch uint64, report func(Progress)) *sourceRun {
 	sc := c.sources[src]
-	// As many as last time, most likely: an unchanged source then costs
-	// one copy of each approval, made once.
-	expect := c.expected(src)
-	run := &sourceRun{approvals: make([]Approval, 0, expect)}
+	c.mu.Lock()
+	list := newSourceList(c.lists[src])
+	c.mu.Unlock()
+	run := &sourceRun{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	listedNow := make(map[Ref]bool, expect)
+	listedNow := make(map[Ref]listedRef, list.expect)
 	hits := 0
-	add := func(as []Approval) {
+	add := func(as []Approval, keep []bool, prints []print) {
 		mu.Lock()
-		run.approvals = append(run.approvals, as...)
+		list.add(as)
+		for i := range as {
+			if keep[i] {
+				listedNow[as[i].Ref] = listedRef{print: prints[i], keep: true}
+			}
+		}
 		mu.Unlock()
 		report(Progress{Source: src, Approvals: as})
 	}
@@ -155,22 +220,27 @@ func (c *Client) runSource(ctx context.Context, src Source, epoch uint64, report
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if got := c.withDetails(ctx, sc.reader(), need, epoch); len(got) > 0 {
-				add(got)
+			if got, keep, prints := c.withDetails(ctx, sc.reader(), need); len(got) > 0 {
+				add(got, keep, prints)
 			}
 		}()
 	}
 	page := func(items []listed) {
 		// The cached approvals go straight to their place in the source's
-		// list, and the page's progress is that part of it (never written
-		// again: later approvals are appended after it).
+		// list, and the page's progress is that part of it.
 		mu.Lock()
-		start := len(run.approvals)
-		var need []listed
-		run.approvals, need = c.fromCache(items, run.approvals)
-		ready := run.approvals[start:len(run.approvals):len(run.approvals)]
+		start := len(list.all())
+		need := c.fromCache(items, list)
+		all := list.all()
+		ready := all[start:]
 		for i := range items {
-			listedNow[items[i].ref()] = true
+			ref := items[i].ref()
+			if _, ok := listedNow[ref]; !ok {
+				listedNow[ref] = listedRef{print: items[i].print}
+			}
+		}
+		for i := range ready {
+			listedNow[ready[i].Ref] = listedRef{print: listedNow[ready[i].Ref].print, keep: true}
 		}
 		hits += len(ready)
 		mu.Unlock()
@@ -198,6 +268,8 @@ func (c *Client) runSource(ctx context.Context, src Source, epoch uint64, report
 	}
 	wg.Wait()
 	run.listing = l
+	run.approvals = list.all()
+	c.keep(src, run.approvals, listedNow, epoch, l.err == nil)
 	var version uint64
 	if l.err == nil {
 		version = c.prune(src, listedNow, hits == len(run.approvals), len(run.approvals))
@@ -206,26 +278,59 @@ func (c *Client) runSource(ctx context.Context, src Source, epoch uint64, report
 	return run
 }
 
-// fromCache appends to dst the approvals of a page that the cache holds
+// keep points the cache at this refresh's approvals of src worth keeping
+// (unless a Forget since the refresh began says they may be stale), and,
+// when the whole source was listed, keeps the list for the next refresh.
+// An entry listed again whose details could not be read this time stays
+// as it was, copied out of the old list so as not to hold all of it.
+func (c *Client) keep(src Source, as []Approval, listedNow map[Ref]listedRef, epoch uint64, whole bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := range as {
+		a := &as[i]
+		l := listedNow[a.Ref]
+		if c.forgot[a.Ref] > epoch {
+			continue
+		}
+		e, ok := c.cache[a.Ref]
+		if !l.keep {
+			if ok {
+				kept := *e.approval
+				c.cache[a.Ref] = &cacheEntry{print: e.print, approval: &kept}
+			}
+			continue
+		}
+		if ok && e.approval == a && e.print == l.print {
+			continue // the same list as last time
+		}
+		c.cache[a.Ref] = &cacheEntry{print: l.print, approval: a}
+		c.prints[l.print] = a.Ref
+	}
+	if whole {
+		c.lists[src] = as
+	}
+}
+
+// fromCache adds to list the approvals of a page that the cache holds
 // with the same fingerprint and returns the entries whose details must be
 // read.
-func (c *Client) fromCache(items []listed, dst []Approval) ([]Approval, []listed) {
+func (c *Client) fromCache(items []listed, list *sourceList) []listed {
 	var need []listed
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i := range items {
 		it := &items[i]
 		if it.entry != nil {
-			dst = append(dst, it.entry.approval)
+			list.addCached(it.entry.approval)
 			continue
 		}
 		if e, ok := c.cache[it.approval.Ref]; ok && e.print == it.print {
-			dst = append(dst, e.approval)
+			list.addCached(e.approval)
 			continue
 		}
 		need = append(need, *it)
 	}
-	return dst, need
+	return need
 }
 
 // cachedByPrints sets out[i] to the cached approval of src whose listing
@@ -244,13 +349,6 @@ func (c *Client) cachedByPrints(src Source, prints []print, out []*cacheEntry) [
 		out = append(out, hit)
 	}
 	return out
-}
-
-// expected is how many approvals src reported in the last refresh.
-func (c *Client) expected(src Source) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.reported[src]
 }
 
 // statuses is the state of every source after this refresh's listings,
@@ -282,21 +380,16 @@ func (c *Client) statusAfter(l listing) SourceStatus {
 	return st
 }
 
-// withDetails reads the details of entries the cache could not serve,
-// returns the approvals to show and caches those worth keeping (unless a
-// Forget since the refresh began says they may be stale).
-func (c *Client) withDetails(ctx context.Context, r detailReader, need []listed, epoch uint64) []Approval {
+// withDetails reads the details of entries the cache could not serve and
+// returns the approvals to show, whether each is worth keeping in the
+// cache and its listing entry's fingerprint.
+func (c *Client) withDetails(ctx context.Context, r detailReader, need []listed) (out []Approval, keep []bool, prints []print) {
 	as := make([]*Approval, len(need))
 	for i := range need {
 		as[i] = need[i].approval
 	}
 	details := r.details(ctx, as)
-	out := make([]Approval, 0, len(need))
-	type fresh struct {
-		index int
-		print print
-	}
-	var keep []fresh
+	out = make([]Approval, 0, len(need))
 	for i := range need {
 		it := &need[i]
 		d := details[it.approval.Ref]
@@ -311,21 +404,10 @@ func (c *Client) withDetails(ctx context.Context, r detailReader, need []listed,
 		}
 		c.notePortalOnly(*a)
 		finishStages(a, c.stageTimeouts[a.Source])
-		if d.lasting {
-			keep = append(keep, fresh{index: len(out) - 1, print: it.print})
-		}
+		keep = append(keep, d.lasting)
+		prints = append(prints, it.print)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, f := range keep {
-		a := out[f.index]
-		if c.forgot[a.Ref] > epoch {
-			continue
-		}
-		c.cache[a.Ref] = &cacheEntry{print: f.print, approval: a}
-		c.prints[f.print] = a.Ref
-	}
-	return out
+	return out, keep, prints
 }
 
 // prune drops the cache entries of src that this refresh did not list and
@@ -333,7 +415,7 @@ func (c *Client) withDetails(ctx context.Context, r detailReader, need []listed,
 // exactly what the last one did: every entry served by the cache (allHits),
 // nothing cached dropped, and the last refresh's approvals were all cached
 // (one whose stages could not be read is reported but not cached).
-func (c *Client) prune(src Source, listedNow map[Ref]bool, allHits bool, reported int) uint64 {
+func (c *Client) prune(src Source, listedNow map[Ref]listedRef, allHits bool, reported int) uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	dropped := false
@@ -342,7 +424,7 @@ func (c *Client) prune(src Source, listedNow map[Ref]bool, allHits bool, reporte
 		if ref.Source != src {
 			continue
 		}
-		if !listedNow[ref] {
+		if _, listed := listedNow[ref]; !listed {
 			delete(c.cache, ref)
 			delete(c.prints, e.print)
 			dropped = true
@@ -351,7 +433,7 @@ func (c *Client) prune(src Source, listedNow map[Ref]bool, allHits bool, reporte
 		cached++
 	}
 	for ref := range c.portal {
-		if ref.Source == src && !listedNow[ref] {
+		if _, listed := listedNow[ref]; ref.Source == src && !listed {
 			delete(c.portal, ref)
 		}
 	}
@@ -367,7 +449,6 @@ func (c *Client) prune(src Source, listedNow map[Ref]bool, allHits bool, reporte
 		c.versions[src]++
 	}
 	c.allCached[src] = cached == reported && reported == len(listedNow)
-	c.reported[src] = reported
 	return c.versions[src]
 }
 

@@ -206,7 +206,8 @@ func demoFactory(cfg *config.Config, o demoTenantOptions) (serve.Factory, []sim.
 // device code shown in the session. A key's sign-in (and its tokens) is
 // kept in memory only, shared by that key's open sessions, and dropped
 // when the last ends unless --remember keeps it. Each session opens the
-// decision journal recording its user, key and address.
+// decision journal recording its user, key and address, and gets its
+// inbox from newInbox, as the local inbox does.
 //
 // newCred replaces azidentity in tests (nil: the real device code flow).
 func entraFactory(cfg *config.Config, f serveFlags, newCred func(auth.CredentialOptions) (auth.Interactive, error)) (serve.Factory, func(), error) {
@@ -217,7 +218,6 @@ func entraFactory(cfg *config.Config, f serveFlags, newCred func(auth.Credential
 	if err != nil {
 		return nil, nil, err
 	}
-	look := ui.FromSettings(cfg.Settings)
 	signIns := serve.NewKeeper[*auth.Session](f.remember, nil)
 	factory := func(_ context.Context, c serve.Conn) (*serve.Inbox, error) {
 		as, err := signIns.Acquire(c.Fingerprint, func() (*auth.Session, error) {
@@ -237,42 +237,50 @@ func entraFactory(cfg *config.Config, f serveFlags, newCred func(auth.Credential
 			signIns.Release(c.Fingerprint)
 			return nil, err
 		}
-		client, err := graph.New(graph.Options{
-			GraphURL:   firstNonEmpty(cfg.GraphURL, cloud.GraphURL),
-			Credential: boundCredential{inner: as.Credential(), account: as.Account, user: c.User},
-			Scopes:     as.Scopes(),
-			Journal:    j,
-			Sources:    graphSourcesOf(cfg.Sources),
-			ARMURL:     firstNonEmpty(cfg.ARMURL, cloud.ARMURL),
-			ARMScopes:  graph.ARMScopes(cloud.ARMURL), // the cloud's audience even when arm_url points elsewhere
+		opts, err := newInbox(inboxSession{
+			Config:  cfg,
+			SignIn:  keySignIn{Session: as, user: c.User, journal: j, forget: func() { signIns.Forget(c.Fingerprint) }},
+			Journal: j,
 		})
 		if err != nil {
 			j.Close()
 			signIns.Release(c.Fingerprint)
 			return nil, err
 		}
-		opts := look
-		opts.Backend = client
-		signIn := ui.AuthSignIn(as.EnsureSignedIn)
-		opts.SignIn = func(ctx context.Context, prompt func(ui.DeviceCode)) error {
-			if err := signIn(ctx, prompt); err != nil {
-				return err
-			}
-			who := as.Account()
-			if c.User != "" && !strings.EqualFold(who, c.User) {
-				signIns.Forget(c.Fingerprint) // never remember a sign-in as someone else
-				return nil                    // serve ends the session: Account is not the key's user
-			}
-			j.SetUser(who)
-			return nil
-		}
-		opts.WhoAmI = func(context.Context) (string, error) { return as.Account(), nil }
 		return &serve.Inbox{UI: opts, Account: as.Account, Close: func() {
 			j.Close()
 			signIns.Release(c.Fingerprint)
 		}}, nil
 	}
 	return factory, func() {}, nil
+}
+
+// keySignIn is one SSH session's sign-in: its key's *auth.Session (kept
+// for that key's sessions), bound to the key's approvals-user. Its tokens
+// go only to Graph calls made while the sign-in is that user, and a
+// sign-in as anyone else is never remembered.
+type keySignIn struct {
+	*auth.Session
+	user    string           // the key's approvals-user; "": anyone
+	journal *journal.Journal // records who signed in
+	forget  func()           // drops the key's kept sign-in
+}
+
+func (k keySignIn) Credential() azcore.TokenCredential {
+	return boundCredential{inner: k.Session.Credential(), account: k.Account, user: k.user}
+}
+
+func (k keySignIn) EnsureSignedIn(ctx context.Context, prompt func(auth.DeviceCode)) error {
+	if err := k.Session.EnsureSignedIn(ctx, prompt); err != nil {
+		return err
+	}
+	who := k.Account()
+	if k.user != "" && !strings.EqualFold(who, k.user) {
+		k.forget() // never remember a sign-in as someone else
+		return nil // serve ends the session: Account is not the key's user
+	}
+	k.journal.SetUser(who)
+	return nil
 }
 
 // boundCredential hands out a token only while the sign-in is the key's

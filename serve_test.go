@@ -343,6 +343,11 @@ func TestEntraFactory(t *testing.T) {
 	if err := ib.UI.SignIn(ctx, shown); err != nil || ib.Account() != megan {
 		t.Fatalf("sign-in: %v as %q", err, ib.Account())
 	}
+	// The session's inbox is newInbox's: the title names the user as /me does.
+	name := tenant.Approvers()[0].DisplayName
+	if who, err := ib.UI.WhoAmI(ctx); err != nil || who != name+" <"+megan+">" {
+		t.Errorf("signed in as %q (%v), want %q", who, err, name+" <"+megan+">")
+	}
 	snap, err := ib.UI.Backend.Refresh(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -142,7 +142,8 @@ func TestFilterGrowingMatchesAFreshSearch(t *testing.T) {
 		m.inbox.setFilter(f)
 		grown := append([]*item(nil), m.inbox.view...)
 		fresh := newInbox()
-		fresh.items, fresh.sorted = m.inbox.items, m.inbox.sorted
+		fresh.items, fresh.order = m.inbox.items, m.inbox.order
+		fresh.resort()
 		fresh.setFilter(f)
 		if len(grown) != len(fresh.view) {
 			t.Fatalf("%q: %d rows after typing, %d searched afresh", f, len(grown), len(fresh.view))
@@ -228,6 +229,37 @@ func TestSelectionSurvivesResortAfterClearingTheFilter(t *testing.T) {
 		press(m, strings.Fields(order)...)
 		if got := selectedID(m); got != want {
 			t.Errorf("after %q the cursor is on %s, was on %s", order, got, want)
+		}
+	}
+}
+
+// Who is signed in changes what a row says ("(you)"), so what the filter
+// finds changes with it.
+func TestFilterFollowsTheSignedInApprover(t *testing.T) {
+	t.Parallel()
+	m, _, _ := newLoaded(t, 120, 40)
+	ib := &m.inbox
+	ib.setFilter("(you)")
+	if len(ib.view) != 0 {
+		t.Fatalf("before anyone is known, (you) matches %d rows", len(ib.view))
+	}
+	var me string
+	for _, it := range ib.sorted {
+		if b := words.Beneficiary(it.a); b.ID != "" {
+			me = b.ID
+			break
+		}
+	}
+	if me == "" {
+		t.Fatal("no beneficiary with an id in the sample")
+	}
+	ib.setMe(me)
+	if len(ib.view) == 0 {
+		t.Fatalf("signed in as the beneficiary %s, (you) matches nothing", me)
+	}
+	for _, it := range ib.view {
+		if !it.self {
+			t.Errorf("(you) matches %s, not the approver's own request", it.a.Ref)
 		}
 	}
 }

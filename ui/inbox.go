@@ -38,6 +38,10 @@ type inbox struct {
 	filter  string   // as typed
 	terms   []string // lower-cased words of filter; all must match
 	queries []query  // terms made ready for matching (see matches)
+	// Side by side with sorted (index = item.sortPos), so that a search
+	// of every item reads them in a row instead of every item's memory:
+	sig     []byteSet // each item's byte set (item.sig)
+	viewPos []int32   // where each item is in view; stale when filtered out (see position)
 	memo    []filterStep
 	cursor  int       // index into view
 	offset  int       // first row drawn
@@ -105,6 +109,7 @@ func (ib *inbox) setMe(id string) {
 		a := it.a
 		it.set(&a, id)
 	}
+	ib.resort() // the rows' text (and the filter's) now says "(you)" where it is
 }
 
 // remove drops items (decided, gone) and keeps the cursor on the next one.
@@ -166,8 +171,14 @@ func (ib *inbox) setFilter(f string) {
 		from, exact = ib.sorted, false // an id matches only whole: its prefixes may not have
 	}
 	if exact {
-		for i, it := range from {
-			it.viewPos = i
+		if len(from) == len(ib.sorted) { // every item: the index itself
+			for i := range from {
+				ib.viewPos[i] = int32(i)
+			}
+		} else {
+			for i, it := range from {
+				ib.viewPos[it.sortPos] = int32(i)
+			}
 		}
 		ib.show(from)
 		return
@@ -215,6 +226,12 @@ func (ib *inbox) resort() {
 		}
 	}
 	slices.SortFunc(ib.sorted, ib.compare)
+	ib.sig = slices.Grow(ib.sig[:0], len(ib.sorted))[:len(ib.sorted)]
+	ib.viewPos = slices.Grow(ib.viewPos[:0], len(ib.sorted))[:len(ib.sorted)]
+	for i, it := range ib.sorted {
+		it.sortPos = i
+		ib.sig[i] = it.sig
+	}
 	ib.refilter()
 }
 
@@ -260,7 +277,7 @@ func compareDeadline(x, y *item) int {
 
 // refilter rebuilds the view from the sorted index, keeping the selection
 // on the same approval, or on the one that followed it when it went away.
-// Each item records its place in the view (viewPos), so finding the
+// Each item's place in the view is recorded (viewPos), so finding the
 // selection again needs no map of every item per keystroke.
 func (ib *inbox) refilter() { ib.refilterFrom(ib.sorted) }
 
@@ -268,10 +285,22 @@ func (ib *inbox) refilter() { ib.refilterFrom(ib.sorted) }
 // is in sort order: every item, or a view the new filter narrows).
 func (ib *inbox) refilterFrom(from []*item) {
 	view := make([]*item, 0, len(from))
-	for _, it := range from {
-		if ib.matches(it) {
-			it.viewPos = len(view)
-			view = append(view, it)
+	if len(from) == len(ib.sorted) {
+		// Every item (a view as long as the index is the index): read
+		// the byte sets side by side, and an item itself only when they
+		// cannot decide.
+		for i, it := range ib.sorted {
+			if ib.matchesWith(ib.sig[i], it) {
+				ib.viewPos[i] = int32(len(view))
+				view = append(view, it)
+			}
+		}
+	} else {
+		for _, it := range from {
+			if ib.matchesWith(it.sig, it) {
+				ib.viewPos[it.sortPos] = int32(len(view))
+				view = append(view, it)
+			}
 		}
 	}
 	ib.show(view)
@@ -302,7 +331,11 @@ func (ib *inbox) show(view []*item) {
 // position is where it is in the view. An item no longer loaded keeps a
 // stale viewPos, hence the check.
 func (ib *inbox) position(it *item) (int, bool) {
-	p := it.viewPos
+	sp := it.sortPos
+	if sp < 0 || sp >= len(ib.viewPos) {
+		return 0, false
+	}
+	p := int(ib.viewPos[sp])
 	return p, p >= 0 && p < len(ib.view) && ib.view[p] == it
 }
 
@@ -327,11 +360,16 @@ func (ib *inbox) nearest(prev []*item, from int) (int, bool) {
 // holds are checked first (item.sig), so most items a term cannot be in
 // are passed over without reading their text, and a one-letter term is
 // decided by them alone.
-func (ib *inbox) matches(it *item) bool {
+func (ib *inbox) matches(it *item) bool { return ib.matchesWith(it.sig, it) }
+
+// matchesWith is matches with the item's byte set given (read from the
+// index's side-by-side copy when every item is searched): the item itself
+// is read only when the set cannot decide.
+func (ib *inbox) matchesWith(sig byteSet, it *item) bool {
 	for i, t := range ib.terms {
 		q := &ib.queries[i]
 		switch {
-		case it.sig.holds(q.sig) && (q.oneByte || strings.Contains(it.search, t)):
+		case sig.holds(q.sig) && (q.oneByte || strings.Contains(it.search, t)):
 		case q.isID(it.a.Ref):
 			// an id matches only whole, as pasted from the command line's list
 		case !strings.Contains(ib.times(it), t):

@@ -24,10 +24,10 @@ const (
 // item is one approval as the inbox shows it: the approval itself, its
 // display strings (sanitized once, on arrival), and this session's state.
 type item struct {
-	// What a filter keystroke reads of every item, together (one cache
-	// line): the bytes search holds, and where the item is in the view.
+	// What a filter keystroke reads of an item first, together: the bytes
+	// search holds, and the item's place in the inbox's sorted index.
 	sig     byteSet
-	viewPos int // index in the inbox's filtered view; stale when filtered out (see position)
+	sortPos int // stale once the item is no longer loaded (see inbox.position)
 
 	a       graph.Approval
 	stage   *graph.Stage // my stage (in a.Stages), when hasMine

@@ -51,3 +51,26 @@ func TestBenchWireCursorMoveListOnly(t *testing.T) {
 		t.Errorf("a cursor move wrote %d B, budget < %d", b.CursorMove, CursorMoveBudget)
 	}
 }
+
+// Walking down a long list scrolls it a row per move: the renderer scrolls
+// the terminal instead of redrawing every row, so a move costs the rows it
+// restyles and, beside the list, the newly selected request's detail
+// (about 1.7–2 KB; README, issue #12). Redrawing the list in place costs
+// 3–5 KB a move: a mean above the budget means the rows stopped matching
+// from frame to frame (styling or text that differs per frame).
+func TestBenchScrollBytes(t *testing.T) {
+	snap, err := benchSnapshot(t.Context(), 5, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		w      int
+		budget float64
+	}{{WireWidth, 2560}, {NarrowWidth, CursorMoveBudget}} {
+		mean := ScrollBytes(benchInbox(snap, c.w, WireHeight), c.w, WireHeight)
+		t.Logf("%d×%d: %.0f B a move while scrolling", c.w, WireHeight, mean)
+		if mean == 0 || mean > c.budget {
+			t.Errorf("%d×%d: a move while scrolling wrote %.0f B on average, budget %.0f B", c.w, WireHeight, mean, c.budget)
+		}
+	}
+}

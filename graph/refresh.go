@@ -173,6 +173,9 @@ func (l *sourceList) unshare() {
 	l.shared = -1
 }
 
+// same reports whether the list is the last refresh's, whole.
+func (l *sourceList) same() bool { return l.shared == len(l.prev) }
+
 // all is the list so far (its capacity ends at its length, so that
 // nothing appended to it could write into a list handed out).
 func (l *sourceList) all() []Approval {
@@ -272,7 +275,11 @@ func (c *Client) runSource(ctx context.Context, src Source, epoch uint64, report
 	c.keep(src, run.approvals, listedNow, epoch, l.err == nil)
 	var version uint64
 	if l.err == nil {
-		version = c.prune(src, listedNow, hits == len(run.approvals), len(run.approvals))
+		// A list of the same approvals in another order (a cold load's
+		// details arrive in no particular order) is a new version too:
+		// the inbox then takes the approvals from the new list, and the
+		// old one can go.
+		version = c.prune(src, listedNow, hits == len(run.approvals) && list.same(), len(run.approvals))
 	}
 	report(Progress{Source: src, Done: true, Status: c.statusAfter(l), Err: l.err, Approvals: run.approvals, Version: version})
 	return run

@@ -245,7 +245,7 @@ func (m *Model) checkFormTargets() {
 		if text != "" {
 			m.drafts[draftKey{it.a.Ref, f.decision}] = text // should it come back, the text waits for it
 		}
-		if i := stageIndex(&it.a, f.stageOf[it]); i >= 0 && taken == "" {
+		if i := stageIndex(it.a, f.stageOf[it]); i >= 0 && taken == "" {
 			if st := it.a.Stages[i]; st.Decided() {
 				if who := sanitize.Line(st.ReviewedBy.DisplayName); who != "" {
 					taken = who + " " + strings.ToLower(words.Result(st.Result)) + " " + it.title() + " (stage " + strconv.Itoa(i+1) + ")"

@@ -249,7 +249,7 @@ func selectedStage(t *testing.T, m *Model) (graph.Approval, graph.Stage) {
 	if it == nil || !it.hasMine {
 		t.Fatal("nothing decidable is selected")
 	}
-	return it.a, *it.stage
+	return *it.a, *it.stage
 }
 
 func TestSimFailedDecisionKeepsItsTextForRetry(t *testing.T) {

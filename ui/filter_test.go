@@ -245,7 +245,7 @@ func TestFilterFollowsTheSignedInApprover(t *testing.T) {
 	}
 	var me string
 	for _, it := range ib.sorted {
-		if b := words.Beneficiary(it.a); b.ID != "" {
+		if b := words.Beneficiary(*it.a); b.ID != "" {
 			me = b.ID
 			break
 		}

@@ -41,14 +41,14 @@ func stageIndex(a *graph.Approval, id string) int {
 // stageLine is the stage being decided and what the decision does:
 // "Stage 2 of 3 · Data owner — approving sends it to stage 3 (Security review)".
 func stageLine(it *item, stageID string, d graph.Decision) string {
-	i := stageIndex(&it.a, stageID)
+	i := stageIndex(it.a, stageID)
 	if i < 0 {
 		if d == graph.Deny {
 			return "Denying ends the request"
 		}
 		return "Stage not known: approving may grant access"
 	}
-	return words.StageHeading(it.a, i) + " — " + words.Effect(d, it.a, i)
+	return words.StageHeading(*it.a, i) + " — " + words.Effect(d, *it.a, i)
 }
 
 // stageSummary is the timeline in one line: "✓ 1 Manager (Ada Lovelace) ·
@@ -88,7 +88,7 @@ func (f *decisionForm) bulkEffect() string {
 	}
 	final, more := 0, 0
 	for _, it := range f.targets {
-		if i := stageIndex(&it.a, f.stageOf[it]); i >= 0 && i < len(it.a.Stages)-1 {
+		if i := stageIndex(it.a, f.stageOf[it]); i >= 0 && i < len(it.a.Stages)-1 {
 			more++
 		} else {
 			final++
@@ -225,7 +225,7 @@ func (m *Model) bulkList(inner int) []string {
 	for i := f.listTop; i < min(n, f.listTop+f.listRows); i++ {
 		it := f.targets[i]
 		tail := ""
-		if j := stageIndex(&it.a, f.stageOf[it]); j >= 0 {
+		if j := stageIndex(it.a, f.stageOf[it]); j >= 0 {
 			tail = " · stage " + strconv.Itoa(j+1) + " of " + strconv.Itoa(len(it.a.Stages))
 		}
 		if _, shown := m.inbox.position(it); !shown {

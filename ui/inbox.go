@@ -106,8 +106,7 @@ func (ib *inbox) setMe(id string) {
 	}
 	ib.me = id
 	for _, it := range ib.items {
-		a := it.a
-		it.set(&a, id)
+		it.set(it.a, id)
 	}
 	ib.resort() // the rows' text (and the filter's) now says "(you)" where it is
 }

@@ -29,8 +29,8 @@ type item struct {
 	sig     byteSet
 	sortPos int // stale once the item is no longer loaded (see inbox.position)
 
-	a       graph.Approval
-	stage   *graph.Stage // my stage (in a.Stages), when hasMine
+	a       *graph.Approval // as listed: never written (see set)
+	stage   *graph.Stage    // my stage (in a.Stages), when hasMine
 	hasMine bool
 
 	// Sanitized one-line texts shown in the row and searched by the filter.
@@ -59,22 +59,25 @@ func newItem(a *graph.Approval, me string) *item {
 	return it
 }
 
-// set replaces the approval and reports whether it changed. (Pointers to
-// DeepEqual: boxing two large structs per item per poll was most of a
-// reload's garbage.)
+// set takes the approval a points at and reports whether it changed.
 // me is the signed-in approver's object id ("" while unknown).
+//
+// The item keeps a itself, not a copy: what the inbox is given is never
+// written afterwards (graph hands out lists it never writes again, and
+// the inbox writes none), and a copy in each of 10,000 items was a second
+// copy of the inbox beside the client's. An equal approval is taken as
+// well, as it may live in a newer list: the items then never keep an
+// older list alive. (Pointers to DeepEqual: boxing two large structs per
+// item per poll was most of a reload's garbage.)
 func (it *item) set(a *graph.Approval, me string) bool {
 	self := isSelf(a, me)
-	if it.version > 0 && self == it.self && reflect.DeepEqual(&it.a, a) {
+	if it.version > 0 && self == it.self && (it.a == a || reflect.DeepEqual(it.a, a)) {
+		it.a, it.stage = a, myStage(a)
 		return false
 	}
-	it.a = *a
-	a = &it.a // the item's own copy from here on
-	_, mine, hasMine := a.MyStage()
-	it.stage, it.hasMine = nil, hasMine
-	if hasMine {
-		it.stage = &a.Stages[mine] // not a copy: 10,000 items each kept one
-	}
+	it.a = a
+	it.stage = myStage(a)
+	it.hasMine = it.stage != nil
 	it.person = words.Person(words.Beneficiary(*a))
 	it.onBehalf = words.OnBehalf(*a)
 	it.self = self
@@ -85,7 +88,7 @@ func (it *item) set(a *graph.Approval, me string) bool {
 	}
 	it.titleText = who + words.Arrow + words.Access(*a)
 	it.kind = kindLabel(a.Kind)
-	it.stageText = stageText(it.a)
+	it.stageText = stageText(*it.a)
 	it.sortPerson = strings.ToLower(it.person)
 	it.sortResource = strings.ToLower(it.resource)
 	// What the filter searches: what the row and the detail show, as shown
@@ -138,6 +141,24 @@ type timesKey struct {
 type timesCache struct {
 	key  timesKey
 	text string
+}
+
+// detach gives the item a copy of its approval of its own, for one kept
+// as last read while the lists it came from are replaced: one item must
+// not keep a whole old list alive.
+func (it *item) detach() {
+	a := *it.a
+	it.a, it.stage = &a, myStage(&a)
+}
+
+// myStage is the stage of a waiting for me, in a.Stages, or nil.
+func myStage(a *graph.Approval) *graph.Stage {
+	for i := range a.Stages {
+		if a.Stages[i].Mine() {
+			return &a.Stages[i] // not a copy: 10,000 items each kept one
+		}
+	}
+	return nil
 }
 
 // isSelf reports whether the access would go to the signed-in approver.

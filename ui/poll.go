@@ -349,6 +349,7 @@ func (m *Model) mergeApprovals(approvals []graph.Approval, failed map[graph.Sour
 		if len(a.Stages) == 0 && a.Problem != "" {
 			if it, ok := m.inbox.items[a.Ref]; ok && len(it.a.Stages) > 0 {
 				unread[a.Ref] = true // keep it as last read
+				it.detach()
 				return true
 			}
 		}

@@ -194,6 +194,7 @@ func followPages(ctx context.Context, c *Client, next string) *pageFollower {
 			select {
 			case f.ch <- got:
 			case <-f.stopped:
+				got.p.release()
 				return
 			}
 			if got.err != nil {
@@ -204,12 +205,15 @@ func followPages(ctx context.Context, c *Client, next string) *pageFollower {
 	return f
 }
 
-// stop cancels what is still being requested and waits for the follower
-// to end.
+// stop cancels what is still being requested, waits for the follower to
+// end and gives back the bodies of pages read but not taken.
 func (f *pageFollower) stop() {
 	close(f.stopped)
 	f.cancel()
 	<-f.done
+	for got := range f.ch {
+		got.p.release()
+	}
 }
 
 // getPage GETs one listing page and parses it with parsePage. The page's

@@ -382,6 +382,9 @@ func (ib *inbox) matchesWith(sig byteSet, it *item) bool {
 // kept until the clock or the item changes.
 func (ib *inbox) times(it *item) string {
 	k := timesKey{version: it.version, now: ib.now.UnixNano()}
+	if it.times == nil {
+		it.times = &timesCache{}
+	}
 	if it.times.key != k || it.times.text == "" {
 		it.times.key = k
 		it.times.text = strings.ToLower(stateLabel(it) + "\x00" + words.TimeLeft(ib.now, it.a.Deadline, it.a.DeadlineEstimated) + "\x00" + words.Age(ib.now, it.a.Created))

@@ -47,8 +47,8 @@ type item struct {
 	decision      graph.Decision        // the decision queued or sent
 	result        *graph.DecisionResult // when state == stateDone
 
-	version int // bumps whenever anything drawn for this item changes
-	times   timesCache
+	version int         // bumps whenever anything drawn for this item changes
+	times   *timesCache // made when a filter first needs it
 	row     rowCache
 	detail  detailCache
 }

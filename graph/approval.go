@@ -313,6 +313,12 @@ func (c *Client) updateCached(a Approval) {
 		u.Deadline, u.DeadlineEstimated = a.Deadline, a.DeadlineEstimated
 		c.cache[a.Ref] = &cacheEntry{print: old.print, approval: &u}
 		c.allCached[a.Ref.Source] = false // what was reported differs from the cache now
+		// A refresh in flight read the entry before: it must not put the
+		// older one back when it is done (as after a Forget).
+		c.epoch++
+		if c.refreshing > 0 {
+			c.forgot[a.Ref] = c.epoch
+		}
 	}
 }
 

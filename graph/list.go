@@ -292,13 +292,23 @@ func parsePage(b []byte) (rawPage, error) {
 				return p, errors.New("a member without a value")
 			}
 			i = skipSpace(b, i+1)
-			end, err = scanValue(b, i)
+			array := name == "value" && i < len(b) && b[i] == '['
+			var items [][]byte
+			if array {
+				items, end, err = splitArray(b, i) // one pass: scanned and split
+			} else {
+				end, err = scanValue(b, i)
+			}
 			if err != nil {
 				return p, err
 			}
 			switch name {
 			case "value":
 				present = true
+				if array {
+					p.items = items
+					break
+				}
 				var r rawItems
 				if err := r.UnmarshalJSON(b[i:end]); err != nil {
 					return p, err
@@ -427,47 +437,94 @@ func (r *rawItems) UnmarshalJSON(b []byte) error {
 	if b[0] != '[' {
 		return errors.New(`"value" is not an array`)
 	}
-	depth, start, inStr, esc := 0, -1, false, false
-	for i := 1; i < len(b); i++ {
-		ch := b[i]
-		if inStr {
-			switch {
-			case esc:
-				esc = false
-			case ch == '\\':
-				esc = true
-			case ch == '"':
-				inStr = false
-			}
-			continue
-		}
-		switch ch {
+	items, end, err := splitArray(b, 0)
+	if err != nil {
+		return err
+	}
+	if end != len(b) {
+		return errors.New(`"value" is not a complete array`)
+	}
+	r.items = items
+	return nil
+}
+
+// splitArray splits the JSON array that starts at b[i] into its elements
+// (slices of b, no copy, without surrounding space) and returns the index
+// after its closing bracket. It checks what scanValue checks (strings
+// closed, brackets balanced and matching) and that no element is empty;
+// the elements themselves are checked when they are decoded. Strings,
+// most of a page, are skipped with bytes.IndexByte.
+func splitArray(b []byte, i int) (items [][]byte, end int, err error) {
+	var stackBuf [32]byte
+	stack := stackBuf[:0] // open brackets inside the current element
+	start := -1           // of the current element
+	element := func(j int) {
+		items = append(items, bytes.TrimRight(b[start:j], " \t\n\r"))
+		start = -1
+	}
+	for j := i + 1; j < len(b); j++ {
+		c := b[j]
+		switch c {
 		case ' ', '\t', '\n', '\r':
 			continue
 		case '"':
-			inStr = true
-		case '{', '[':
-			depth++
-		case '}', ']':
-			if depth == 0 { // the array's own ']'
-				if start >= 0 {
-					r.items = append(r.items, bytes.TrimSpace(b[start:i]))
-				}
-				return nil
+			if start < 0 {
+				start = j
 			}
-			depth--
+			k := j + 1
+			for {
+				q := bytes.IndexByte(b[k:], '"')
+				if q < 0 {
+					return nil, 0, errors.New("a string cut short")
+				}
+				q += k
+				escapes := 0
+				for p := q - 1; p > j && b[p] == '\\'; p-- {
+					escapes++
+				}
+				if escapes%2 == 0 {
+					j = q
+					break
+				}
+				k = q + 1
+			}
+			continue
+		case '{', '[':
+			stack = append(stack, c)
+		case '}', ']':
+			if len(stack) == 0 {
+				if c != ']' {
+					return nil, 0, errors.New("unbalanced brackets")
+				}
+				if start >= 0 {
+					element(j)
+				} else if len(items) > 0 {
+					return nil, 0, errors.New("an empty element in an array")
+				}
+				return items, j + 1, nil
+			}
+			open := byte('{')
+			if c == ']' {
+				open = '['
+			}
+			if stack[len(stack)-1] != open {
+				return nil, 0, errors.New("unbalanced brackets")
+			}
+			stack = stack[:len(stack)-1]
 		case ',':
-			if depth == 0 {
-				r.items = append(r.items, bytes.TrimSpace(b[start:i]))
-				start = -1
+			if len(stack) == 0 {
+				if start < 0 {
+					return nil, 0, errors.New("an empty element in an array")
+				}
+				element(j)
 				continue
 			}
 		}
 		if start < 0 {
-			start = i
+			start = j
 		}
 	}
-	return errors.New(`"value" is not a complete array`)
+	return nil, 0, errors.New("an array cut short")
 }
 
 func decodeEMItem(raw json.RawMessage) (Approval, error) {

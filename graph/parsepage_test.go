@@ -13,6 +13,7 @@ func TestParsePage(t *testing.T) {
 	good := []string{
 		`{"value":[]}`,
 		` {"@odata.context":"x{[","value":[{"id":"a","s":"]}\"\\"},{"id":"b","n":[1,2,{"x":null}]}],"@odata.nextLink":"https://g/next?a=1"} `,
+		`{"value":[ {"s":"\\\\"} , "\\\"]" ,{"t":"a\\\\\"}"} ]}`,
 		`{"value":null,"other":true}`,
 		`{"value":[ 1 , "two" , [3] ], "@odata.count": -1.5e3}`,
 		`{"v\u0061lue":[{"id":"c"}]}`,
@@ -44,7 +45,11 @@ func TestParsePage(t *testing.T) {
 		}
 	}
 	for _, body := range []string{``, `[]`, `{"value":[{"id":"a"}]`, `{"value":[{"id":"a"]}`, `{"value":"x"}`,
-		`{"value":[]} {}`, `{"value":[],}`, `{"value" []}`, `{"value":[{"id":"a}]}`, `{"value":[], "x": nope}`} {
+		`{"value":[]} {}`, `{"value":[],}`, `{"value" []}`, `{"value":[{"id":"a}]}`, `{"value":[], "x": nope}`,
+		// Empty elements (these crashed the splitter), a string cut short
+		// after an escaped quote, brackets that do not match inside an entry.
+		`{"value":[,]}`, `{"value":[{"id":"a"},,{"id":"b"}]}`, `{"value":[{"id":"a"},]}`, `{"value":[{"id":"a\"}]}`,
+		`{"value":[{"id":["a"}]]}`} {
 		if _, err := parsePage([]byte(body)); err == nil {
 			t.Fatalf("%s: accepted", body)
 		}

@@ -272,7 +272,7 @@ func (c *Client) runSource(ctx context.Context, src Source, epoch uint64, report
 	wg.Wait()
 	run.listing = l
 	run.approvals = list.all()
-	c.keep(src, run.approvals, listedNow, epoch, l.err == nil)
+	c.keep(src, run.approvals, listedNow, epoch, l.err == nil, list.same())
 	var version uint64
 	if l.err == nil {
 		// A list of the same approvals in another order (a cold load's
@@ -290,10 +290,15 @@ func (c *Client) runSource(ctx context.Context, src Source, epoch uint64, report
 // when the whole source was listed, keeps the list for the next refresh.
 // An entry listed again whose details could not be read this time stays
 // as it was, copied out of the old list so as not to hold all of it.
-func (c *Client) keep(src Source, as []Approval, listedNow map[Ref]listedRef, epoch uint64, whole bool) {
+// When the list is the last one (same), every entry already points into
+// it and there is nothing to do.
+func (c *Client) keep(src Source, as []Approval, listedNow map[Ref]listedRef, epoch uint64, whole, same bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i := range as {
+		if same {
+			break
+		}
 		a := &as[i]
 		l := listedNow[a.Ref]
 		if c.forgot[a.Ref] > epoch {

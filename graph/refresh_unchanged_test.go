@@ -175,3 +175,40 @@ func TestUnchangedPollHandsOutTheLastList(t *testing.T) {
 		t.Fatal("the last list was written to")
 	}
 }
+
+// Stages a Get read while a refresh was running (updateCached) are not
+// undone when the refresh, which listed the entry before, is done.
+func TestRefreshKeepsStagesUpdatedWhileItRan(t *testing.T) {
+	t.Parallel()
+	fi := newFakeInbox(t, 12, 0)
+	fi.pageSize = 5
+	c := testClient(t, fi.fakeGraph)
+	for range 2 { // cold, then a list in listing order
+		if _, err := c.Refresh(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ref := Ref{Source: SourceAccessPackage, ID: "em-001"}
+	for _, settled := range []bool{false, true} {
+		updated := false
+		if _, err := c.RefreshEach(t.Context(), func(p Progress) {
+			if updated || p.Done || p.Source != SourceAccessPackage {
+				return
+			}
+			c.mu.Lock()
+			a := *c.cache[ref].approval
+			c.mu.Unlock()
+			a.Problem = fmt.Sprintf("read again (%v)", settled)
+			c.updateCached(a) // as a Get does, while the listing goes on
+			updated = true
+		}); err != nil {
+			t.Fatal(err)
+		}
+		c.mu.Lock()
+		got := c.cache[ref].approval.Problem
+		c.mu.Unlock()
+		if want := fmt.Sprintf("read again (%v)", settled); got != want {
+			t.Fatalf("after the refresh, the cache holds %q, want %q", got, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	tea "charm.land/bubbletea/v2"
 	"strings"
 	"testing"
 	"time"
@@ -15,20 +16,22 @@ func TestFilterNarrowsByVisibleText(t *testing.T) {
 		want  []string
 	}{
 		{"sap", []string{"ap-1"}},
-		{"SAP", []string{"ap-1"}},            // case-insensitive
-		{"owner", []string{"ap-1", "pim-2"}}, // the TYPE column, and ap-1's stage "Finance owners"
-		{"5d", []string{"ap-2"}},             // the AGE column as shown
-		{"~9d", []string{"ap-2"}},            // the DUE column as shown
-		{"quarter-end", []string{"ap-1"}},    // the justification
-		{"cc-4711", []string{"ap-1"}},        // an answer
-		{"sponsor", []string{"ap-2"}},        // a stage name
-		{"pim-", []string(nil)},              // ids are not visible: no partial match
-		{"group:pim-1", []string{"pim-1"}},   // a whole id, as pasted from the command line
-		{"grace", []string{"ap-2"}},          // requestor
-		{"edsger", []string{"ap-2", "ap-3"}}, // target too
-		{"finance", []string{"ap-1"}},        // catalog
-		{"ops inc-2041", []string{"pim-1"}},  // every word must match
-		{"nothing-like-this", []string(nil)}, // no match
+		{"SAP", []string{"ap-1"}},                // case-insensitive
+		{"owner", []string{"ap-1", "pim-2"}},     // the TYPE column, and ap-1's stage "Finance owners"
+		{"5d", []string{"ap-2"}},                 // the AGE column as shown
+		{"~9d", []string{"ap-2"}},                // the DUE column as shown
+		{"quarter-end", []string{"ap-1"}},        // the justification
+		{"cc-4711", []string{"ap-1"}},            // an answer
+		{"sponsor", []string{"ap-2"}},            // a stage name
+		{"pim-", []string(nil)},                  // ids are not visible: no partial match
+		{"group:pim-1", []string{"pim-1"}},       // a whole id, as pasted from the command line
+		{"accessPackage:ap-1", []string{"ap-1"}}, // the CLI's ID column, typed key by key
+		{"GROUP:PIM-1", []string{"pim-1"}},       // ids ignore case
+		{"grace", []string{"ap-2"}},              // requestor
+		{"edsger", []string{"ap-2", "ap-3"}},     // target too
+		{"finance", []string{"ap-1"}},            // catalog
+		{"ops inc-2041", []string{"pim-1"}},      // every word must match
+		{"nothing-like-this", []string(nil)},     // no match
 		{"contoso.com", []string{"ap-1", "pim-2", "pim-1", "ap-2", "ap-3"}},
 	}
 	for _, c := range cases {
@@ -37,6 +40,25 @@ func TestFilterNarrowsByVisibleText(t *testing.T) {
 		typeText(m, c.typed)
 		if got := refs(m); strings.Join(got, ",") != strings.Join(c.want, ",") {
 			t.Errorf("filter %q: %v, want %v", c.typed, got, c.want)
+		}
+	}
+}
+
+// An id with capitals, typed key by key in any case, finds its request:
+// its shorter forms matched nothing, so the filter must widen again.
+func TestFilterFindsMixedCaseIDTyped(t *testing.T) {
+	t.Parallel()
+	for _, typed := range []string{"Ap-X7", "ap-x7", "accessPackage:AP-x7", "accesspackage:ap-x7"} {
+		fb := &fakeBackend{}
+		m := New(Options{timer: heldTimer, Backend: fb, Now: newFakeClock().Now, Theme: ThemeDark})
+		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		snap := sampleSnapshot()
+		snap.Approvals[0].ID = "AP-X7"
+		load(m, snap)
+		press(m, "/")
+		typeText(m, typed)
+		if got := refs(m); strings.Join(got, ",") != "AP-X7" {
+			t.Errorf("filter %q typed: %v, want [AP-X7]", typed, got)
 		}
 	}
 }

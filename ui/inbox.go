@@ -48,6 +48,10 @@ type inbox struct {
 	height  int       // rows that fit on screen
 	marked  int       // items with marked set
 	me      string    // the signed-in approver's object id, "" while unknown
+	// folded holds every item's ref with its id lower-cased, as the
+	// filter's terms are; made when a filter first asks (see namesAnID)
+	// and dropped whenever the items change.
+	folded map[graph.Ref]struct{}
 	now     time.Time // the model's coarse clock, for the time columns the filter matches
 }
 
@@ -187,17 +191,26 @@ func (ib *inbox) setFilter(f string) {
 
 // namesAnID reports whether a term is the id (or "source:id") of a loaded
 // approval: such a term matches without its shorter forms having matched.
+// Like isID it ignores case: terms are lower-cased, and the source is
+// typed as the CLI prints it ("accessPackage:…") or any other way.
 func (ib *inbox) namesAnID() bool {
+	if ib.folded == nil {
+		ib.folded = make(map[graph.Ref]struct{}, len(ib.items))
+		for r := range ib.items {
+			ib.folded[graph.Ref{Source: r.Source, ID: strings.ToLower(r.ID)}] = struct{}{}
+		}
+	}
 	for _, t := range ib.terms {
-		if r := graph.ParseRef(t); r.Source != "" {
-			if _, ok := ib.items[r]; ok {
+		for _, src := range graph.AllSources {
+			if _, ok := ib.folded[graph.Ref{Source: src, ID: t}]; ok {
 				return true
 			}
-			continue
 		}
-		for _, src := range graph.AllSources {
-			if _, ok := ib.items[graph.Ref{Source: src, ID: t}]; ok {
-				return true
+		if s, id, ok := strings.Cut(t, ":"); ok {
+			if src, known := graph.ParseSource(s); known {
+				if _, ok := ib.folded[graph.Ref{Source: src, ID: id}]; ok {
+					return true
+				}
 			}
 		}
 	}
@@ -213,6 +226,7 @@ type filterStep struct {
 // resort rebuilds the sorted index from items, then the view.
 func (ib *inbox) resort() {
 	ib.memo = nil // views of shorter filters hold the old items and order
+	ib.folded = nil
 	// A new index, never the old one's array: the view may be that very
 	// array (the remembered view of an empty filter), and the selection
 	// is found again from it after the new one is built.

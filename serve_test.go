@@ -204,9 +204,10 @@ func TestServeDemoCommand(t *testing.T) {
 	}
 	scr, in := d.connect(t, key, 120, 40)
 	scr.waitFor(t, "adele's inbox", "Adele Vance <adele@contoso.com> · demo tenant")
+	scr.waitFor(t, "adele's inbox, loaded", "updated just now") // the title is there before any request is
 	io.WriteString(in, "a")
-	scr.waitFor(t, "the form", "Approve")
-	time.Sleep(500 * time.Millisecond) // the form's grace period (the user's settings: default 400ms)
+	scr.waitFor(t, "the form", "Approve: ") // "Approve" alone is in the demo's group names
+	time.Sleep(500 * time.Millisecond)      // the form's grace period (the user's settings: default 400ms)
 	io.WriteString(in, "Fine by me\r")
 	scr.waitFor(t, "the undo countdown", "press u to undo")
 

@@ -43,16 +43,16 @@ type inbox struct {
 	sig     []byteSet // each item's byte set (item.sig)
 	viewPos []int32   // where each item is in view; stale when filtered out (see position)
 	memo    []filterStep
-	cursor  int       // index into view
-	offset  int       // first row drawn
-	height  int       // rows that fit on screen
-	marked  int       // items with marked set
-	me      string    // the signed-in approver's object id, "" while unknown
+	cursor  int    // index into view
+	offset  int    // first row drawn
+	height  int    // rows that fit on screen
+	marked  int    // items with marked set
+	me      string // the signed-in approver's object id, "" while unknown
 	// folded holds every item's ref with its id lower-cased, as the
 	// filter's terms are; made when a filter first asks (see namesAnID)
 	// and dropped whenever the items change.
 	folded map[graph.Ref]struct{}
-	now     time.Time // the model's coarse clock, for the time columns the filter matches
+	now    time.Time // the model's coarse clock, for the time columns the filter matches
 }
 
 func newInbox() inbox { return inbox{items: map[graph.Ref]*item{}, height: 1} }

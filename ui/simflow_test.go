@@ -45,7 +45,7 @@ func startSimInbox(t *testing.T, seed int64) *simInbox {
 	scr := termtest.New(120, 40, nil, true) // teatest's output is not a tty: \n means CR LF
 	t.Cleanup(scr.Close)
 	s := &simInbox{srv: srv, client: client, me: me, tm: tm, scr: scr}
-	s.waitFor(t, "the inbox", "waiting", "sort: urgency")
+	s.scr.WaitFor(t, s.tm.Output(), 10*time.Second, "the inbox", termtest.Loaded("waiting", "sort: urgency"))
 	return s
 }
 
@@ -61,7 +61,7 @@ func (s *simInbox) only(t *testing.T, id string) {
 	t.Helper()
 	s.tm.Type("/" + id)
 	s.key("enter")
-	s.waitFor(t, "the filter", "1 of ")
+	s.scr.WaitFor(t, s.tm.Output(), 10*time.Second, "the filter on "+id, termtest.FilteredTo(id))
 }
 
 // openForm presses a decision key and waits for the form.

@@ -307,7 +307,14 @@ func (c *client) only(id string) {
 	c.t.Helper()
 	c.typeText("/" + id)
 	c.typeText("\r")
-	c.waitFor("the filter", "1 of ")
+	c.scr.WaitFor(c.t, nil, 10*time.Second, "the filter on "+id, termtest.FilteredTo(id))
+}
+
+// waitLoaded waits for the inbox to finish loading, with every part on
+// screen.
+func (c *client) waitLoaded(what string, parts ...string) string {
+	c.t.Helper()
+	return c.scr.WaitFor(c.t, nil, 10*time.Second, what, termtest.Loaded(parts...))
 }
 
 // decide approves or denies the one approval shown, with why.

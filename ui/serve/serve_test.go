@@ -17,7 +17,7 @@ func TestBoundKeyDecidesAsItsUser(t *testing.T) {
 	target := h.mine(me.UserPrincipalName)[0]
 	st, _, _ := target.MyStage()
 	c := h.connect(t, key, 120, 40)
-	c.waitFor("the inbox", "waiting", me.UserPrincipalName)
+	c.waitLoaded("the inbox", "waiting", me.UserPrincipalName)
 	c.only(target.ID)
 	const why = "Checked with the service owner"
 	c.decide("a", "Approve: ", why)
@@ -78,7 +78,7 @@ func TestTwoSessionsDecideIndependently(t *testing.T) {
 		{cb, idB, b.UserPrincipalName, "d", "Deny: ", "Denied — "},
 	} {
 		wg.Go(func() {
-			run.c.waitFor("the inbox", "waiting", run.who)
+			run.c.waitLoaded("the inbox", "waiting", run.who)
 			run.c.only(run.id)
 			run.c.decide(run.key, run.title, "decided by "+run.who)
 			run.c.waitFor("the outcome", run.outcome)

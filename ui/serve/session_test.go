@@ -21,7 +21,7 @@ func boundHarness(t *testing.T, o harnessOpts) (*harness, *client, string) {
 	key, line := newKey(t, `approvals-user="`+me+`"`)
 	writeKeys(t, h, line)
 	c := h.connect(t, key, 80, 24)
-	c.waitFor("the inbox", "waiting")
+	c.waitLoaded("the inbox", "waiting")
 	return h, c, me
 }
 
@@ -50,7 +50,7 @@ func TestResizeWithOldFramesInFlight(t *testing.T) {
 	key, line := newKey(t, `approvals-user="`+me+`"`)
 	writeKeys(t, h, line)
 	c := h.connect(t, key, 80, 24)
-	c.waitFor("the inbox, loaded", "updated")
+	c.waitLoaded("the inbox, loaded")
 
 	// Scroll the list on the 80×24 screen while its frames are held on the
 	// way: the renderer scrolls the list's rows inside a region and sets
@@ -91,7 +91,7 @@ func TestColourFollowsTheClient(t *testing.T) {
 	ansi256 := h.connect(t, key, 100, 30)
 	plain := h.connect(t, key, 100, 30, "NO_COLOR=1")
 	for _, c := range []*client{truecolor, ansi256, plain} {
-		c.waitFor("the inbox", "waiting")
+		c.waitLoaded("the inbox", "waiting")
 	}
 	if !strings.Contains(truecolor.raw.String(), "38;2;") {
 		t.Error("COLORTERM=truecolor: no 24-bit colour sent")
@@ -161,7 +161,7 @@ func TestIdleEndsOnlyASessionWithNothingQueued(t *testing.T) {
 	key, line := newKey(t, `approvals-user="`+me+`"`)
 	writeKeys(t, h, line)
 	c = h.connect(t, key, 120, 40)
-	c.waitFor("the inbox", "waiting")
+	c.waitLoaded("the inbox", "waiting")
 	target := h.mine(me)[0]
 	st, _, _ := target.MyStage()
 	c.only(target.ID)
@@ -358,7 +358,7 @@ func TestPanicEndsOnlyThatSession(t *testing.T) {
 	badKey, badLine := newKey(t, `approvals-user="crash@contoso.com"`)
 	writeKeys(t, h, okLine+badLine)
 	ok := h.connect(t, okKey, 80, 24)
-	ok.waitFor("the inbox", "waiting")
+	ok.waitLoaded("the inbox", "waiting")
 	bad := h.connect(t, badKey, 80, 24)
 	if code := bad.exit(); code != 1 {
 		t.Errorf("exit status %d", code)
@@ -383,7 +383,7 @@ func TestMaxSessions(t *testing.T) {
 	key, line := newKey(t, `approvals-user="`+me+`"`)
 	writeKeys(t, h, line)
 	first := h.connect(t, key, 80, 24)
-	first.waitFor("the inbox", "waiting")
+	first.waitLoaded("the inbox", "waiting")
 	second := h.connect(t, key, 80, 24)
 	if code := second.exit(); code != 1 {
 		t.Errorf("exit status %d", code)

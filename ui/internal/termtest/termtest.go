@@ -6,6 +6,7 @@ package termtest
 import (
 	"bytes"
 	"io"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -113,3 +114,32 @@ func Contains(parts ...string) func(string) bool {
 		return true
 	}
 }
+
+// Loaded is a WaitFor condition: the inbox has finished loading (its
+// header says when it was updated, and no source is still loading) and
+// every part is on screen. Words such as "waiting" or the title are on
+// screen while the first source's rows are all there is.
+func Loaded(parts ...string) func(string) bool {
+	has := Contains(parts...)
+	return func(screen string) bool {
+		return strings.Contains(screen, "updated ") && !strings.Contains(screen, "not updated yet") &&
+			!strings.Contains(screen, "loading…") && has(screen)
+	}
+}
+
+// FilteredTo is a WaitFor condition: the list header says the filter
+// typed is applied and matches one request ("1 of N match “id”", the id
+// perhaps cut with "…" to fit the title). "1 of " alone is no proof: the
+// STAGE column says "1 of 2".
+func FilteredTo(filter string) func(string) bool {
+	return func(screen string) bool {
+		for _, m := range filteredTo.FindAllStringSubmatch(screen, -1) {
+			if m[2] == filter || m[3] == "…" && len(m[2]) >= min(8, len(filter)) && strings.HasPrefix(filter, m[2]) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+var filteredTo = regexp.MustCompile(`(^|[^0-9])1 of [0-9]+ match “([^”…]*)(”|…)`)

@@ -188,15 +188,19 @@ func TestDecideDefiniteFailures(t *testing.T) {
 	}
 }
 
+// throttledOnce answers a stage server's first PATCH with a 429 and
+// applies the next.
+func throttledOnce(n int) string {
+	if n == 1 {
+		return "429"
+	}
+	return "apply"
+}
+
 func TestDecideThrottledThenApplied(t *testing.T) {
 	t.Parallel()
 	st := undecided()
-	st.onPatch = func(n int) string {
-		if n == 1 {
-			return "429"
-		}
-		return "apply"
-	}
+	st.onPatch = throttledOnce
 	res := decideOnce(t, newStageServer(t, st), Approve)
 	if res.Outcome != OutcomeApproved || res.Attempts != 1 || st.patches != 2 || st.applied != 1 {
 		t.Fatalf("%+v, %d PATCHes", res, st.patches)

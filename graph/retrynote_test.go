@@ -30,12 +30,7 @@ func (r *retryNotes) all() []RetryNote {
 func TestDecideNotesItsThrottleRetry(t *testing.T) {
 	t.Parallel()
 	st := undecided()
-	st.onPatch = func(n int) string {
-		if n == 1 {
-			return "429"
-		}
-		return "apply"
-	}
+	st.onPatch = throttledOnce
 	var rn retryNotes
 	ctx := WithRetryNotes(t.Context(), rn.add)
 	res := testClient(t, newStageServer(t, st)).Decide(ctx, DecisionRequest{Ref: testRef, StageID: testStage, Decision: Approve, Justification: "looks right"})

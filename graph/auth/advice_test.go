@@ -13,23 +13,11 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"approvals/graph"
+	"approvals/graph/auth/authtest"
 )
 
-// entraBody is how azidentity's AuthenticationFailedError shows a token
-// endpoint error: a header, the response body, a footer.
-func entraBody(code, desc string) error {
-	return fmt.Errorf(`DeviceCodeCredential authentication failed. 
-POST https://login.microsoftonline.com/organizations/oauth2/v2.0/token
---------------------------------------------------------------------------------
-RESPONSE 400: 400 Bad Request
---------------------------------------------------------------------------------
-{
-  "error": "invalid_grant",
-  "error_description": "AADSTS%s: %s\r\nTrace ID: 0000\r\nCorrelation ID: 1111\r\nTimestamp: 2026-03-01 09:00:00Z",
-  "error_codes": [%s]
-}
---------------------------------------------------------------------------------`, code, desc, code)
-}
+// entraBody is a token endpoint error with code and description.
+var entraBody = authtest.EntraError
 
 // Advise gives each error a reason, what it needs and the facts to word it
 // with (ui/words words them; its tests check the words).

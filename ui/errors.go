@@ -14,8 +14,9 @@ import (
 
 // errText is an error as one sanitized line. A Graph error reads message
 // first, then status, code and request id (what support asks for), then
-// what to do about it (words.Hint, the words the command line uses).
-// Other errors are words.Explain's line.
+// what to do about it (words.Hint). Other errors are words.Explain's line.
+// Both are worded for the inbox (words.InInbox): signing in again is done
+// here, not with approvals login.
 func errText(err error) string {
 	if err == nil {
 		return "no details"
@@ -23,7 +24,7 @@ func errText(err error) string {
 	a := auth.Advise(err)
 	ge := a.Graph
 	if ge == nil {
-		return words.Explain(err)
+		return words.InInbox(words.Explain(err))
 	}
 	meta := []string{strconv.Itoa(ge.StatusCode)}
 	if c := strings.TrimSpace(ge.Code); c != "" {
@@ -38,7 +39,7 @@ func errText(err error) string {
 	}
 	text := msg + " (" + strings.Join(meta, ", ") + ")"
 	if hint := words.Hint(a); hint != "" {
-		text += " — " + hint
+		text += " — " + words.InInbox(hint)
 	}
 	return sanitize.Line(text)
 }

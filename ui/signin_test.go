@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"approvals/graph/auth/authtest"
+	"approvals/ui/words"
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -138,5 +140,24 @@ func TestSignInErrorWrapsToKeepCodeIDsAndAdvice(t *testing.T) {
 		if strings.Contains(l, "…") {
 			t.Errorf("a line was cut: %q", l)
 		}
+	}
+}
+
+// A sign-in that failed because its code expired says to sign in again
+// here (the screen's r), not to run approvals login, which an SSH session
+// of approvals serve cannot run; the command line keeps its words.
+func TestSignInErrorAdvisesTheInboxNotTheCommand(t *testing.T) {
+	t.Parallel()
+	m, _, _, si, ch := newSigningIn(t)
+	expired := authtest.EntraError("70020", "The provided value for the input parameter 'device_code' is not valid.")
+	si.finish <- expired
+	m.Update(next[signedInMsg](t, ch))
+	s := strings.Join(strings.Fields(screen(m)), " ")
+	if strings.Contains(s, "approvals login") || !strings.Contains(s, "sign in again and enter the code within 15 minutes") ||
+		!strings.Contains(s, "Press r to sign in again") {
+		t.Fatalf("screen:\n%s", s)
+	}
+	if cli := words.Explain(expired); !strings.Contains(cli, "run approvals login again") {
+		t.Fatalf("the command line lost its advice: %s", cli)
 	}
 }

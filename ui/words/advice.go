@@ -11,9 +11,11 @@ import (
 
 // The command-line vocabulary the advice names: the inbox is started with
 // the same flags (and the config file's keys of the same names), so the
-// TUI and the CLI give the same advice.
+// TUI and the CLI give the same advice, but for how to sign in again
+// (InInbox).
 const (
-	signInAgain    = "sign in again: approvals login"
+	login          = "approvals login"
+	signInAgain    = "sign in again: " + login
 	askAdmin       = "or ask your administrator"
 	redirectURIFix = "add http://localhost as a mobile and desktop redirect URI, or use --auth devicecode"
 )
@@ -45,7 +47,7 @@ var entraAdvice = map[auth.Reason]string{
 	auth.ReasonSignInExpired:         "your sign-in has expired: " + signInAgain,
 	auth.ReasonSignInUnused:          "your sign-in expired after a long time unused: " + signInAgain,
 	auth.ReasonCodePending:           "the device-code sign-in was not completed yet",
-	auth.ReasonCodeExpired:           "the sign-in code expired before it was used: run approvals login again and enter the code within 15 minutes",
+	auth.ReasonCodeExpired:           "the sign-in code expired before it was used: run " + login + " again and enter the code within 15 minutes",
 	auth.ReasonAppNotFound:           "the app (--client-id) is not found in this tenant: check --client-id, --tenant and --cloud",
 	auth.ReasonNotPublicClient:       "the app registration is not a public client: enable \"Allow public client flows\" in its Authentication settings",
 	auth.ReasonTenantNotFound:        "tenant not found: check --tenant and --cloud",
@@ -94,7 +96,7 @@ func advice(a auth.Advice) string {
 	}
 	switch a.Reason {
 	case auth.ReasonNotSignedIn:
-		return "not signed in, or the sign-in expired: run approvals login"
+		return "not signed in, or the sign-in expired: run " + login
 	case auth.ReasonStaticToken:
 		return "--auth token signs in with APPROVALS_TOKEN or --token-file, not interactively; a 401 means the token expired or is wrong"
 	case auth.ReasonNoToken:
@@ -115,6 +117,17 @@ func advice(a auth.Advice) string {
 		return "cancelled"
 	}
 	return a.Detail
+}
+
+// InInbox rewords a line of advice for the inbox: there the user signs in
+// again from its sign-in screen, which says how, and not with approvals
+// login, which a session of approvals serve cannot even run.
+func InInbox(line string) string {
+	return strings.NewReplacer(
+		signInAgain, "sign in again",
+		"run "+login+" again", "sign in again",
+		"run "+login, "sign in again",
+	).Replace(line)
 }
 
 // Hint is what a Graph error's advice says to do (Advice's part after

@@ -242,3 +242,28 @@ func TestExplainSourceDisabled(t *testing.T) {
 		t.Errorf("Explain:\n got %s\nwant %s", got, want)
 	}
 }
+
+// Every line that tells the command line's user to run approvals login
+// tells the inbox's user to sign in again instead, and nothing else of it
+// changes.
+func TestInInboxRewordsOnlySigningInAgain(t *testing.T) {
+	for _, err := range []error{
+		entraBody("70020", "expired"), entraBody("50173", "revoked"), entraBody("700082", "unused"),
+		&azidentity.AuthenticationRequiredError{},
+	} {
+		cli := Explain(err)
+		if !strings.Contains(cli, "approvals login") {
+			t.Fatalf("%v: the command line's advice names no command: %s", err, cli)
+		}
+		in := InInbox(cli)
+		if strings.Contains(in, "approvals login") || !strings.Contains(in, "sign in again") {
+			t.Errorf("inbox: %s", in)
+		}
+		if head, _, _ := strings.Cut(cli, "approvals login"); !strings.HasPrefix(in, strings.TrimSuffix(strings.TrimSuffix(head, "run "), "sign in again: ")) {
+			t.Errorf("the rest changed:\n cli %s\n in  %s", cli, in)
+		}
+	}
+	if s := "blocked by Conditional Access: try --auth browser"; InInbox(s) != s {
+		t.Errorf("%q became %q", s, InInbox(s))
+	}
+}

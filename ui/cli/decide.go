@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -247,6 +248,14 @@ func (a *app) decide(ctx context.Context, c *graph.Client, items []*item, d grap
 		reqs = append(reqs, graph.DecisionRequest{Ref: it.ref, StageID: st.ID, Decision: d, Justification: text})
 		sent = append(sent, it)
 	}
+	// A decision waiting out a 429's Retry-After would otherwise look hung:
+	// say so on stderr (stdout stays the report scripts read).
+	var mu sync.Mutex
+	ctx = graph.WithRetryNotes(ctx, func(n graph.RetryNote) {
+		mu.Lock()
+		defer mu.Unlock()
+		io.WriteString(a.Stderr, "approvals: a decision is waiting: "+sanitize.Line(n.String())+"\n")
+	})
 	for i, res := range c.DecideMany(ctx, reqs, nil) {
 		sent[i].result = res
 		sent[i].outcome = string(res.Outcome)

@@ -221,3 +221,20 @@ func TestUnreadableStagesAreAFailureNotNotWaiting(t *testing.T) {
 		t.Error("a decision was sent without knowing the stage")
 	}
 }
+
+// A decision Graph throttles says on stderr that it is waiting out the
+// Retry-After, then reports its outcome as usual on stdout.
+func TestDecisionSaysItWaitsOutAThrottle(t *testing.T) {
+	w := newWorld(t)
+	w.sim.AddFault(sim.Fault{Kind: sim.FaultThrottle, Method: "PATCH", Count: 1, RetryAfter: "1"})
+	r := w.run("", "approve", "accessPackage:"+reqLee, "-j", "Audit support confirmed")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "Approved") && !strings.Contains(r.stdout, "approved") {
+		t.Fatalf("exit %d:\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if want := "approvals: a decision is waiting: throttled (429), retrying in 1 s (try 2 of "; !strings.Contains(r.stderr, want) {
+		t.Fatalf("stderr does not say the decision waits:\n%s", r.stderr)
+	}
+	if strings.Contains(r.stdout, "waiting") {
+		t.Fatalf("the note went to stdout:\n%s", r.stdout)
+	}
+}

@@ -305,15 +305,10 @@ func parsePage(b []byte) (rawPage, error) {
 			switch name {
 			case "value":
 				present = true
-				if array {
-					p.items = items
-					break
+				if !array && string(b[i:end]) != "null" { // null: no items
+					return p, errors.New(`"value" is not an array`)
 				}
-				var r rawItems
-				if err := r.UnmarshalJSON(b[i:end]); err != nil {
-					return p, err
-				}
-				p.items = r.items
+				p.items = items
 			case "@odata.nextLink":
 				if err := json.Unmarshal(b[i:end], &p.next); err != nil {
 					return p, fmt.Errorf("@odata.nextLink: %w", err)
@@ -355,15 +350,7 @@ func scanValue(b []byte, i int) (int, error) {
 	}
 	switch b[i] {
 	case '"':
-		for j := i + 1; j < len(b); j++ {
-			switch b[j] {
-			case '\\':
-				j++
-			case '"':
-				return j + 1, nil
-			}
-		}
-		return 0, errors.New("a string cut short")
+		return stringEnd(b, i)
 	case '{', '[':
 		var stack []byte
 		for j := i; j < len(b); j++ {
@@ -405,55 +392,32 @@ func scanValue(b []byte, i int) (int, error) {
 	return j, nil
 }
 
-func (p *rawPage) UnmarshalJSON(b []byte) error {
-	var w struct {
-		Value    rawItems `json:"value"`
-		NextLink string   `json:"@odata.nextLink"`
+// stringEnd returns the index after the JSON string that starts at b[i]
+// (its opening quote): the first quote not escaped by an odd run of
+// backslashes. Strings, most of a page, are skipped with bytes.IndexByte.
+func stringEnd(b []byte, i int) (int, error) {
+	for k := i + 1; ; {
+		q := bytes.IndexByte(b[k:], '"')
+		if q < 0 {
+			return 0, errors.New("a string cut short")
+		}
+		q += k
+		escapes := 0
+		for p := q - 1; p > i && b[p] == '\\'; p-- {
+			escapes++
+		}
+		if escapes%2 == 0 {
+			return q + 1, nil
+		}
+		k = q + 1
 	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	if !w.Value.present {
-		return errNotCollection
-	}
-	p.items, p.next = w.Value.items, w.NextLink
-	return nil
-}
-
-// rawItems is a JSON array kept as its elements' bytes. encoding/json has
-// validated the whole body before it calls UnmarshalJSON, so splitting
-// needs only to track strings and nesting.
-type rawItems struct {
-	present bool
-	items   [][]byte
-}
-
-func (r *rawItems) UnmarshalJSON(b []byte) error {
-	r.present = true
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || b[0] == 'n' { // null: no items
-		return nil
-	}
-	if b[0] != '[' {
-		return errors.New(`"value" is not an array`)
-	}
-	items, end, err := splitArray(b, 0)
-	if err != nil {
-		return err
-	}
-	if end != len(b) {
-		return errors.New(`"value" is not a complete array`)
-	}
-	r.items = items
-	return nil
 }
 
 // splitArray splits the JSON array that starts at b[i] into its elements
 // (slices of b, no copy, without surrounding space) and returns the index
 // after its closing bracket. It checks what scanValue checks (strings
 // closed, brackets balanced and matching) and that no element is empty;
-// the elements themselves are checked when they are decoded. Strings,
-// most of a page, are skipped with bytes.IndexByte.
+// the elements themselves are checked when they are decoded.
 func splitArray(b []byte, i int) (items [][]byte, end int, err error) {
 	var stackBuf [32]byte
 	stack := stackBuf[:0] // open brackets inside the current element
@@ -471,23 +435,11 @@ func splitArray(b []byte, i int) (items [][]byte, end int, err error) {
 			if start < 0 {
 				start = j
 			}
-			k := j + 1
-			for {
-				q := bytes.IndexByte(b[k:], '"')
-				if q < 0 {
-					return nil, 0, errors.New("a string cut short")
-				}
-				q += k
-				escapes := 0
-				for p := q - 1; p > j && b[p] == '\\'; p-- {
-					escapes++
-				}
-				if escapes%2 == 0 {
-					j = q
-					break
-				}
-				k = q + 1
+			end, err := stringEnd(b, j)
+			if err != nil {
+				return nil, 0, err
 			}
+			j = end - 1
 			continue
 		case '{', '[':
 			stack = append(stack, c)

@@ -220,14 +220,8 @@ func TestStatusKeepsCodeAndRequestID(t *testing.T) {
 // The message log keeps an error whole: its code and request id, never
 // split across lines, newest first, each with its time.
 func TestMessageLogKeepsTheWholeError(t *testing.T) {
-	m, fb, clk := newLoaded(t, 80, 24, func(o *Options) { o.UndoWindow = -1 })
-	const rid = "313e28d4-a9e5-4315-8278-b1e05e15c02c"
-	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
-		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeFailed, Err: &graph.Error{StatusCode: 503,
-			Code: "ServiceUnavailable", Message: "The service is temporarily unavailable. Please retry later.", RequestID: rid}}
-	}
-	openAndType(m, clk, "a", "ok")
-	m.Update(next[decisionSentMsg](t, stream(press(m, "enter"))))
+	m, _, clk := newFailedApproval(t)
+	const rid = unavailableRequestID
 	clk.Advance(time.Minute)
 	s := sampleSnapshot()
 	s.Approvals = append(s.Approvals[1:2], s.Approvals[0]) // pim-1 and ap-1 stay; the rest went

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
-
-	"approvals/graph"
 )
 
 // Golden views of the whole screen with fixed data and a fixed clock.
@@ -90,14 +88,7 @@ func TestGoldenFilterVisibleText(t *testing.T) {
 
 // The message log at 80×24 with a failed decision: the Graph error whole.
 func TestGoldenMessageLog(t *testing.T) {
-	m, fb, clk := newLoaded(t, 80, 24, func(o *Options) { o.UndoWindow = -1 })
-	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
-		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeFailed, Err: &graph.Error{StatusCode: 503,
-			Code: "ServiceUnavailable", Message: "The service is temporarily unavailable. Please retry later.",
-			RequestID: "313e28d4-a9e5-4315-8278-b1e05e15c02c"}}
-	}
-	openAndType(m, clk, "a", "ok")
-	m.Update(next[decisionSentMsg](t, stream(press(m, "enter"))))
+	m, _, _ := newFailedApproval(t)
 	press(m, "m")
 	golden.RequireEqual(t, m.View().Content)
 }

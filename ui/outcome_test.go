@@ -159,19 +159,30 @@ func TestQueuedItemsSurviveARefreshWithoutThem(t *testing.T) {
 	}
 }
 
+// unavailableRequestID is the request id of the 503 in newFailedApproval.
+const unavailableRequestID = "313e28d4-a9e5-4315-8278-b1e05e15c02c"
+
+// newFailedApproval is an 80×24 inbox (no undo window) whose approval of
+// the selected request, Ada Lovelace's, Graph answered with a 503.
+func newFailedApproval(t *testing.T) (*Model, *fakeBackend, *fakeClock) {
+	t.Helper()
+	m, fb, clk := newLoaded(t, 80, 24, func(o *Options) { o.UndoWindow = -1 })
+	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
+		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeFailed, Err: &graph.Error{StatusCode: 503,
+			Code: "ServiceUnavailable", Message: "The service is temporarily unavailable. Please retry later.",
+			RequestID: unavailableRequestID}}
+	}
+	openAndType(m, clk, "a", "ok")
+	m.Update(next[decisionSentMsg](t, stream(press(m, "enter"))))
+	return m, fb, clk
+}
+
 // On a terminal of 80 columns a Graph error fills the status line: the
 // request it concerns must come first, or the user cannot tell which one
 // failed.
 func TestFailureNoticeNamesTheRequestFirst(t *testing.T) {
 	t.Parallel()
-	m, fb, clk := newLoaded(t, 80, 24, func(o *Options) { o.UndoWindow = -1 })
-	fb.decide = func(req graph.DecisionRequest) graph.DecisionResult {
-		return graph.DecisionResult{Request: req, Outcome: graph.OutcomeFailed, Err: &graph.Error{StatusCode: 503,
-			Code: "ServiceUnavailable", Message: "The service is temporarily unavailable. Please retry later.",
-			RequestID: "313e28d4-a9e5-4315-8278-b1e05e15c02c"}}
-	}
-	openAndType(m, clk, "a", "ok")
-	m.Update(next[decisionSentMsg](t, stream(press(m, "enter"))))
+	m, _, _ := newFailedApproval(t)
 	lines := strings.Split(screen(m), "\n")
 	status := lines[len(lines)-2]
 	if !strings.HasPrefix(status, "Failed — Ada Lovelace → SAP Finance — read: The service") {

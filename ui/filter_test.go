@@ -212,7 +212,7 @@ func TestFilterShortcutsMatchThePlainSearch(t *testing.T) {
 			ib.setFilter(f)
 			matched := 0
 			for _, it := range ib.sorted {
-				got, want := ib.matches(it), plain(it, ib.terms)
+				got, want := ib.matches(it), plain(it, strings.Fields(strings.ToLower(f)))
 				if got != want {
 					t.Errorf("%s: filter %q on %s: matches %v, the plain search %v", when, f, it.a.Ref, got, want)
 				}

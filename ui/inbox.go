@@ -35,9 +35,8 @@ type inbox struct {
 	sorted  []*item // every item, in sort order
 	view    []*item // sorted items that match the filter
 	order   sortOrder
-	filter  string   // as typed
-	terms   []string // lower-cased words of filter; all must match
-	queries []query  // terms made ready for matching (see matches)
+	filter  string  // as typed
+	queries []query // the lower-cased words of filter, made ready for matching; all must match
 	// Side by side with sorted (index = item.sortPos), so that a search
 	// of every item reads them in a row instead of every item's memory:
 	sig     []byteSet // each item's byte set (item.sig)
@@ -165,9 +164,8 @@ func (ib *inbox) setFilter(f string) {
 		ib.memo = nil
 	}
 	ib.filter = f
-	ib.terms = strings.Fields(lf)
 	ib.queries = ib.queries[:0]
-	for _, t := range ib.terms {
+	for _, t := range strings.Fields(lf) {
 		ib.queries = append(ib.queries, newQuery(t))
 	}
 	if len(from) != len(ib.sorted) && ib.namesAnID() {
@@ -200,7 +198,8 @@ func (ib *inbox) namesAnID() bool {
 			ib.folded[graph.Ref{Source: r.Source, ID: strings.ToLower(r.ID)}] = struct{}{}
 		}
 	}
-	for _, t := range ib.terms {
+	for _, q := range ib.queries {
+		t := q.term
 		for _, src := range graph.AllSources {
 			if _, ok := ib.folded[graph.Ref{Source: src, ID: t}]; ok {
 				return true
@@ -379,8 +378,9 @@ func (ib *inbox) matches(it *item) bool { return ib.matchesWith(it.sig, it) }
 // index's side-by-side copy when every item is searched): the item itself
 // is read only when the set cannot decide.
 func (ib *inbox) matchesWith(sig byteSet, it *item) bool {
-	for i, t := range ib.terms {
+	for i := range ib.queries {
 		q := &ib.queries[i]
+		t := q.term
 		switch {
 		case sig.holds(q.sig) && (q.oneByte || strings.Contains(it.search, t)):
 		case q.isID(it.a.Ref):
@@ -434,7 +434,7 @@ func (q *query) isID(r graph.Ref) bool {
 func (ib *inbox) setNow(now time.Time) {
 	ib.now = now
 	ib.memo = nil // the shorter filters' views were of the old labels
-	if len(ib.terms) > 0 {
+	if len(ib.queries) > 0 {
 		ib.refilter()
 	}
 }

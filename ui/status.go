@@ -20,7 +20,7 @@ func (m *Model) titleBar() string {
 	left := s.Title.Render("approvals")
 	var info []string
 	if m.loaded {
-		if len(ib.terms) > 0 {
+		if len(ib.queries) > 0 {
 			info = append(info, strconv.Itoa(len(ib.view))+" of "+strconv.Itoa(ib.total())+" match “"+sanitize.Line(ib.filter)+"”")
 		} else {
 			info = append(info, strconv.Itoa(ib.total())+" waiting")

@@ -233,7 +233,7 @@ func (c *Client) noteRetry(r *policy.Request, resp *http.Response, err error) {
 			return // not retried: the wait is beyond what the client waits
 		}
 	}
-	if r.Raw().Method == http.MethodPatch && n.Status != http.StatusTooManyRequests {
+	if r.Raw().Method == http.MethodPatch && !retriesPatch(resp, err) {
 		return // a decision is re-sent only after a 429 (patchRetry)
 	}
 	note(n)
@@ -400,15 +400,19 @@ func dialFailed(err error) bool {
 	return errors.As(err, &dns)
 }
 
-// patchRetry allows the pipeline to retry a PATCH only after a 429, which
-// Graph rejects before doing anything. 5xx, timeouts and resets are
-// ambiguous and handled by Decide.
+// patchRetry allows the pipeline to retry a PATCH only after a 429
+// (retriesPatch).
 func (c *Client) patchRetry() policy.RetryOptions {
 	o := c.retry
-	o.ShouldRetry = func(resp *http.Response, err error) bool {
-		return err == nil && resp != nil && resp.StatusCode == http.StatusTooManyRequests
-	}
+	o.ShouldRetry = retriesPatch
 	return o
+}
+
+// retriesPatch is whether a PATCH is re-sent: only after a 429, which Graph
+// rejects before doing anything. 5xx, timeouts and resets are ambiguous
+// and handled by Decide.
+func retriesPatch(resp *http.Response, err error) bool {
+	return err == nil && resp != nil && resp.StatusCode == http.StatusTooManyRequests
 }
 
 // checkOrigin refuses to send the token anywhere but the Graph root, even

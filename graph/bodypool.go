@@ -1,8 +1,8 @@
 package graph
 
 import (
+	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"sync"
 
@@ -103,7 +103,9 @@ func readPooledBody(r *policy.Request) (*http.Response, error) {
 		putBodyBuf(buf)
 		buf = make([]byte, 0, n)
 	}
-	buf, err = readAllInto(buf, resp.Body)
+	body := bytes.NewBuffer(buf) // reads into buf's room, growing it only when full
+	_, err = body.ReadFrom(resp.Body)
+	buf = body.Bytes()
 	_ = resp.Body.Close()
 	if err != nil {
 		putBodyBuf(buf)
@@ -112,21 +114,4 @@ func readPooledBody(r *policy.Request) (*http.Response, error) {
 	resp.Body = http.NoBody
 	pr.put(resp, buf)
 	return resp, nil
-}
-
-// readAllInto appends everything r has to buf, growing it as needed.
-func readAllInto(buf []byte, r io.Reader) ([]byte, error) {
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
 }
